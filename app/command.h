@@ -1,0 +1,26 @@
+#pragma once
+// One `descent` subcommand. main.cpp lists them all in one explicit table.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace descent::app {
+
+// Runs a parsed subcommand; returns the process exit status.
+using RunFn = std::function<int()>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  // Declares the subcommand's options on `sub` (bound to variables the
+  // returned function owns) and returns the function that runs it.
+  RunFn (*declare)(CLI::App* sub);
+};
+
+RunFn DeclareGames(CLI::App* sub);
+RunFn DeclareSolve(CLI::App* sub);
+RunFn DeclarePlayout(CLI::App* sub);
+RunFn DeclareSgf(CLI::App* sub);
+
+}  // namespace descent::app

@@ -1,0 +1,55 @@
+// descent: one binary, one subcommand per file in app/.
+
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+
+#include "app/command.h"
+#include "game/user_error.h"
+
+namespace descent::app {
+namespace {
+
+// Every subcommand, in the order --help lists them.
+constexpr Command kCommands[] = {
+    {"games", "List the games and their options", DeclareGames},
+    {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
+    {"playout", "Play random legal games and print the final position and score", DeclarePlayout},
+    {"sgf", "Read a Go SGF file, replay it and print the final position and score", DeclareSgf},
+};
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Descent: self-play game learning (AlphaGo Zero style) for Go, Connect Four and tic-tac-toe.\n"
+               "Run 'descent SUBCOMMAND --help' for the options of one subcommand."};
+  app.name("descent");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "descent 0.1.0");
+  std::map<std::string, RunFn> run;
+  for (const Command& c : kCommands) run[c.name] = c.declare(app.add_subcommand(c.name, c.summary));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  const std::string name = app.get_subcommands().front()->get_name();
+  try {
+    return run.at(name)();
+  } catch (const game::UserError& e) {
+    std::fprintf(stderr, "descent %s: error: %s\n", name.c_str(), e.what());
+    return 2;
+  }
+}
+
+}  // namespace
+}  // namespace descent::app
+
+int main(int argc, char** argv) {
+  try {
+    return descent::app::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "descent: internal error: %s\n", e.what());
+    return 3;
+  }
+}
