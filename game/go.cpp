@@ -146,7 +146,7 @@ std::unique_ptr<GoState> GoState::FromText(const GoGame& game, std::string_view 
     ++y;
   }
   if (y != n) throw UserError("board text has " + std::to_string(y) + " rows, not " + std::to_string(n));
-  state->SetFirstToMove(to_move);
+  state->FinishSetup(to_move);
   return state;
 }
 
@@ -162,25 +162,26 @@ float GoState::Outcome(Player player) const {
   return player == 0 ? black : -black;
 }
 
-// Floods the group holding `stone`, marking it in `seen`. Returns true as soon
-// as it finds an empty neighbour other than `except` (the flood stops early,
-// so the group is then only partly marked). Otherwise the whole group is
-// listed in stones[0..*count) and the result is false.
-bool GoState::GroupHasLibertyBesides(int stone, int except, std::array<uint8_t, kPoints>* seen, int* stones,
+// Floods the group holding `stone`, marking its stones with `stamp`. Returns
+// true as soon as it finds an empty neighbour other than `except` (the flood
+// stops early, so the marks then cover only part of the group: each flood
+// needs a stamp of its own). Otherwise the whole group is listed in
+// stones[0..*count) and the result is false.
+bool GoState::GroupHasLibertyBesides(int stone, int except, Marks* marks, uint16_t stamp, int* stones,
                                      int* count) const {
   const uint8_t colour = board_[stone];
   const int offsets[4] = {1, -1, stride_, -stride_};
   int n = 0;
   stones[n++] = stone;
-  (*seen)[stone] = 1;
+  (*marks)[stone] = stamp;
   for (int i = 0; i < n; ++i) {
     for (int d : offsets) {
       const int q = stones[i] + d;
       const uint8_t c = board_[q];
       if (c == kEmpty) {
         if (q != except) return true;
-      } else if (c == colour && !(*seen)[q]) {
-        (*seen)[q] = 1;
+      } else if (c == colour && (*marks)[q] != stamp) {
+        (*marks)[q] = stamp;
         stones[n++] = q;
       }
     }
@@ -192,7 +193,9 @@ bool GoState::GroupHasLibertyBesides(int stone, int except, std::array<uint8_t, 
 bool GoState::Analyze(int point, Colour colour, bool check_superko, Effect* effect) const {
   if (board_[point] != kEmpty) return false;
   const Colour enemy = colour == kBlack ? kWhite : kBlack;
-  std::array<uint8_t, kPoints> seen{};
+  constexpr uint16_t kCaptured = 0xffff;  // marks stones already counted as captured
+  Marks marks{};
+  uint16_t stamp = 0;
   std::array<int, kMaxGoSize * kMaxGoSize> group;
   bool has_liberty = false;
   effect->hash = position_hash_ ^ kZobrist.stone[point][colour];
@@ -200,20 +203,19 @@ bool GoState::Analyze(int point, Colour colour, bool check_superko, Effect* effe
   for (int d : {1, -1, stride_, -stride_}) {
     const int q = point + d;
     const uint8_t c = board_[q];
+    int count;
     if (c == kEmpty) {
       has_liberty = true;
     } else if (c == colour) {
       // A friendly group with another liberty keeps the new stone alive.
-      int count;
-      if (!has_liberty && !seen[q] && GroupHasLibertyBesides(q, point, &seen, group.data(), &count)) has_liberty = true;
-    } else if (c == enemy && !seen[q]) {
-      int count;
-      if (!GroupHasLibertyBesides(q, point, &seen, group.data(), &count)) {
-        has_liberty = true;  // a capture frees points
-        for (int i = 0; i < count; ++i) {
-          effect->hash ^= kZobrist.stone[group[i]][enemy];
-          effect->captured[effect->num_captured++] = static_cast<int16_t>(group[i]);
-        }
+      if (!has_liberty && GroupHasLibertyBesides(q, point, &marks, ++stamp, group.data(), &count)) has_liberty = true;
+    } else if (c == enemy && marks[q] != kCaptured &&
+               !GroupHasLibertyBesides(q, point, &marks, ++stamp, group.data(), &count)) {
+      has_liberty = true;  // a capture frees points
+      for (int i = 0; i < count; ++i) {
+        marks[group[i]] = kCaptured;
+        effect->hash ^= kZobrist.stone[group[i]][enemy];
+        effect->captured[effect->num_captured++] = static_cast<int16_t>(group[i]);
       }
     }
   }
@@ -283,7 +285,7 @@ std::string GoState::ToText() const {
 std::unique_ptr<State> GoState::Transformed(int sym) const {
   auto out = std::make_unique<GoState>(*game_);
   for (const auto& [m, p] : setup_) out->AddSetupStone(game_->TransformMove(m, sym), p);
-  out->SetFirstToMove(first_to_move_);
+  out->FinishSetup(first_to_move_);
   for (Move m : moves_) out->Play(game_->TransformMove(m, sym));
   return out;
 }
@@ -294,26 +296,23 @@ void GoState::AddSetupStone(Move point, Player colour) {
   const int index = IndexOfMove(point);
   if (board_[index] != kEmpty) throw UserError("setup stone on an occupied point " + game_->MoveToText(point));
   board_[index] = ColourOf(colour);
-  // Every group touching the new stone must still breathe.
-  std::array<uint8_t, kPoints> seen{};
-  std::array<int, kMaxGoSize * kMaxGoSize> group;
-  for (int d : {0, 1, -1, stride_, -stride_}) {
-    const int q = index + d;
-    int count;
-    if ((board_[q] == kBlack || board_[q] == kWhite) && !seen[q] &&
-        !GroupHasLibertyBesides(q, -1, &seen, group.data(), &count)) {
-      board_[index] = kEmpty;
-      throw UserError("setup stone at " + game_->MoveToText(point) + " leaves a group without liberties");
-    }
-  }
   position_hash_ ^= kZobrist.stone[index][ColourOf(colour)];
   position_history_.assign(1, position_hash_);
   setup_.emplace_back(point, colour);
 }
 
-void GoState::SetFirstToMove(Player player) {
-  if (!moves_.empty()) throw UserError("the first player can only be chosen before the first move");
-  first_to_move_ = to_move_ = player;
+void GoState::FinishSetup(Player first_to_move) {
+  if (!moves_.empty()) throw UserError("setup must end before the first move");
+  Marks marks{};
+  uint16_t stamp = 0;
+  std::array<int, kMaxGoSize * kMaxGoSize> group;
+  for (const auto& [m, colour] : setup_) {
+    int count;
+    if (!GroupHasLibertyBesides(IndexOfMove(m), -1, &marks, ++stamp, group.data(), &count)) {
+      throw UserError("setup stone at " + game_->MoveToText(m) + " is in a group without liberties");
+    }
+  }
+  first_to_move_ = to_move_ = first_to_move;
 }
 
 std::pair<int, int> GoState::Area() const {

@@ -85,11 +85,11 @@ class GoState final : public State {
   std::unique_ptr<State> Transformed(int sym) const override;
 
   // Setup before the first move (handicap, SGF AB/AW, test fixtures). Throws
-  // UserError if moves were played, the point is taken, or it leaves a group
-  // without liberties.
+  // UserError if moves were played or the point is taken.
   void AddSetupStone(Move point, Player colour);
-  // Who moves first after setup (White after handicap stones).
-  void SetFirstToMove(Player player);
+  // Ends setup: checks that every group has a liberty (UserError if not) and
+  // sets who moves first (White after handicap stones).
+  void FinishSetup(Player first_to_move);
   const std::vector<std::pair<Move, Player>>& SetupStones() const { return setup_; }
   Player FirstToMove() const { return first_to_move_; }
 
@@ -109,8 +109,8 @@ class GoState final : public State {
   int Index(int x, int y) const { return (y + 1) * stride_ + x + 1; }
   int IndexOfMove(Move m) const { return Index(m % size_, m / size_); }
   bool Analyze(int point, Colour colour, bool check_superko, Effect* effect) const;
-  bool GroupHasLibertyBesides(int stone, int except, std::array<uint8_t, kPoints>* seen, int* stones,
-                              int* count) const;
+  using Marks = std::array<uint16_t, kPoints>;
+  bool GroupHasLibertyBesides(int stone, int except, Marks* marks, uint16_t stamp, int* stones, int* count) const;
 
   const GoGame* game_;
   int size_;

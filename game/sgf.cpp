@@ -240,11 +240,15 @@ std::unique_ptr<GoState> ReplaySgf(const GoGame& game, const SgfRecord& record) 
   }
   auto state = std::make_unique<GoState>(game);
   for (const auto& [m, p] : record.setup) state->AddSetupStone(m, p);
+  Player first = 0;
   if (record.first_to_move) {
-    state->SetFirstToMove(*record.first_to_move);
+    first = *record.first_to_move;
   } else if (!record.moves.empty()) {
-    state->SetFirstToMove(record.moves.front().player);
+    first = record.moves.front().player;
+  } else if (!record.setup.empty()) {
+    first = 1;  // after handicap stones White moves
   }
+  state->FinishSetup(first);
   for (size_t i = 0; i < record.moves.size(); ++i) {
     const SgfMove& m = record.moves[i];
     const std::string where = "SGF move " + std::to_string(i + 1) + " (" + (m.player == 0 ? "B " : "W ") +

@@ -1,0 +1,111 @@
+#include "game/sgf.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "game/user_error.h"
+
+namespace descent::game {
+namespace {
+
+// A random legal game on `game`, ending with two passes or at the cap.
+std::unique_ptr<GoState> RandomGame(const GoGame& game, uint64_t seed, bool handicap) {
+  auto s = std::make_unique<GoState>(game);
+  if (handicap) {
+    s->AddSetupStone(game.ParseMove("C3"), 0);
+    s->AddSetupStone(game.ParseMove("G7"), 0);
+    s->FinishSetup(1);
+  }
+  std::mt19937_64 rng(seed);
+  std::vector<Move> legal;
+  while (!s->IsTerminal()) {
+    s->LegalMoves(&legal);
+    s->Play(legal[rng() % legal.size()]);
+  }
+  return s;
+}
+
+TEST(Sgf, RoundTripKeepsMovesResultAndComments) {
+  for (bool handicap : {false, true}) {
+    GoGame g({.size = 9, .komi = 6.5f});
+    auto played = RandomGame(g, 7, handicap);
+    SgfRecord record = RecordOf(*played);
+    record.comment = "root [with] brackets \\ and a backslash";
+    record.moves[3].comment = "a comment on move 4";
+    record.black_name = "descent";
+    const std::string text = WriteSgf(record);
+
+    const SgfRecord read = ParseSgf(text);
+    EXPECT_EQ(read.size, 9);
+    EXPECT_EQ(read.komi, 6.5f);
+    EXPECT_EQ(read.result, ResultText(*played));
+    EXPECT_EQ(read.comment, record.comment);
+    EXPECT_EQ(read.black_name, "descent");
+    EXPECT_EQ(read.moves[3].comment, "a comment on move 4");
+    EXPECT_EQ(read.setup, played->SetupStones());
+    auto replayed = ReplaySgf(g, read);
+    EXPECT_EQ(replayed->MoveHistory(), played->MoveHistory());
+    EXPECT_EQ(replayed->ToText(), played->ToText());
+    EXPECT_TRUE(replayed->IsTerminal());
+    EXPECT_EQ(ResultText(*replayed), ResultText(*played));
+  }
+}
+
+TEST(Sgf, ReadsCommonFilesFromOtherPrograms) {
+  // Whitespace, unknown properties, a variation (dropped), tt as pass.
+  const char* text = R"((;GM[1]FF[4]SZ[5]KM[0.5]RU[Chinese]PB[gnugo]
+    ;B[cc]C[centre];W[bb]
+    (;B[dd];W[tt])
+    (;B[aa])))";
+  SgfRecord r = ParseSgf(text);
+  ASSERT_EQ(r.moves.size(), 4u);
+  EXPECT_EQ(r.moves[0].comment, "centre");
+  EXPECT_EQ(r.black_name, "gnugo");
+  GoGame g({.size = 5, .komi = 0.5f});
+  auto s = ReplaySgf(g, r);
+  EXPECT_EQ(s->MoveHistory().back(), g.PassMove());
+  EXPECT_EQ(s->ToText(), ".....\n.O...\n..X..\n...X.\n.....\n");
+}
+
+TEST(Sgf, MalformedFilesAreRefusedWithAMessage) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"", "expected '('"},
+      {"(;SZ[9];B[ee]", "expected ')'"},
+      {"(;SZ[9];B[ee)", "closing ']'"},
+      {"(;SZ[9]B)", "has no value"},
+      {"(;GM[3]SZ[8])", "is not Go"},
+      {"(;SZ[25])", "not supported"},
+      {"(;SZ[19:13])", "square boards only"},
+      {"(;SZ[9];B[zz])", "off the 9x9 board"},
+      {"(;SZ[9]KM[abc])", "not a number"},
+      {"(;SZ[9];b[ee])", "upper case"},
+      {"(;SZ[9];B[ee];B[ff])", nullptr},  // parses; replay says out of turn
+      {"(;SZ[9];B[ee];W[ee])", nullptr},  // parses; replay says illegal
+  };
+  GoGame g({.size = 9});
+  for (const auto& [text, message] : cases) {
+    try {
+      const SgfRecord r = ParseSgf(text);
+      ASSERT_EQ(message, nullptr) << "accepted: " << text;
+      EXPECT_THROW(ReplaySgf(g, r), UserError) << text;
+    } catch (const UserError& e) {
+      ASSERT_NE(message, nullptr) << text << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << text << ": " << e.what();
+    }
+  }
+}
+
+TEST(Sgf, ReplayNamesTheBadMove) {
+  GoGame g({.size = 9});
+  try {
+    ReplaySgf(g, ParseSgf("(;SZ[9];B[ee];W[ee])"));
+    FAIL() << "accepted an illegal move";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "SGF move 2 (W E5) is illegal");
+  }
+  EXPECT_THROW(ReplaySgf(GoGame({.size = 13}), ParseSgf("(;SZ[9])")), UserError);
+}
+
+}  // namespace
+}  // namespace descent::game
