@@ -246,6 +246,9 @@ void GoState::LegalMoves(std::vector<Move>* out) const {
 }
 
 void GoState::Play(Move move) {
+  const size_t slot = moves_.size() % past_boards_.size();
+  past_boards_[slot] = board_;
+  past_hashes_[slot] = position_hash_;
   moves_.push_back(move);
   if (move == game_->PassMove()) {
     ++passes_;
@@ -288,6 +291,23 @@ std::unique_ptr<State> GoState::Transformed(int sym) const {
   out->FinishSetup(first_to_move_);
   for (Move m : moves_) out->Play(game_->TransformMove(m, sym));
   return out;
+}
+
+GoState::Colour GoState::AtPast(int back, int x, int y) const {
+  if (back == 0) return At(x, y);
+  const int number = MoveNumber() - back;
+  if (number < 0) return kEmpty;
+  return static_cast<Colour>(past_boards_[number % past_boards_.size()][Index(x, y)]);
+}
+
+uint64_t GoState::HistoryHash(int depth) const {
+  uint64_t h = Hash();
+  for (int back = 1; back < depth && back <= MoveNumber(); ++back) {
+    const uint64_t past = past_hashes_[(MoveNumber() - back) % past_hashes_.size()];
+    h ^= (past + back) * 0x9e3779b97f4a7c15ULL;  // position-dependent mix
+    h = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
+  }
+  return h;
 }
 
 void GoState::AddSetupStone(Move point, Player colour) {

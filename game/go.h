@@ -94,6 +94,14 @@ class GoState final : public State {
   Player FirstToMove() const { return first_to_move_; }
 
   Colour At(int x, int y) const { return static_cast<Colour>(board_[Index(x, y)]); }
+  // Boards kept for network inputs: back = 0 is now, 1 the position before
+  // the last move (a pass repeats the board), up to kKeptBoards - 1. Points
+  // before the start of the game read as empty.
+  static constexpr int kKeptBoards = 8;
+  Colour AtPast(int back, int x, int y) const;
+  // Hash() combined with the boards of the last `depth` (<= kKeptBoards)
+  // positions: the key for anything that depends on the recent history.
+  uint64_t HistoryHash(int depth) const;
   Colour AtMove(Move m) const { return At(m % size_, m / size_); }
   int ConsecutivePasses() const { return passes_; }
   // Tromp-Taylor area: stones plus empty regions that reach only that colour.
@@ -123,6 +131,9 @@ class GoState final : public State {
   std::vector<uint64_t> position_history_;  // every board position so far
   std::vector<Move> moves_;
   std::vector<std::pair<Move, Player>> setup_;
+  // Ring of earlier boards and their hashes; slot (move number - back) % 7.
+  std::array<std::array<uint8_t, kPoints>, kKeptBoards - 1> past_boards_{};
+  std::array<uint64_t, kKeptBoards - 1> past_hashes_{};
 };
 
 }  // namespace descent::game

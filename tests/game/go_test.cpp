@@ -192,3 +192,31 @@ TEST(GoRules, BoardSizesOutsideTwoToNineteenRefused) {
 
 }  // namespace
 }  // namespace descent::game
+
+namespace descent::game {
+namespace {
+
+TEST(GoHistory, PastBoardsAndHistoryHash) {
+  GoGame g({.size = 5});
+  auto s = std::make_unique<GoState>(g);
+  for (const char* v : {"A1", "B1", "pass", "C3"}) s->PlayChecked(g.ParseMove(v));
+  EXPECT_EQ(s->AtPast(0, 2, 2), GoState::kWhite);  // C3 now
+  EXPECT_EQ(s->AtPast(1, 2, 2), GoState::kEmpty);  // not before it
+  EXPECT_EQ(s->AtPast(1, 1, 4), GoState::kWhite);  // B1 one move back (after the pass)
+  EXPECT_EQ(s->AtPast(2, 1, 4), GoState::kWhite);  // the pass repeated the board
+  EXPECT_EQ(s->AtPast(3, 1, 4), GoState::kEmpty);
+  EXPECT_EQ(s->AtPast(4, 0, 4), GoState::kEmpty);  // the empty start
+  EXPECT_EQ(s->AtPast(7, 0, 4), GoState::kEmpty);  // before the start
+
+  // Same board and side to move, different recent history.
+  auto a = std::make_unique<GoState>(g);
+  auto b = std::make_unique<GoState>(g);
+  for (const char* v : {"A1", "B1", "C1", "D1"}) a->PlayChecked(g.ParseMove(v));
+  for (const char* v : {"C1", "D1", "A1", "B1"}) b->PlayChecked(g.ParseMove(v));
+  EXPECT_EQ(a->Hash(), b->Hash());
+  EXPECT_NE(a->HistoryHash(8), b->HistoryHash(8));
+  EXPECT_EQ(a->HistoryHash(1), a->Hash());
+}
+
+}  // namespace
+}  // namespace descent::game
