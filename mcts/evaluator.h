@@ -1,0 +1,30 @@
+#pragma once
+// What search needs from a network: priors over the legal moves and a value.
+// The tree knows nothing else about the net.
+
+#include <span>
+
+#include "game/game.h"
+
+namespace descent::mcts {
+
+// One position to evaluate. The caller owns every pointer; they stay valid
+// until Evaluate returns.
+struct EvalRequest {
+  const game::State* state = nullptr;  // not terminal
+  const game::Move* legal = nullptr;   // its legal moves, in increasing order
+  int num_legal = 0;
+  float* priors = nullptr;  // out: one prior per legal move, summing to 1
+  float* value = nullptr;   // out: expected result for the side to move, in [-1, 1]
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  // Evaluates every request and returns when all outputs are written.
+  // Thread-safe: several search threads may call it at once with their own
+  // requests (a batching evaluator merges them into one net call).
+  virtual void Evaluate(std::span<const EvalRequest> batch) = 0;
+};
+
+}  // namespace descent::mcts

@@ -1,0 +1,113 @@
+#include "mcts/game_search.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include <tbb/task_group.h>
+
+namespace descent::mcts {
+
+using Clock = std::chrono::steady_clock;
+
+struct GameSearch::RunState {
+  std::mutex mutex;                 // guards the tree and the fields below
+  std::condition_variable changed;  // a batch completed
+  Clock::time_point start;
+  Clock::time_point next_progress;
+  int start_visits = 0;
+  bool done = false;
+};
+
+GameSearch::GameSearch(const game::Game& game, Evaluator& evaluator, const SearchParams& params)
+    : evaluator_(evaluator), params_(params), search_(game, params) {
+  leaves_.resize(std::max(1, params.batches_in_flight));
+  requests_.resize(leaves_.size());
+  for (auto& l : leaves_) l.resize(std::max(1, params.leaves_per_batch));
+}
+
+SearchInfo GameSearch::Run(const SearchLimits& limits, const std::atomic<bool>* stop) {
+  RunState run;
+  run.start = Clock::now();
+  run.next_progress = run.start;
+  run.start_visits = search_.RootVisits();
+  run_ = &run;
+  if (!search_.RootState().IsTerminal()) {
+    tbb::task_group workers;
+    for (int w = 0; w < static_cast<int>(leaves_.size()); ++w) {
+      workers.run([this, w, &limits, stop] { Worker(w, limits, stop); });
+    }
+    workers.wait();
+  }
+  run_ = nullptr;
+  SearchInfo info;
+  info.root_visits = search_.RootVisits();
+  info.new_visits = info.root_visits - run.start_visits;
+  info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  return info;
+}
+
+void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic<bool>* stop) {
+  RunState& run = *run_;
+  std::vector<Leaf>& leaves = leaves_[index];
+  std::vector<EvalRequest>& requests = requests_[index];
+  std::unique_lock lock(run.mutex);
+  for (;;) {
+    // Step 1: decide whether to go on.
+    const Clock::time_point now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - run.start).count();
+    if ((stop && stop->load()) || (limits.seconds > 0 && elapsed >= limits.seconds) ||
+        search_.RootVisits() >= limits.visits) {
+      run.done = true;
+    }
+    if (run.done) break;
+
+    // Step 2: gather leaves; terminal ones are scored at once.
+    requests.clear();
+    int n = 0;
+    bool collided = false;
+    while (n < static_cast<int>(leaves.size()) && search_.RootVisits() + search_.InFlight() < limits.visits) {
+      Leaf& leaf = leaves[n];
+      search_.SelectLeaf(&leaf);
+      if (leaf.kind == Leaf::kTerminal) {
+        search_.Complete(leaf);
+        continue;
+      }
+      if (leaf.kind == Leaf::kCollision) {
+        search_.Cancel(leaf);
+        collided = true;
+        break;
+      }
+      requests.push_back(leaf.Request());
+      ++n;
+    }
+    if (n == 0) {
+      // Everything reachable is in flight elsewhere, or the budget is spoken
+      // for: wait for another batch to land.
+      if (search_.InFlight() == 0 && !collided) continue;
+      run.changed.wait_for(lock, std::chrono::milliseconds(5));
+      continue;
+    }
+
+    // Step 3: evaluate without the lock, so other workers walk the tree.
+    lock.unlock();
+    evaluator_.Evaluate(requests);
+    lock.lock();
+
+    // Step 4: expand and back up.
+    for (int i = 0; i < n; ++i) search_.Complete(leaves[i]);
+    run.changed.notify_all();
+    if (progress_ && Clock::now() >= run.next_progress) {
+      run.next_progress = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(progress_interval_));
+      SearchInfo info;
+      info.root_visits = search_.RootVisits();
+      info.new_visits = info.root_visits - run.start_visits;
+      info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+      progress_(search_, info);
+    }
+  }
+  run.changed.notify_all();
+}
+
+}  // namespace descent::mcts

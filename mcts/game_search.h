@@ -1,0 +1,62 @@
+#pragma once
+// The one-game driver (GTP, GUI, analysis, evaluation matches): several
+// leaves of one tree per batch, kept apart by virtual loss, and several
+// batches in flight at once on TBB tasks so a batching evaluator stays busy.
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "mcts/evaluator.h"
+#include "mcts/search.h"
+
+namespace descent::mcts {
+
+struct SearchLimits {
+  int visits = 800;      // stop when the root has this many visits (reused ones count)
+  double seconds = 0.0;  // and/or after this long; 0 = no time limit
+};
+
+struct SearchInfo {
+  int root_visits = 0;
+  int new_visits = 0;  // completed during this Run
+  double seconds = 0;
+};
+
+class GameSearch {
+ public:
+  // `evaluator` must outlive this object.
+  GameSearch(const game::Game& game, Evaluator& evaluator, const SearchParams& params);
+
+  // The tree: set the root, advance it, read results. Only between Runs.
+  Search& search() { return search_; }
+  const Search& search() const { return search_; }
+
+  // Called about every `interval` seconds during a Run, from a search thread,
+  // with the tree locked: read it, do not keep references.
+  using ProgressFn = std::function<void(const Search&, const SearchInfo&)>;
+  void SetProgress(ProgressFn fn, double interval) {
+    progress_ = std::move(fn);
+    progress_interval_ = interval;
+  }
+
+  // Searches until a limit is reached or `stop` becomes true (checked between
+  // batches). Blocks. Returns at once when the root position is terminal.
+  SearchInfo Run(const SearchLimits& limits, const std::atomic<bool>* stop = nullptr);
+
+ private:
+  void Worker(int index, const SearchLimits& limits, const std::atomic<bool>* stop);
+
+  Evaluator& evaluator_;
+  SearchParams params_;
+  Search search_;
+  ProgressFn progress_;
+  double progress_interval_ = 0;
+  // Per worker: leaves and requests, reused between batches.
+  std::vector<std::vector<Leaf>> leaves_;
+  std::vector<std::vector<EvalRequest>> requests_;
+  struct RunState;
+  RunState* run_ = nullptr;  // valid during Run
+};
+
+}  // namespace descent::mcts

@@ -1,0 +1,76 @@
+#pragma once
+// The self-play driver: many games at once, one tree each. Every round it
+// selects one leaf (or a few) from every tree in parallel (TBB), evaluates
+// them all in one batch, and expands and backs up in parallel. Games are
+// split into groups that run as separate TBB tasks, so one group walks its
+// trees while another's batch is in the net.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "mcts/evaluator.h"
+#include "mcts/search.h"
+
+namespace descent::mcts {
+
+struct MovePlan {
+  int visits = 100;        // search until the root has this many visits
+  bool add_noise = false;  // Dirichlet noise at the root
+};
+
+// What the owner of the games decides. Called from TBB threads, concurrently
+// for different slots and never concurrently for the same slot.
+class SelfPlayHooks {
+ public:
+  virtual ~SelfPlayHooks() = default;
+  // A game starts in `slot`: its first position, or nullptr to retire the slot.
+  virtual std::unique_ptr<game::State> StartGame(int slot) = 0;
+  // Before each move's search.
+  virtual MovePlan PlanMove(int slot, const game::State& state) = 0;
+  // After it: the move to play, or kNoMove to end the game here (resignation).
+  virtual game::Move ChooseMove(int slot, const Search& search, std::mt19937_64& rng) = 0;
+  // The game in `slot` is over: terminal, or ended by ChooseMove.
+  virtual void EndGame(int slot, const game::State& final_state) = 0;
+};
+
+struct MultiSearchStats {
+  uint64_t visits = 0;        // completed leaf visits, terminal ones included
+  uint64_t evaluations = 0;   // positions sent to the evaluator
+  uint64_t batches = 0;
+  double seconds_in_evaluator = 0;  // summed over groups
+  double seconds = 0;               // wall time of Run
+};
+
+class MultiGameSearch {
+ public:
+  // `evaluator` must outlive this object. `groups` >= 1 batches in flight.
+  MultiGameSearch(const game::Game& game, Evaluator& evaluator, const SearchParams& params, int num_games,
+                  int groups, uint64_t seed);
+  ~MultiGameSearch();
+
+  // Plays until every slot has retired or `stop` becomes true. Blocks.
+  // Games in progress when stopped are dropped (EndGame is not called).
+  MultiSearchStats Run(SelfPlayHooks& hooks, const std::atomic<bool>* stop = nullptr);
+
+ private:
+  struct Slot;
+  void RunGroup(int group, SelfPlayHooks& hooks, const std::atomic<bool>* stop);
+  void StartNextGame(Slot& slot, SelfPlayHooks& hooks);
+  void GatherLeaves(Slot& slot);
+  void FinishRound(Slot& slot, SelfPlayHooks& hooks);
+
+  const game::Game& game_;
+  Evaluator& evaluator_;
+  SearchParams params_;
+  int groups_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<uint64_t> visits_{0};
+  std::atomic<uint64_t> evaluations_{0};
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> evaluator_nanos_{0};
+};
+
+}  // namespace descent::mcts

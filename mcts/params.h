@@ -1,0 +1,31 @@
+#pragma once
+// Search parameters, with the reason for each default.
+
+namespace descent::mcts {
+
+struct SearchParams {
+  // PUCT exploration constant. AlphaZero's c(s) is 1.25 at low visit counts;
+  // 1.5 explores a little more, which our small nets (noisier priors) need.
+  float c_puct = 1.5f;
+  // First-play urgency: an unvisited child is valued at the parent's value
+  // minus this times sqrt(prior mass already visited) (Leela Zero's rule;
+  // 0.25 is its default). It focuses search on moves the net likes.
+  float fpu_reduction = 0.25f;
+  // Dirichlet noise at the root: alpha = total / legal moves (KataGo's
+  // scaling, 10.83 total: alpha 0.03 on an empty 19x19 board as in AlphaGo
+  // Zero), mixed in with weight noise_fraction (AlphaZero: 0.25).
+  float dirichlet_alpha_total = 10.83f;
+  float noise_fraction = 0.25f;
+  // One-game driver: leaves gathered (apart by virtual loss) per net call, and
+  // how many such batches are in flight at once. 8 leaves keep the net's
+  // batched throughput while staying close to sequential search; two batches
+  // in flight keep both cores of an inference server busy.
+  int leaves_per_batch = 8;
+  int batches_in_flight = 2;
+  // Self-play driver: leaves per tree per net call. One keeps each game's
+  // search identical to sequential search; more gives bigger batches when
+  // there are few games.
+  int leaves_per_game = 1;
+};
+
+}  // namespace descent::mcts

@@ -1,0 +1,239 @@
+#include "mcts/search.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace descent::mcts {
+
+Search::Search(const game::Game& game, const SearchParams& params)
+    : game_(game), params_(params), root_state_(game.NewInitialState()) {}
+
+void Search::SetRoot(const game::State& state) {
+  root_state_->CopyFrom(state);
+  tree_.Reset();
+  pending_noise_.clear();
+}
+
+void Search::AdvanceRoot(game::Move move) {
+  assert(InFlight() == 0);
+  root_state_->Play(move);
+  pending_noise_.clear();
+  const Node& root = tree_.root();
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    if (tree_.node(root.first_child + c).move == move) {
+      tree_.PromoteChild(root.first_child + c);
+      return;
+    }
+  }
+  tree_.Reset();
+}
+
+void Search::AddRootNoise(std::mt19937_64& rng) {
+  std::vector<game::Move> legal;
+  root_state_->LegalMoves(&legal);
+  if (legal.empty()) return;
+  const float alpha = params_.dirichlet_alpha_total / static_cast<float>(legal.size());
+  gamma_ = std::gamma_distribution<float>(alpha, 1.0f);
+  pending_noise_.resize(legal.size());
+  float sum = 0;
+  for (float& x : pending_noise_) sum += (x = gamma_(rng));
+  if (sum <= 0) {  // every draw underflowed: fall back to uniform noise
+    std::fill(pending_noise_.begin(), pending_noise_.end(), 1.0f);
+    sum = static_cast<float>(pending_noise_.size());
+  }
+  for (float& x : pending_noise_) x /= sum;
+  ApplyPendingNoise();
+}
+
+void Search::ApplyPendingNoise() {
+  Node& root = tree_.root();
+  if (pending_noise_.empty() || root.kind != Node::kExpanded) return;
+  // The root's children are its legal moves in increasing order, as is the noise.
+  assert(pending_noise_.size() == root.num_children);
+  const float eps = params_.noise_fraction;
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    Node& child = tree_.node(root.first_child + c);
+    child.prior = (1 - eps) * child.prior + eps * pending_noise_[c];
+  }
+  pending_noise_.clear();
+}
+
+uint32_t Search::SelectChild(uint32_t parent_index) const {
+  const Node& parent = tree_.node(parent_index);
+  const int parent_visits = parent.visits + parent.virtual_loss;
+  const float sqrt_visits = std::sqrt(static_cast<float>(std::max(parent_visits, 1)));
+  // Parent value from the view of the player choosing here.
+  const float parent_q = parent.visits > 0 ? -parent.Q() : 0.0f;
+  float visited_mass = 0;
+  for (uint32_t c = 0; c < parent.num_children; ++c) {
+    const Node& child = tree_.node(parent.first_child + c);
+    if (child.visits + child.virtual_loss > 0) visited_mass += child.prior;
+  }
+  const float fpu = parent_q - params_.fpu_reduction * std::sqrt(visited_mass);
+  uint32_t best = parent.first_child;
+  float best_score = -1e30f;
+  for (uint32_t c = 0; c < parent.num_children; ++c) {
+    const uint32_t index = parent.first_child + c;
+    const Node& child = tree_.node(index);
+    const int n = child.visits + child.virtual_loss;
+    // Each visit in flight counts as a loss, steering other leaves elsewhere.
+    const float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
+    const float score = q + params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+    if (score > best_score) {
+      best_score = score;
+      best = index;
+    }
+  }
+  return best;
+}
+
+void Search::SelectLeaf(Leaf* leaf) {
+  if (!leaf->state) leaf->state = root_state_->Clone();
+  leaf->state->CopyFrom(*root_state_);
+  leaf->path.clear();
+  uint32_t index = Tree::kRoot;
+  for (;;) {
+    leaf->path.push_back(index);
+    Node& node = tree_.node(index);
+    ++node.virtual_loss;
+    if (node.kind != Node::kExpanded) break;
+    index = SelectChild(index);
+    leaf->state->Play(tree_.node(index).move);
+  }
+  Node& node = tree_.node(index);
+  switch (node.kind) {
+    case Node::kPending:
+      leaf->kind = Leaf::kCollision;
+      return;
+    case Node::kTerminal:
+      leaf->kind = Leaf::kTerminal;
+      leaf->value = -node.terminal_value;  // back to the view of the side to move
+      return;
+    default:
+      break;
+  }
+  if (leaf->state->IsTerminal()) {
+    const game::Player mover = leaf->state->ToMove();
+    node.kind = Node::kTerminal;
+    leaf->value = leaf->state->Outcome(mover);
+    node.terminal_value = -leaf->value;
+    leaf->kind = Leaf::kTerminal;
+    return;
+  }
+  node.kind = Node::kPending;
+  leaf->state->LegalMoves(&leaf->legal);
+  leaf->priors.resize(leaf->legal.size());
+  leaf->kind = Leaf::kNeedsEval;
+}
+
+void Search::Expand(uint32_t index, const Leaf& leaf) {
+  const int n = static_cast<int>(leaf.legal.size());
+  const uint32_t first = tree_.AllocateChildren(n);
+  for (int i = 0; i < n; ++i) {
+    Node& child = tree_.node(first + i);
+    child.move = leaf.legal[i];
+    child.prior = leaf.priors[i];
+  }
+  Node& node = tree_.node(index);
+  node.first_child = first;
+  node.num_children = static_cast<uint16_t>(n);
+  node.kind = Node::kExpanded;
+  if (index == Tree::kRoot) ApplyPendingNoise();
+}
+
+void Search::Backup(const std::vector<uint32_t>& path, float leaf_value) {
+  // leaf_value is for the side to move at the leaf; a node stores results
+  // for the player who moved into it, so the sign flips at every level.
+  float value = -leaf_value;
+  for (size_t i = path.size(); i-- > 0;) {
+    Node& node = tree_.node(path[i]);
+    node.value_sum += value;
+    ++node.visits;
+    --node.virtual_loss;
+    value = -value;
+  }
+}
+
+void Search::Complete(const Leaf& leaf) {
+  if (leaf.kind == Leaf::kNeedsEval) Expand(leaf.path.back(), leaf);
+  Backup(leaf.path, leaf.value);
+}
+
+void Search::Cancel(const Leaf& leaf) {
+  for (uint32_t index : leaf.path) --tree_.node(index).virtual_loss;
+}
+
+std::vector<MoveStats> Search::RootStats() const {
+  std::vector<MoveStats> stats;
+  const Node& root = tree_.root();
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    const Node& child = tree_.node(root.first_child + c);
+    stats.push_back({child.move, child.visits, child.Q(), child.prior});
+  }
+  return stats;
+}
+
+std::vector<float> Search::VisitDistribution() const {
+  std::vector<float> dist(game_.NumMoves(), 0.0f);
+  const Node& root = tree_.root();
+  float total = 0;
+  for (uint32_t c = 0; c < root.num_children; ++c) total += static_cast<float>(tree_.node(root.first_child + c).visits);
+  if (total == 0) return dist;
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    const Node& child = tree_.node(root.first_child + c);
+    dist[child.move] = static_cast<float>(child.visits) / total;
+  }
+  return dist;
+}
+
+game::Move Search::PickMove(float temperature, std::mt19937_64& rng) const {
+  const Node& root = tree_.root();
+  if (root.num_children == 0) return game::kNoMove;
+  uint32_t best = root.first_child;
+  for (uint32_t c = 1; c < root.num_children; ++c) {
+    const Node& child = tree_.node(root.first_child + c);
+    const Node& top = tree_.node(best);
+    if (child.visits > top.visits || (child.visits == top.visits && child.prior > top.prior)) best = root.first_child + c;
+  }
+  if (temperature <= 0 || tree_.node(best).visits == 0) return tree_.node(best).move;
+  std::vector<double> weights(root.num_children);
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    weights[c] = std::pow(static_cast<double>(tree_.node(root.first_child + c).visits), 1.0 / temperature);
+  }
+  std::discrete_distribution<uint32_t> pick(weights.begin(), weights.end());
+  return tree_.node(root.first_child + pick(rng)).move;
+}
+
+void Search::ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const {
+  while (static_cast<int>(pv->size()) < max_length) {
+    const Node& node = tree_.node(index);
+    if (node.num_children == 0) return;
+    uint32_t best = node.first_child;
+    for (uint32_t c = 1; c < node.num_children; ++c) {
+      if (tree_.node(node.first_child + c).visits > tree_.node(best).visits) best = node.first_child + c;
+    }
+    if (tree_.node(best).visits == 0) return;
+    pv->push_back(tree_.node(best).move);
+    index = best;
+  }
+}
+
+std::vector<game::Move> Search::PrincipalVariation(int max_length) const {
+  std::vector<game::Move> pv;
+  ExtendVariation(Tree::kRoot, max_length, &pv);
+  return pv;
+}
+
+std::vector<game::Move> Search::PrincipalVariationAfter(game::Move move, int max_length) const {
+  const Node& root = tree_.root();
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    if (tree_.node(root.first_child + c).move != move) continue;
+    std::vector<game::Move> pv{move};
+    ExtendVariation(root.first_child + c, max_length, &pv);
+    return pv;
+  }
+  return {};
+}
+
+}  // namespace descent::mcts

@@ -1,0 +1,106 @@
+#pragma once
+// PUCT search over one tree: select a leaf (virtual loss on the path), expand
+// it with (priors over legal moves, value), back up. Evaluation is the
+// driver's business (GameSearch, MultiGameSearch); this class only walks and
+// updates the tree. Not thread-safe: drivers serialise access to one Search.
+
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "game/game.h"
+#include "mcts/evaluator.h"
+#include "mcts/params.h"
+#include "mcts/tree.h"
+
+namespace descent::mcts {
+
+// A leaf in flight: the path from the root, the position there, and buffers
+// for its evaluation. Drivers keep Leaf objects and reuse them, so after
+// warm-up selecting a leaf allocates nothing.
+struct Leaf {
+  enum Kind { kNeedsEval, kTerminal, kCollision };
+  Kind kind = kNeedsEval;
+  std::vector<uint32_t> path;  // node indices, root first
+  std::unique_ptr<game::State> state;
+  std::vector<game::Move> legal;
+  std::vector<float> priors;
+  float value = 0;  // for the side to move at `state`
+
+  // A request for an Evaluator, pointing into this leaf.
+  EvalRequest Request() { return {state.get(), legal.data(), static_cast<int>(legal.size()), priors.data(), &value}; }
+};
+
+// One root move's statistics, for move choice, analysis and training targets.
+struct MoveStats {
+  game::Move move = game::kNoMove;
+  int visits = 0;
+  float q = 0;      // mean result for the player to move at the root
+  float prior = 0;  // prior after root noise
+};
+
+class Search {
+ public:
+  Search(const game::Game& game, const SearchParams& params);
+
+  // Starts a new tree at `state` (copied).
+  void SetRoot(const game::State& state);
+  // Plays `move` at the root; keeps the subtree below it when there is one.
+  // Precondition: no leaf in flight; `move` legal at the root.
+  void AdvanceRoot(game::Move move);
+  const game::State& RootState() const { return *root_state_; }
+
+  // Adds Dirichlet noise to the root priors now, or when the root is
+  // expanded if it is not yet.
+  void AddRootNoise(std::mt19937_64& rng);
+
+  // Walks from the root to a leaf by PUCT, adding virtual loss on the path.
+  // kNeedsEval: evaluate leaf->Request(), then Complete(). kTerminal: the
+  // result is known; Complete() at once. kCollision: the leaf is already
+  // being evaluated; Cancel() it.
+  void SelectLeaf(Leaf* leaf);
+  // Expands the leaf (kNeedsEval) with its priors and backs up its value,
+  // removing the virtual loss.
+  void Complete(const Leaf& leaf);
+  // Removes the virtual loss of a leaf that will not be completed.
+  void Cancel(const Leaf& leaf);
+
+  // Completed visits of the root (the root's own evaluation included).
+  int RootVisits() const { return tree_.root().visits; }
+  // Leaves selected and not yet completed or cancelled.
+  int InFlight() const { return tree_.root().virtual_loss; }
+  bool RootExpanded() const { return tree_.root().kind == Node::kExpanded; }
+  // Mean result for the player to move at the root.
+  float RootValue() const { return -tree_.root().Q(); }
+
+  // Root children, in move order.
+  std::vector<MoveStats> RootStats() const;
+  // Visit shares over all NumMoves() moves (the training target).
+  std::vector<float> VisitDistribution() const;
+  // The most visited move (ties: higher prior) when temperature <= 0, else a
+  // move drawn with probability proportional to visits^(1/temperature).
+  game::Move PickMove(float temperature, std::mt19937_64& rng) const;
+  // Principal variation from the root following the most visited children.
+  std::vector<game::Move> PrincipalVariation(int max_length) const;
+  // Same, below the root's child for `move`.
+  std::vector<game::Move> PrincipalVariationAfter(game::Move move, int max_length) const;
+
+  const Tree& tree() const { return tree_; }
+
+ private:
+  uint32_t SelectChild(uint32_t parent) const;
+  void Expand(uint32_t node, const Leaf& leaf);
+  void Backup(const std::vector<uint32_t>& path, float leaf_value);
+  void ApplyPendingNoise();
+  // Appends to `pv` the most visited line below node `index`.
+  void ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const;
+
+  const game::Game& game_;
+  SearchParams params_;
+  Tree tree_;
+  std::unique_ptr<game::State> root_state_;
+  std::vector<float> pending_noise_;  // drawn, waiting for the root's expansion
+  std::gamma_distribution<float> gamma_;
+};
+
+}  // namespace descent::mcts

@@ -1,0 +1,58 @@
+#pragma once
+// Node storage for one search tree: a flat array, children of a node stored
+// contiguously, addressed by index. Grows only when a search needs more nodes
+// than any before; Reset and tree reuse keep the capacity, so a warmed-up
+// tree allocates nothing. Not thread-safe: the owner serialises access.
+
+#include <cstdint>
+#include <vector>
+
+#include "game/game.h"
+
+namespace descent::mcts {
+
+struct Node {
+  enum Kind : uint8_t { kLeaf, kPending, kExpanded, kTerminal };
+
+  float prior = 0;
+  // Sum of backed-up results from the view of the player who played `move`
+  // (the player to move at the parent), so the parent maximises value_sum/visits.
+  float value_sum = 0;
+  int32_t visits = 0;
+  int32_t virtual_loss = 0;  // visits started through this node, not yet backed up
+  uint32_t first_child = 0;  // index of the first child; 0 = none (0 is the root)
+  uint16_t num_children = 0;
+  Kind kind = kLeaf;  // kPending: being evaluated; kTerminal: game over here
+  game::Move move = game::kNoMove;
+  float terminal_value = 0;  // kTerminal: the exact result, same view as value_sum
+
+  float Q() const { return visits > 0 ? value_sum / static_cast<float>(visits) : 0.0f; }
+};
+
+class Tree {
+ public:
+  static constexpr uint32_t kRoot = 0;
+
+  Tree() { Reset(); }
+  // Leaves only a fresh root.
+  void Reset();
+  Node& node(uint32_t i) { return nodes_[i]; }
+  const Node& node(uint32_t i) const { return nodes_[i]; }
+  Node& root() { return nodes_[kRoot]; }
+  const Node& root() const { return nodes_[kRoot]; }
+  // Appends `n` fresh nodes and returns the index of the first. Invalidates
+  // references to nodes (indices stay valid).
+  uint32_t AllocateChildren(int n);
+  // Tree reuse: the subtree under `child` (a child of the root) becomes the
+  // whole tree, `child` its root. Nodes are copied into a spare buffer, which
+  // then swaps with the live one.
+  void PromoteChild(uint32_t child);
+  size_t size() const { return nodes_.size(); }
+
+ private:
+  std::vector<Node> nodes_;
+  std::vector<Node> spare_;
+  std::vector<uint32_t> queue_;
+};
+
+}  // namespace descent::mcts

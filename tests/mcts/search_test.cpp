@@ -1,0 +1,199 @@
+#include "mcts/search.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <set>
+
+#include "game/connect4.h"
+#include "game/connect4_solver.h"
+#include "game/go.h"
+#include "game/move_list.h"
+#include "game/pons.h"
+#include "game/tictactoe.h"
+#include "game/tictactoe_solver.h"
+#include "mcts/game_search.h"
+#include "mcts/stand_in_evaluators.h"
+
+namespace descent::mcts {
+namespace {
+
+using game::Move;
+
+// Every node: no virtual loss left; an expanded node's visits are its own
+// evaluation plus its children's visits.
+void ExpectConsistentTree(const Tree& tree, uint32_t index = Tree::kRoot) {
+  const Node& node = tree.node(index);
+  EXPECT_EQ(node.virtual_loss, 0) << "node " << index;
+  if (node.kind != Node::kExpanded) return;
+  int child_visits = 0;
+  for (uint32_t c = 0; c < node.num_children; ++c) {
+    child_visits += tree.node(node.first_child + c).visits;
+    ExpectConsistentTree(tree, node.first_child + c);
+  }
+  EXPECT_EQ(node.visits, 1 + child_visits) << "node " << index;
+}
+
+Move BestMove(const game::Game& g, const game::State& s, Evaluator& e, int visits, SearchParams params = {}) {
+  GameSearch gs(g, e, params);
+  gs.search().SetRoot(s);
+  gs.Run({.visits = visits});
+  std::mt19937_64 rng(1);
+  return gs.search().PickMove(0, rng);
+}
+
+TEST(Search, TicTacToeFindsEveryForcedWin) {
+  // Every reachable position where the mover wins by force (in 1 or in 3):
+  // search with random rollouts must pick a winning move.
+  game::TicTacToeGame g;
+  game::TicTacToeSolver solver;
+  RolloutEvaluator rollouts(7, 4);
+  int checked = 0;
+  std::vector<std::unique_ptr<game::State>> frontier;
+  frontier.push_back(g.NewInitialState());
+  std::set<uint64_t> seen;
+  std::vector<Move> legal;
+  while (!frontier.empty()) {
+    auto s = std::move(frontier.back());
+    frontier.pop_back();
+    if (s->IsTerminal() || !seen.insert(s->Hash()).second) continue;
+    const auto& t = static_cast<const game::TicTacToeState&>(*s);
+    if (solver.Value(t) == 1 && checked < 60) {
+      ++checked;
+      const Move m = BestMove(g, *s, rollouts, 400);
+      EXPECT_EQ(solver.ScoreMoves(t)[m], 1) << s->ToText() << "chose " << g.MoveToText(m);
+    }
+    s->LegalMoves(&legal);
+    for (Move m : legal) {
+      auto next = s->Clone();
+      next->Play(m);
+      frontier.push_back(std::move(next));
+    }
+  }
+  EXPECT_EQ(checked, 60);
+}
+
+TEST(Search, Connect4FindsMateInOneAndInThree) {
+  // Mate in 3: Pons' end-game positions whose mover wins with their next
+  // stone but one. Mate in 1: positions one move on (after a move that does
+  // not win) where the new mover can win at once.
+  game::Connect4Game g;
+  game::Connect4Solver solver;
+  RolloutEvaluator rollouts(3, 2);
+  std::vector<game::Connect4State> mate1, mate3;
+  for (const auto& p : game::ReadPonsFile(std::string(DESCENT_TEST_DATA) + "/connect4/Test_L3_R1")) {
+    game::Connect4State s(g);
+    game::PlayPonsMoves(p.moves, &s);
+    const int fastest = (43 - s.MoveNumber()) / 2;
+    if (p.score > 0 && p.score == fastest - 1 && !s.Bits().CanWinNext() && mate3.size() < 10) mate3.push_back(s);
+    for (Move m = 0; m < 7 && mate1.size() < 10; ++m) {
+      if (!s.IsLegal(m) || s.Bits().IsWinningMove(m)) continue;
+      game::Connect4State next = s;
+      next.Play(m);
+      if (next.Bits().CanWinNext()) mate1.push_back(next);
+    }
+  }
+  ASSERT_EQ(mate1.size(), 10u);
+  ASSERT_EQ(mate3.size(), 10u);
+  for (const auto* set : {&mate1, &mate3}) {
+    for (const game::Connect4State& s : *set) {
+      const Move m = BestMove(g, s, rollouts, 1500);
+      EXPECT_GT(solver.ScoreMoves(s.Bits())[m], 0) << s.ToText() << "chose " << g.MoveToText(m);
+    }
+  }
+}
+
+TEST(Search, GoCapturesToWinTheLibertyRace) {
+  // A capturing race decided at C1, the last liberty of Black's three stones
+  // (A2-C2), of White's two (A1, B1) and of the white wall. Black to move
+  // captures all eight white stones there; anything else and White captures
+  // at C1 and lives.
+  game::GoGame g({.size = 5, .komi = 0.5f});
+  auto s = game::GoState::FromText(g,
+                                    ".X.X.\n"
+                                    "XXXXX\n"
+                                    "OOOOX\n"
+                                    "XXXOX\n"
+                                    "OO.OX\n",
+                                    0);
+  RolloutEvaluator rollouts(5, 4);
+  EXPECT_EQ(g.MoveToText(BestMove(g, *s, rollouts, 800)), "C1");
+}
+
+TEST(Search, NeverPicksAnIllegalMove) {
+  // A scripted net that loves the ko retake (illegal) and the occupied
+  // points: the search only ever sees legal moves.
+  game::GoGame g({.size = 4});
+  auto s = game::GoState::FromText(g, ".XO.\nXO.O\n.XO.\n....\n", 0);
+  s->PlayChecked(g.ParseMove("C3"));  // Black takes the ko; B3 is now illegal for White
+  std::vector<float> weights(g.NumMoves(), 1.0f);
+  weights[g.ParseMove("B3")] = 1e6f;
+  weights[g.ParseMove("B4")] = 1e6f;
+  ScriptedEvaluator scripted(weights);
+  GameSearch gs(g, scripted, {});
+  gs.search().SetRoot(*s);
+  gs.Run({.visits = 300});
+  for (const MoveStats& m : gs.search().RootStats()) EXPECT_TRUE(s->IsLegal(m.move)) << g.MoveToText(m.move);
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(s->IsLegal(gs.search().PickMove(1.0f, rng)));
+}
+
+TEST(Search, VirtualLossIsRemovedAndVisitsAddUp) {
+  game::GoGame g({.size = 5});
+  RolloutEvaluator rollouts(11);
+  SearchParams params;
+  params.leaves_per_batch = 8;
+  params.batches_in_flight = 3;
+  GameSearch gs(g, rollouts, params);
+  auto s = g.NewInitialState();
+  gs.search().SetRoot(*s);
+  std::mt19937_64 rng(5);
+  gs.search().AddRootNoise(rng);
+  const SearchInfo info = gs.Run({.visits = 600});
+  EXPECT_GE(info.root_visits, 600);
+  EXPECT_EQ(gs.search().InFlight(), 0);
+  ExpectConsistentTree(gs.search().tree());
+  const auto stats = gs.search().RootStats();
+  const float prior_sum = std::accumulate(stats.begin(), stats.end(), 0.0f,
+                                          [](float a, const MoveStats& m) { return a + m.prior; });
+  EXPECT_NEAR(prior_sum, 1.0f, 1e-4f);  // noise keeps the priors a distribution
+}
+
+TEST(Search, TreeReuseKeepsTheChosenSubtree) {
+  game::Connect4Game g;
+  RolloutEvaluator rollouts(13);
+  GameSearch gs(g, rollouts, {});
+  auto s = g.NewInitialState();
+  gs.search().SetRoot(*s);
+  gs.Run({.visits = 500});
+  std::mt19937_64 rng(1);
+  const Move best = gs.search().PickMove(0, rng);
+  int child_visits = 0;
+  for (const MoveStats& m : gs.search().RootStats()) {
+    if (m.move == best) child_visits = m.visits;
+  }
+  gs.search().AdvanceRoot(best);
+  EXPECT_EQ(gs.search().RootVisits(), child_visits);
+  ExpectConsistentTree(gs.search().tree());
+  s->Play(best);
+  EXPECT_EQ(gs.search().RootState().Hash(), s->Hash());
+  gs.Run({.visits = 800});  // reused visits count toward the budget
+  EXPECT_GE(gs.search().RootVisits(), 800);
+  ExpectConsistentTree(gs.search().tree());
+}
+
+TEST(Search, TimeBudgetAndStopEndTheSearch) {
+  game::GoGame g({.size = 9});
+  RolloutEvaluator rollouts(17);
+  GameSearch gs(g, rollouts, {});
+  gs.search().SetRoot(*g.NewInitialState());
+  const SearchInfo timed = gs.Run({.visits = 1 << 30, .seconds = 0.2});
+  EXPECT_LT(timed.root_visits, 1 << 30);
+  EXPECT_GT(timed.root_visits, 0);
+  std::atomic<bool> stop{true};
+  const SearchInfo stopped = gs.Run({.visits = 1 << 30}, &stop);
+  EXPECT_EQ(stopped.new_visits, 0);
+}
+
+}  // namespace
+}  // namespace descent::mcts
