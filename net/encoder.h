@@ -1,0 +1,45 @@
+#pragma once
+// Turns a position into the network's input planes (float, planes x height x
+// width, row-major), seen through a board symmetry.
+//
+// Go ("go-v1", 18 planes, all from the view of the side to move):
+//   0..7   the mover's stones now, 1, ..., 7 moves ago (AlphaGo Zero)
+//   8..15  the opponent's stones, same times
+//   16     ones if Black is to move (komi favours White)
+//   17     ones everywhere (lets zero padding mark the board's edge)
+// Connect Four and tic-tac-toe ("board-v1", 3 planes): the mover's pieces,
+// the opponent's pieces, ones.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "game/game.h"
+
+namespace descent::net {
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  // The encoder for `game`; the game must outlive it.
+  static std::unique_ptr<Encoder> ForGame(const game::Game& game);
+
+  virtual std::string Name() const = 0;
+  virtual int NumPlanes() const = 0;
+  int Height() const { return game_->BoardHeight(); }
+  int Width() const { return game_->BoardWidth(); }
+  int InputSize() const { return NumPlanes() * Height() * Width(); }
+
+  // Writes InputSize() floats for `state` seen through symmetry `sym`: the
+  // piece on point p appears at TransformMove(p, sym). Thread-safe.
+  virtual void Encode(const game::State& state, int sym, float* out) const = 0;
+  // Key of everything Encode reads (for Go the last 8 boards, not just the
+  // current one): equal keys give equal inputs.
+  virtual uint64_t CacheKey(const game::State& state) const = 0;
+
+ protected:
+  explicit Encoder(const game::Game& game) : game_(&game) {}
+  const game::Game* game_;
+};
+
+}  // namespace descent::net

@@ -1,0 +1,33 @@
+#include "net/eval_cache.h"
+
+#include <cstring>
+
+namespace descent::net {
+
+EvalCache::EvalCache(size_t entries, int policy_size)
+    : policy_size_(policy_size), keys_(entries, 0), values_(entries), priors_(entries * policy_size) {}
+
+bool EvalCache::Lookup(uint64_t key, float* priors, float* value) const {
+  if (keys_.empty()) return false;
+  const size_t slot = key % keys_.size();
+  std::lock_guard lock(stripes_[slot % kStripes]);
+  if (keys_[slot] != key + 1) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  std::memcpy(priors, &priors_[slot * policy_size_], sizeof(float) * policy_size_);
+  *value = values_[slot];
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void EvalCache::Insert(uint64_t key, const float* priors, float value) {
+  if (keys_.empty()) return;
+  const size_t slot = key % keys_.size();
+  std::lock_guard lock(stripes_[slot % kStripes]);
+  keys_[slot] = key + 1;
+  values_[slot] = value;
+  std::memcpy(&priors_[slot * policy_size_], priors, sizeof(float) * policy_size_);
+}
+
+}  // namespace descent::net

@@ -1,0 +1,36 @@
+#pragma once
+// A bounded, thread-safe cache of evaluations keyed by Encoder::CacheKey:
+// priors over all moves and the value. Direct-mapped (a new entry replaces
+// whatever shared its slot), with striped locks so searchers rarely wait.
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace descent::net {
+
+class EvalCache {
+ public:
+  // `entries` slots of `policy_size` priors each; 0 entries disables it.
+  EvalCache(size_t entries, int policy_size);
+
+  // Copies the stored priors (policy_size floats) and value; false if absent.
+  bool Lookup(uint64_t key, float* priors, float* value) const;
+  void Insert(uint64_t key, const float* priors, float value);
+
+  uint64_t hits() const { return hits_; }
+  uint64_t misses() const { return misses_; }
+  size_t entries() const { return keys_.size(); }
+
+ private:
+  static constexpr size_t kStripes = 64;
+  int policy_size_;
+  std::vector<uint64_t> keys_;  // key + 1; 0 = empty
+  std::vector<float> values_;
+  std::vector<float> priors_;
+  mutable std::mutex stripes_[kStripes];
+  mutable std::atomic<uint64_t> hits_{0}, misses_{0};
+};
+
+}  // namespace descent::net

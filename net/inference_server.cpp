@@ -1,0 +1,134 @@
+#include "net/inference_server.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace descent::net {
+
+struct InferenceServer::Request {
+  Request(const float* input, int n, float* policy, float* values)
+      : input(input), n(n), policy(policy), values(values) {}
+  const float* input;
+  int n;
+  float* policy;
+  float* values;
+  int taken = 0;  // positions handed to workers so far
+  int done = 0;   // positions finished
+  std::condition_variable finished;
+};
+
+InferenceServer::InferenceServer(std::shared_ptr<const Network> network, const InferenceParams& params)
+    : params_(params), network_(std::move(network)) {
+  const NetConfig& c = network_->config();
+  input_size_ = c.input_planes * c.height * c.width;
+  policy_size_ = c.policy_size;
+  for (int i = 0; i < std::max(1, params_.threads); ++i) workers_.emplace_back([this] { Worker(); });
+}
+
+InferenceServer::~InferenceServer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  for (auto& w : workers_) w.join();
+}
+
+void InferenceServer::Evaluate(const float* input, int n, float* policy_logits, float* values) {
+  if (n <= 0) return;
+  Request request(input, n, policy_logits, values);
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&request);
+  work_.notify_one();
+  request.finished.wait(lock, [&] { return request.done == request.n; });
+}
+
+void InferenceServer::SwapNetwork(std::shared_ptr<const Network> network) {
+  std::lock_guard lock(mutex_);
+  network_ = std::move(network);
+}
+
+std::shared_ptr<const Network> InferenceServer::network() const {
+  std::lock_guard lock(mutex_);
+  return network_;
+}
+
+InferenceStats InferenceServer::Stats() const {
+  return {batches_.load(), positions_.load(), static_cast<double>(busy_nanos_.load()) * 1e-9};
+}
+
+void InferenceServer::Worker() {
+  Network::SetThreadsForThisThread(params_.torch_threads_per_worker);
+  const int max_batch = std::max(1, params_.max_batch);
+  std::vector<float> input(static_cast<size_t>(max_batch) * input_size_);
+  std::vector<float> policy(static_cast<size_t>(max_batch) * policy_size_);
+  std::vector<float> values(max_batch);
+  // Pieces of requests in this batch: (request, first position, count).
+  struct Piece {
+    Request* request;
+    int first;
+    int count;
+  };
+  std::vector<Piece> pieces;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left to do
+
+    // Step 1: take queued positions, splitting a request bigger than a batch.
+    pieces.clear();
+    int total = 0;
+    const auto take = [&] {
+      while (!queue_.empty() && total < max_batch) {
+        Request* r = queue_.front();
+        const int count = std::min(r->n - r->taken, max_batch - total);
+        pieces.push_back({r, r->taken, count});
+        r->taken += count;
+        total += count;
+        if (r->taken == r->n) queue_.pop_front();
+      }
+    };
+    take();
+    if (total < max_batch && params_.gather_wait_us > 0) {
+      work_.wait_for(lock, std::chrono::microseconds(params_.gather_wait_us));
+      take();
+    }
+    if (!queue_.empty()) work_.notify_one();  // more for another worker
+    const std::shared_ptr<const Network> network = network_;
+    lock.unlock();
+
+    // Step 2: one net call. A single piece is used in place.
+    const float* batch_input = input.data();
+    if (pieces.size() == 1) {
+      batch_input = pieces[0].request->input + static_cast<size_t>(pieces[0].first) * input_size_;
+    } else {
+      size_t offset = 0;
+      for (const Piece& p : pieces) {
+        std::memcpy(input.data() + offset, p.request->input + static_cast<size_t>(p.first) * input_size_,
+                    sizeof(float) * p.count * input_size_);
+        offset += static_cast<size_t>(p.count) * input_size_;
+      }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    network->Forward(batch_input, total, policy.data(), values.data());
+    busy_nanos_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    batches_ += 1;
+    positions_ += total;
+
+    // Step 3: hand results back.
+    size_t at = 0;
+    for (const Piece& p : pieces) {
+      std::memcpy(p.request->policy + static_cast<size_t>(p.first) * policy_size_,
+                  policy.data() + at * policy_size_, sizeof(float) * p.count * policy_size_);
+      std::memcpy(p.request->values + p.first, values.data() + at, sizeof(float) * p.count);
+      at += p.count;
+    }
+    lock.lock();
+    for (const Piece& p : pieces) {
+      p.request->done += p.count;
+      if (p.request->done == p.request->n) p.request->finished.notify_all();
+    }
+  }
+}
+
+}  // namespace descent::net

@@ -1,0 +1,105 @@
+#include "net/net_evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace descent::net {
+namespace {
+
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Per-thread buffers, reused between calls: no allocation once warm.
+struct Scratch {
+  std::vector<float> input, logits, values, dense, priors;
+  std::vector<int> misses;
+  std::vector<uint64_t> keys;
+};
+
+}  // namespace
+
+void MaskedSoftmax(const game::Game& game, const float* logits, const game::Move* legal, int num_legal, int sym,
+                   float* priors) {
+  float top = -1e30f;
+  for (int i = 0; i < num_legal; ++i) top = std::max(top, logits[game.TransformMove(legal[i], sym)]);
+  float sum = 0;
+  for (int i = 0; i < num_legal; ++i) sum += priors[i] = std::exp(logits[game.TransformMove(legal[i], sym)] - top);
+  for (int i = 0; i < num_legal; ++i) priors[i] /= sum;
+}
+
+NetEvaluator::NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params)
+    : game_(game),
+      server_(server),
+      params_(params),
+      encoder_(Encoder::ForGame(game)),
+      cache_(params.cache_entries, game.NumMoves()) {}
+
+int NetEvaluator::SymmetryFor(uint64_t key) const {
+  if (!params_.random_symmetry) return 0;
+  return static_cast<int>(Mix(key ^ params_.seed) % static_cast<uint64_t>(game_.NumSymmetries()));
+}
+
+void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
+  thread_local Scratch s;
+  const int policy_size = game_.NumMoves();
+  const int input_size = encoder_->InputSize();
+  const int views = params_.average_symmetries ? game_.NumSymmetries() : 1;
+
+  // Step 1: answer from the cache where possible.
+  s.misses.clear();
+  s.keys.resize(batch.size());
+  s.dense.resize(policy_size);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const mcts::EvalRequest& r = batch[i];
+    s.keys[i] = encoder_->CacheKey(*r.state);
+    if (!cache_.Lookup(s.keys[i], s.dense.data(), r.value)) {
+      s.misses.push_back(static_cast<int>(i));
+      continue;
+    }
+    float sum = 0;
+    for (int k = 0; k < r.num_legal; ++k) sum += r.priors[k] = s.dense[r.legal[k]];
+    for (int k = 0; k < r.num_legal; ++k) r.priors[k] = sum > 0 ? r.priors[k] / sum : 1.0f / r.num_legal;
+  }
+  if (s.misses.empty()) return;
+
+  // Step 2: encode the rest, one view each (or all symmetries), and run them.
+  const size_t rows = s.misses.size() * views;
+  s.input.resize(rows * input_size);
+  s.logits.resize(rows * policy_size);
+  s.values.resize(rows);
+  for (size_t j = 0; j < s.misses.size(); ++j) {
+    const int i = s.misses[j];
+    for (int v = 0; v < views; ++v) {
+      const int sym = views > 1 ? v : SymmetryFor(s.keys[i]);
+      encoder_->Encode(*batch[i].state, sym, &s.input[(j * views + v) * input_size]);
+    }
+  }
+  server_.Evaluate(s.input.data(), static_cast<int>(rows), s.logits.data(), s.values.data());
+
+  // Step 3: priors over legal moves (mapped back through the symmetry),
+  // averaged over views; fill the cache.
+  for (size_t j = 0; j < s.misses.size(); ++j) {
+    const int i = s.misses[j];
+    const mcts::EvalRequest& r = batch[i];
+    s.priors.resize(r.num_legal);
+    std::fill(r.priors, r.priors + r.num_legal, 0.0f);
+    float value = 0;
+    for (int v = 0; v < views; ++v) {
+      const int sym = views > 1 ? v : SymmetryFor(s.keys[i]);
+      MaskedSoftmax(game_, &s.logits[(j * views + v) * policy_size], r.legal, r.num_legal, sym, s.priors.data());
+      for (int k = 0; k < r.num_legal; ++k) r.priors[k] += s.priors[k] / views;
+      value += s.values[j * views + v] / views;
+    }
+    *r.value = value;
+    std::fill(s.dense.begin(), s.dense.end(), 0.0f);
+    for (int k = 0; k < r.num_legal; ++k) s.dense[r.legal[k]] = r.priors[k];
+    cache_.Insert(s.keys[i], s.dense.data(), value);
+  }
+}
+
+}  // namespace descent::net

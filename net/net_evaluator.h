@@ -1,0 +1,53 @@
+#pragma once
+// The network as a search evaluator: cache lookup, input encoding under a
+// board symmetry, batched inference, illegal moves masked before the softmax.
+
+#include <cstdint>
+#include <memory>
+
+#include "mcts/evaluator.h"
+#include "net/encoder.h"
+#include "net/eval_cache.h"
+#include "net/inference_server.h"
+
+namespace descent::net {
+
+struct NetEvaluatorParams {
+  // A board symmetry per position, so the net's own asymmetries average out
+  // over the search (AlphaGo Zero). The symmetry is a hash of the position,
+  // which keeps search deterministic for a given seed.
+  bool random_symmetry = true;
+  // Evaluate every symmetry and average: stronger per evaluation, costs
+  // NumSymmetries() net evaluations each.
+  bool average_symmetries = false;
+  // Cache slots; each holds policy_size + 1 floats (9x9 Go: 65,536 slots
+  // take 22 MB). Repeated positions (transpositions, tree reuse across
+  // games in self-play) then cost no net call.
+  size_t cache_entries = 1 << 16;
+  uint64_t seed = 0;
+};
+
+// Thread-safe; `game` and `server` must outlive it.
+class NetEvaluator final : public mcts::Evaluator {
+ public:
+  NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params);
+  void Evaluate(std::span<const mcts::EvalRequest> batch) override;
+  const EvalCache& cache() const { return cache_; }
+  const Encoder& encoder() const { return *encoder_; }
+
+ private:
+  int SymmetryFor(uint64_t key) const;
+
+  const game::Game& game_;
+  InferenceServer& server_;
+  NetEvaluatorParams params_;
+  std::unique_ptr<Encoder> encoder_;
+  EvalCache cache_;
+};
+
+// Softmax over the logits of the legal moves only, read through symmetry
+// `sym` (the net saw the board transformed): priors[i] for legal[i].
+void MaskedSoftmax(const game::Game& game, const float* logits, const game::Move* legal, int num_legal, int sym,
+                   float* priors);
+
+}  // namespace descent::net

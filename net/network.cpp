@@ -1,0 +1,254 @@
+#include "net/network.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "game/user_error.h"
+#include "net/network_impl.h"
+#include "net/weights_file.h"
+
+namespace descent::net {
+namespace {
+
+using game::UserError;
+
+torch::Device ParseDevice(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) throw UserError("device 'cuda' asked for, but this LibTorch has no CUDA device");
+    return torch::kCUDA;
+  }
+  throw UserError("unknown device '" + device + "' (cpu or cuda)");
+}
+
+FoldedConv Fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
+  const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+  FoldedConv f;
+  f.weight = (conv->weight * scale.view({-1, 1, 1, 1})).contiguous();
+  f.bias = (bn->bias - bn->running_mean * scale).contiguous();
+  f.padding = conv->options.kernel_size()->at(0) / 2;
+  return f;
+}
+
+torch::Tensor Apply(const FoldedConv& c, const torch::Tensor& x) { return torch::conv2d(x, c.weight, c.bias, 1, c.padding); }
+
+std::string Shape(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ',';
+    s += std::to_string(shape[i]);
+  }
+  s += ']';
+  return s;
+}
+
+int MetaInt(const WeightsFile& f, const std::string& key, const std::string& path) {
+  const auto it = f.metadata.find(key);
+  if (it == f.metadata.end()) throw UserError("weights file '" + path + "': metadata has no '" + key + "'");
+  try {
+    size_t used = 0;
+    const long v = std::stol(it->second, &used);
+    if (used != it->second.size() || v < 0 || v > 1000000) throw std::invalid_argument(key);
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    throw UserError("weights file '" + path + "': metadata '" + key + "' is '" + it->second + "', not a count");
+  }
+}
+
+const std::string& MetaString(const WeightsFile& f, const std::string& key, const std::string& path) {
+  const auto it = f.metadata.find(key);
+  if (it == f.metadata.end()) throw UserError("weights file '" + path + "': metadata has no '" + key + "'");
+  return it->second;
+}
+
+constexpr char kFormat[] = "descent-resnet";
+constexpr char kFormatVersion[] = "1";
+
+}  // namespace
+
+std::vector<std::pair<std::string, torch::Tensor>> NamedTensors(ResNet& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value());
+  for (const auto& b : model->named_buffers()) {
+    if (b.key().find("num_batches_tracked") == std::string::npos) out.emplace_back(b.key(), b.value());
+  }
+  return out;
+}
+
+void Network::Impl::RefreshInference() {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  input = Fold(model->input_conv, model->input_bn);
+  blocks.clear();
+  for (const auto& b : *model->blocks) {
+    auto* block = b->as<ResidualBlock>();
+    blocks.emplace_back(Fold(block->conv1, block->bn1), Fold(block->conv2, block->bn2));
+  }
+  policy = Fold(model->policy_conv, model->policy_bn);
+  value = Fold(model->value_conv, model->value_bn);
+}
+
+Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Network::~Network() = default;
+
+std::unique_ptr<Network> Network::Random(const NetConfig& config, uint64_t seed, const std::string& device) {
+  torch::manual_seed(seed);
+  auto impl = std::make_unique<Impl>(config, ParseDevice(device));
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+std::unique_ptr<Network> Network::Load(const std::string& path, const std::string& device) {
+  const WeightsFile file = ReadWeightsFile(path);
+  const auto fail = [&](const std::string& why) { return UserError("weights file '" + path + "': " + why); };
+  if (MetaString(file, "format", path) != kFormat) throw fail("not a Descent network (format '" + file.metadata.at("format") + "')");
+  if (MetaString(file, "format_version", path) != kFormatVersion) {
+    throw fail("format version " + file.metadata.at("format_version") + " is not supported (this build reads " +
+               kFormatVersion + ")");
+  }
+  NetConfig c;
+  c.game_spec = MetaString(file, "game", path);
+  c.encoding = MetaString(file, "encoding", path);
+  c.input_planes = MetaInt(file, "input_planes", path);
+  c.height = MetaInt(file, "height", path);
+  c.width = MetaInt(file, "width", path);
+  c.policy_size = MetaInt(file, "policy_size", path);
+  c.blocks = MetaInt(file, "blocks", path);
+  c.channels = MetaInt(file, "channels", path);
+  c.value_hidden = MetaInt(file, "value_hidden", path);
+  if (c.input_planes < 1 || c.height < 1 || c.width < 1 || c.policy_size < 1 || c.channels < 1 || c.value_hidden < 1 ||
+      c.blocks > 100 || c.channels > 4096) {
+    throw fail("metadata describes an impossible network");
+  }
+  const std::string stored_hash = MetaString(file, "content_hash", path);
+  if (ContentHash(file.tensors) != stored_hash) {
+    throw fail("corrupt: its tensors do not match its content hash " + stored_hash);
+  }
+
+  auto impl = std::make_unique<Impl>(c, torch::kCPU);
+  const std::string arch = std::to_string(c.blocks) + " blocks x " + std::to_string(c.channels) + " channels";
+  size_t matched = 0;
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [name, tensor] : NamedTensors(impl->model)) {
+      const auto it = file.tensors.find(name);
+      if (it == file.tensors.end()) throw fail("architecture mismatch: no tensor '" + name + "' for " + arch);
+      if (it->second.shape != tensor.sizes().vec()) {
+        throw fail("architecture mismatch: tensor '" + name + "' has shape " + Shape(it->second.shape) + ", " + arch +
+                   " needs " + Shape(tensor.sizes().vec()));
+      }
+      for (float v : it->second.values) {
+        if (!std::isfinite(v)) throw fail("tensor '" + name + "' holds a non-finite value");
+      }
+      tensor.copy_(torch::from_blob(const_cast<float*>(it->second.values.data()), tensor.sizes(), torch::kFloat32));
+      ++matched;
+    }
+  }
+  if (matched != file.tensors.size()) throw fail("architecture mismatch: tensors beyond those of " + arch);
+  impl->info.training_step = std::stoll(file.metadata.count("training_step") ? file.metadata.at("training_step") : "0");
+  impl->info.parent = file.metadata.count("parent") ? file.metadata.at("parent") : "";
+  impl->info.content_hash = stored_hash;
+  impl->device = ParseDevice(device);
+  impl->model->to(impl->device);
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+void Network::CheckFits(const game::Game& game) const {
+  const NetConfig expected = DefaultNetConfig(game);
+  const NetConfig& c = config();
+  if (c.game_spec != expected.game_spec) {
+    throw UserError("the network is for " + c.game_spec + ", not " + expected.game_spec);
+  }
+  if (c.encoding != expected.encoding || c.input_planes != expected.input_planes || c.height != expected.height ||
+      c.width != expected.width || c.policy_size != expected.policy_size) {
+    throw UserError("the network's inputs (" + c.encoding + ", " + std::to_string(c.input_planes) +
+                    " planes) do not match this build's encoding for " + expected.game_spec + " (" + expected.encoding +
+                    ", " + std::to_string(expected.input_planes) + " planes)");
+  }
+}
+
+std::string Network::Save(const std::string& path) {
+  WeightsFile file;
+  for (auto& [name, tensor] : NamedTensors(impl_->model)) {
+    const auto t = tensor.detach().to(torch::kCPU).contiguous();
+    Tensor out;
+    out.shape = t.sizes().vec();
+    out.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    file.tensors.emplace(name, std::move(out));
+  }
+  const NetConfig& c = config();
+  impl_->info.content_hash = ContentHash(file.tensors);
+  file.metadata = {
+      {"format", kFormat},
+      {"format_version", kFormatVersion},
+      {"game", c.game_spec},
+      {"encoding", c.encoding},
+      {"input_planes", std::to_string(c.input_planes)},
+      {"height", std::to_string(c.height)},
+      {"width", std::to_string(c.width)},
+      {"policy_size", std::to_string(c.policy_size)},
+      {"blocks", std::to_string(c.blocks)},
+      {"channels", std::to_string(c.channels)},
+      {"value_hidden", std::to_string(c.value_hidden)},
+      {"training_step", std::to_string(impl_->info.training_step)},
+      {"parent", impl_->info.parent},
+      {"content_hash", impl_->info.content_hash},
+  };
+  WriteWeightsFile(path, file);
+  return impl_->info.content_hash;
+}
+
+const NetConfig& Network::config() const { return impl_->model->config; }
+const NetworkInfo& Network::info() const { return impl_->info; }
+
+void Network::SetLineage(int64_t training_step, const std::string& parent) {
+  impl_->info.training_step = training_step;
+  impl_->info.parent = parent;
+}
+
+void Network::Forward(const float* input, int batch, float* policy_logits, float* values) const {
+  const Impl& m = *impl_;
+  const NetConfig& c = config();
+  c10::InferenceMode guard;
+  auto x = torch::from_blob(const_cast<float*>(input), {batch, c.input_planes, c.height, c.width}, torch::kFloat32);
+  if (m.device != torch::kCPU) x = x.to(m.device);
+  auto h = Apply(m.input, x).relu_();
+  for (const auto& [first, second] : m.blocks) {
+    auto y = Apply(first, h).relu_();
+    h = Apply(second, y).add_(h).relu_();
+  }
+  const ResNetImpl& net = *m.model;
+  auto p = torch::linear(Apply(m.policy, h).relu_().flatten(1), net.policy_fc->weight, net.policy_fc->bias);
+  auto v = torch::linear(Apply(m.value, h).relu_().flatten(1), net.value_fc1->weight, net.value_fc1->bias).relu_();
+  v = torch::linear(v, net.value_fc2->weight, net.value_fc2->bias).tanh_().squeeze(1);
+  p = p.to(torch::kCPU).contiguous();
+  v = v.to(torch::kCPU).contiguous();
+  std::memcpy(policy_logits, p.data_ptr<float>(), sizeof(float) * batch * c.policy_size);
+  std::memcpy(values, v.data_ptr<float>(), sizeof(float) * batch);
+}
+
+void Network::SetThreadsForThisThread(int threads) { at::set_num_threads(std::max(1, threads)); }
+
+double Network::MeasureMatmulGflops(int threads) {
+  SetThreadsForThisThread(threads);
+  c10::InferenceMode guard;
+  const int64_t n = 1024;
+  auto a = torch::randn({n, n});
+  auto b = torch::randn({n, n});
+  auto out = torch::empty({n, n});
+  torch::mm_out(out, a, b);  // warm-up
+  std::vector<double> rates;
+  for (int rep = 0; rep < 7; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 4; ++i) torch::mm_out(out, a, b);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rates.push_back(4 * 2.0 * n * n * n / s / 1e9);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
+}
+
+}  // namespace descent::net

@@ -1,0 +1,63 @@
+#pragma once
+// A network: the ResNet's weights plus what they are for. Plain types only;
+// LibTorch stays inside network.cpp.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "game/game.h"
+#include "net/net_config.h"
+
+namespace descent::net {
+
+struct NetworkInfo {
+  int64_t training_step = 0;
+  std::string parent;        // content hash of the network it was trained from
+  std::string content_hash;  // identity of these weights (set by Save and Load)
+};
+
+class Network {
+ public:
+  ~Network();
+
+  // Fresh weights (PyTorch's default initialisation) from `seed`.
+  // `device` is "cpu" or "cuda"; UserError when CUDA is asked for and absent.
+  static std::unique_ptr<Network> Random(const NetConfig& config, uint64_t seed, const std::string& device = "cpu");
+  // Reads a weights file. UserError, naming the file and the reason, for a
+  // missing, truncated or corrupt file, missing metadata, or tensors that do
+  // not match the architecture the metadata states.
+  static std::unique_ptr<Network> Load(const std::string& path, const std::string& device = "cpu");
+  // UserError unless this network was made for exactly `game` (spec and
+  // input encoding), naming both sides of the mismatch.
+  void CheckFits(const game::Game& game) const;
+
+  // Writes a self-describing weights file (atomic replace); returns and
+  // records its content hash.
+  std::string Save(const std::string& path);
+
+  const NetConfig& config() const;
+  const NetworkInfo& info() const;
+  void SetLineage(int64_t training_step, const std::string& parent);
+
+  // Runs `batch` encoded positions (batch x InputSize floats) and writes
+  // batch x policy_size logits and batch values (tanh, side to move).
+  // Thread-safe: concurrent calls share the read-only weights. Uses the
+  // calling thread's LibTorch thread count (SetThreadsForThisThread).
+  void Forward(const float* input, int batch, float* policy_logits, float* values) const;
+
+  // How many threads LibTorch uses for operations run by the calling thread.
+  static void SetThreadsForThisThread(int threads);
+  // Measured fp32 matrix-multiply throughput (GFLOP/s) with `threads`
+  // threads: the practical arithmetic peak benches compare against.
+  static double MeasureMatmulGflops(int threads);
+
+  struct Impl;  // public so trainer/ can reach the module through net/network_impl.h
+  Impl& impl() { return *impl_; }
+
+ private:
+  explicit Network(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace descent::net
