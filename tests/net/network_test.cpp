@@ -1,0 +1,173 @@
+#include "net/network.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "net/weights_file.h"
+
+namespace descent::net {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("descent_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+std::vector<float> RandomInput(const NetConfig& c, int batch, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<float> x(static_cast<size_t>(batch) * c.input_planes * c.height * c.width);
+  for (float& v : x) v = (rng() % 3 == 0) ? 1.0f : 0.0f;
+  return x;
+}
+
+struct Outputs {
+  std::vector<float> policy, value;
+};
+Outputs RunNet(const Network& net, const std::vector<float>& input, int batch) {
+  Outputs o{std::vector<float>(static_cast<size_t>(batch) * net.config().policy_size), std::vector<float>(batch)};
+  net.Forward(input.data(), batch, o.policy.data(), o.value.data());
+  return o;
+}
+
+// Expects Load(path) to fail with a message containing `message`.
+void ExpectRefused(const std::string& path, const std::string& message) {
+  try {
+    Network::Load(path);
+    ADD_FAILURE() << "loaded " << path;
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+}
+
+class NetworkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    game_ = game::MakeGame("go:5:komi=7");
+    config_ = DefaultNetConfig(*game_, 2, 16);
+    net_ = Network::Random(config_, 1);
+    path_ = TempPath("net.safetensors");
+    net_->SetLineage(123, "feedfacefeedface");
+    hash_ = net_->Save(path_);
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  std::unique_ptr<game::Game> game_;
+  NetConfig config_;
+  std::unique_ptr<Network> net_;
+  std::string path_;
+  std::string hash_;
+};
+
+TEST_F(NetworkTest, SaveLoadRoundTripGivesIdenticalOutputs) {
+  auto loaded = Network::Load(path_);
+  EXPECT_EQ(loaded->info().content_hash, hash_);
+  EXPECT_EQ(loaded->info().training_step, 123);
+  EXPECT_EQ(loaded->info().parent, "feedfacefeedface");
+  EXPECT_EQ(loaded->config().blocks, 2);
+  EXPECT_EQ(loaded->config().game_spec, "go:5:komi=7");
+  const auto input = RandomInput(config_, 4, 9);
+  const Outputs a = RunNet(*net_, input, 4), b = RunNet(*loaded, input, 4);
+  EXPECT_EQ(a.policy, b.policy);
+  EXPECT_EQ(a.value, b.value);
+  for (float v : a.value) EXPECT_LE(std::fabs(v), 1.0f);
+  loaded->CheckFits(*game_);
+}
+
+TEST_F(NetworkTest, BatchedEqualsUnbatched) {
+  const int batch = 8;
+  const auto input = RandomInput(config_, batch, 5);
+  const Outputs together = RunNet(*net_, input, batch);
+  const size_t in = input.size() / batch;
+  for (int i = 0; i < batch; ++i) {
+    const std::vector<float> one(input.begin() + i * in, input.begin() + (i + 1) * in);
+    const Outputs alone = RunNet(*net_, one, 1);
+    for (int k = 0; k < config_.policy_size; ++k) {
+      EXPECT_NEAR(alone.policy[k], together.policy[i * config_.policy_size + k], 1e-4f);
+    }
+    EXPECT_NEAR(alone.value[0], together.value[i], 1e-5f);
+  }
+}
+
+TEST_F(NetworkTest, ForeignGameAndSizeAreRefusedByName) {
+  auto loaded = Network::Load(path_);
+  try {
+    loaded->CheckFits(*game::MakeGame("go:9:komi=7"));
+    FAIL();
+  } catch (const game::UserError& e) {
+    EXPECT_STREQ(e.what(), "the network is for go:5:komi=7, not go:9:komi=7");
+  }
+  EXPECT_THROW(loaded->CheckFits(*game::MakeGame("connect4")), game::UserError);
+}
+
+TEST_F(NetworkTest, CorruptFilesAreRefusedWithTheReason) {
+  std::ifstream in(path_, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bad = TempPath("bad.safetensors");
+  const auto write = [&](const std::string& content) {
+    std::ofstream(bad, std::ios::binary | std::ios::trunc) << content;
+  };
+  ExpectRefused(TempPath("missing.safetensors"), "cannot open");
+  write(bytes.substr(0, 5));
+  ExpectRefused(bad, "truncated");
+  write(bytes.substr(0, 100));
+  ExpectRefused(bad, "truncated");
+  write(bytes.substr(0, bytes.size() - 7));
+  ExpectRefused(bad, "truncated");
+  write("GARBAGE!" + bytes.substr(8));
+  ExpectRefused(bad, "not a safetensors file");
+  std::string flipped = bytes;
+  flipped[flipped.size() - 3] ^= 0x40;  // one bit of one weight
+  write(flipped);
+  ExpectRefused(bad, "corrupt");
+  std::string broken_json = bytes;
+  broken_json[8] = '[';
+  write(broken_json);
+  ExpectRefused(bad, "JSON");
+
+  // Metadata that lies about the architecture, with a consistent hash.
+  WeightsFile file = ReadWeightsFile(path_);
+  file.metadata["blocks"] = "3";
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "architecture mismatch: no tensor 'blocks.2.conv1.weight' for 3 blocks x 16 channels");
+  file.metadata["blocks"] = "2";
+  file.metadata["channels"] = "32";
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "architecture mismatch: tensor 'input_conv.weight' has shape [16,18,3,3], 2 blocks x 32 channels needs [32,18,3,3]");
+  file.metadata["channels"] = "16";
+  file.metadata.erase("game");
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "metadata has no 'game'");
+  file.metadata["game"] = "go:5:komi=7";
+  file.metadata["format"] = "something-else";
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "not a Descent network");
+  std::filesystem::remove(bad);
+}
+
+TEST(Network, CudaRefusedWithoutCuda) {
+  auto g = game::MakeGame("tictactoe");
+  try {
+    Network::Random(DefaultNetConfig(*g), 1, "cuda");
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("cuda"), std::string::npos);
+  }
+  EXPECT_THROW(Network::Random(DefaultNetConfig(*g), 1, "tpu"), game::UserError);
+}
+
+TEST(NetConfig, FlopsOfTheGo9x9Default) {
+  auto g = game::MakeGame("go:9");
+  const NetConfig c = DefaultNetConfig(*g);
+  EXPECT_EQ(c.blocks, 6);
+  EXPECT_EQ(c.channels, 64);
+  EXPECT_EQ(c.input_planes, 18);
+  // 12 block convolutions of 81 x 64 x 64 x 9 multiply-adds dominate.
+  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 73.41, 0.01);
+}
+
+}  // namespace
+}  // namespace descent::net
