@@ -22,5 +22,6 @@ RunFn DeclareGames(CLI::App* sub);
 RunFn DeclareSolve(CLI::App* sub);
 RunFn DeclarePlayout(CLI::App* sub);
 RunFn DeclareSgf(CLI::App* sub);
+RunFn DeclareBench(CLI::App* sub);
 
 }  // namespace descent::app

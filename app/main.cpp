@@ -17,6 +17,7 @@ constexpr Command kCommands[] = {
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},
     {"sgf", "Read a Go SGF file, replay it and print the final position and score", DeclareSgf},
+    {"bench", "Measure net and search speed; print a deterministic search signature", DeclareBench},
 };
 
 int Main(int argc, char** argv) {
