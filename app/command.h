@@ -23,5 +23,6 @@ RunFn DeclareSolve(CLI::App* sub);
 RunFn DeclarePlayout(CLI::App* sub);
 RunFn DeclareSgf(CLI::App* sub);
 RunFn DeclareBench(CLI::App* sub);
+RunFn DeclareTrain(CLI::App* sub);
 
 }  // namespace descent::app

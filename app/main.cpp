@@ -13,6 +13,7 @@ namespace {
 
 // Every subcommand, in the order --help lists them.
 constexpr Command kCommands[] = {
+    {"train", "Train a network by self-play (the main job); resumes an existing run", DeclareTrain},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},

@@ -54,9 +54,10 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   s.misses.clear();
   s.keys.resize(batch.size());
   s.dense.resize(policy_size);
+  const uint64_t generation = Mix(generation_.load() + 0x51ed270b27a1c3f5ULL);
   for (size_t i = 0; i < batch.size(); ++i) {
     const mcts::EvalRequest& r = batch[i];
-    s.keys[i] = encoder_->CacheKey(*r.state);
+    s.keys[i] = encoder_->CacheKey(*r.state) ^ generation;
     if (!cache_.Lookup(s.keys[i], s.dense.data(), r.value)) {
       s.misses.push_back(static_cast<int>(i));
       continue;

@@ -2,6 +2,7 @@
 // The network as a search evaluator: cache lookup, input encoding under a
 // board symmetry, batched inference, illegal moves masked before the softmax.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
@@ -33,6 +34,9 @@ class NetEvaluator final : public mcts::Evaluator {
   NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params);
   void Evaluate(std::span<const mcts::EvalRequest> batch) override;
   const EvalCache& cache() const { return cache_; }
+  // The server's network changed: cached results of the old one stop
+  // matching (keys include a generation number). Thread-safe.
+  void NetworkChanged() { generation_.fetch_add(1); }
   const Encoder& encoder() const { return *encoder_; }
 
  private:
@@ -43,6 +47,7 @@ class NetEvaluator final : public mcts::Evaluator {
   NetEvaluatorParams params_;
   std::unique_ptr<Encoder> encoder_;
   EvalCache cache_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 // Softmax over the logits of the legal moves only, read through symmetry

@@ -1,0 +1,433 @@
+// descent train: self-play, training and evaluation in one process, in a
+// run directory that survives restarts and kill -9.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "app/command.h"
+#include "app/evaluation.h"
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "net/network.h"
+#include "selfplay/worker.h"
+#include "trainer/replay_buffer.h"
+#include "trainer/store.h"
+#include "trainer/trainer.h"
+
+namespace descent::app {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnSignal(int) { g_interrupted = true; }
+
+// Every option; 0 (or a negative number) means "the game's default".
+struct TrainOptions {
+  std::string game = "tictactoe";
+  std::string run;
+  int blocks = 0, channels = 0;
+  int games = 0, full_visits = 0, fast_visits = 0;
+  float full_fraction = 0;
+  int temperature_moves = -1;
+  int window = 0, batch = 0;
+  float lr = 0;
+  int lr_drop_steps = 0;
+  float reuse = 0;
+  int min_samples = 0;
+  int publish_every = 0;
+  int eval_every = 1;
+  int eval_games = 0;
+  int eval_visits = 0;
+  float resign_false_rate = 0.05f;
+  // Never resign at a value above this: the net would still give itself
+  // better than a 1-in-4 chance, which no calibration should overrule.
+  float resign_max_threshold = -0.5f;
+  double minutes = 0;
+  int max_steps = 0;
+  int threads = 2;
+  uint64_t seed = 1;
+};
+
+// Defaults per game: sizes that learn in minutes (tic-tac-toe) to hours (Go)
+// on two cores.
+void ApplyDefaults(const game::Game& g, TrainOptions* o) {
+  const bool ttt = g.Name() == "tictactoe", c4 = g.Name() == "connect4";
+  const auto set = [](auto* field, auto value) {
+    if (*field <= 0) *field = value;
+  };
+  set(&o->games, ttt ? 32 : 64);
+  set(&o->full_visits, ttt ? 64 : c4 ? 200 : 200);
+  set(&o->fast_visits, ttt ? 16 : 40);
+  set(&o->full_fraction, ttt ? 0.5f : 0.25f);
+  // Moves played in proportion to visits. Tic-tac-toe: the whole game, so
+  // self-play reaches the odd positions the 99% target also counts; others:
+  // the opening (Connect Four 8 moves, 9x9 Go 16).
+  if (o->temperature_moves < 0) o->temperature_moves = ttt ? 9 : std::max(8, g.MaxGameLength() / 10);
+  set(&o->window, ttt ? 20000 : c4 ? 200000 : 250000);
+  set(&o->batch, ttt ? 64 : 256);
+  set(&o->lr, 0.02f);
+  // Each sample is trained on at most `reuse` times on average: more makes
+  // the net overfit the newest games (KataGo keeps this near 4).
+  set(&o->reuse, ttt ? 8.0f : 4.0f);
+  set(&o->min_samples, ttt ? 500 : 5000);
+  set(&o->publish_every, ttt ? 50 : 200);
+  set(&o->eval_games, ttt ? 40 : 40);
+  set(&o->eval_visits, ttt ? 64 : 200);
+}
+
+struct Progress {
+  int64_t games_stored = 0;
+  trainer::Losses losses;
+  float loss_count = 0;
+  std::string last_eval = "none yet";
+  std::mutex mutex;  // last_eval
+};
+
+class TrainRun {
+ public:
+  TrainRun(const TrainOptions& o, const std::string& resolved_config);
+  int Run();
+
+ private:
+  std::shared_ptr<net::Network> LoadLatestGoodNetwork();
+  void Publish();
+  void StoreFinishedGames();
+  void Calibrate();
+  void EvalLoop();
+  void PrintProgress(bool final);
+
+  TrainOptions o_;
+  std::unique_ptr<game::Game> game_;
+  fs::path run_;
+  std::unique_ptr<trainer::Store> store_;
+  std::unique_ptr<trainer::Trainer> trainer_;
+  std::unique_ptr<trainer::ReplayBuffer> replay_;
+  std::unique_ptr<selfplay::SelfPlayWorker> worker_;
+  std::string latest_hash_;
+  int64_t published_step_ = 0;
+  std::shared_ptr<const net::Network> first_;
+  float resign_threshold_ = -2.0f;
+
+  std::mutex finished_mutex_;
+  std::vector<selfplay::GameRecord> finished_;
+
+  std::mutex eval_mutex_;
+  std::condition_variable eval_cv_;
+  std::deque<std::pair<std::string, int64_t>> eval_queue_;  // (weights path, step)
+  std::atomic<bool> stop_{false};
+
+  Progress progress_;
+  Clock::time_point start_ = Clock::now();
+  int64_t games_at_start_ = 0;
+  int64_t games_stored_ = 0;    // in the store (kept here: COUNT(*) is a scan)
+  int64_t samples_stored_ = 0;
+  uint64_t visits_at_last_ = 0;
+  Clock::time_point last_print_ = Clock::now();
+  bool tty_ = isatty(fileno(stdout));
+};
+
+TrainRun::TrainRun(const TrainOptions& o, const std::string& resolved_config) : o_(o) {
+  game_ = game::MakeGame(o.game);
+  ApplyDefaults(*game_, &o_);
+  run_ = o.run;
+  fs::create_directories(run_ / "nets");
+  store_ = std::make_unique<trainer::Store>((run_ / "store.sqlite").string());
+  if (auto stored = store_->GetState("game"); stored && *stored != game_->Spec()) {
+    throw game::UserError("run '" + o.run + "' trains " + *stored + ", not " + game_->Spec());
+  }
+  store_->SetState("game", game_->Spec());
+  std::ofstream(run_ / "config.ini") << resolved_config;
+}
+
+// The newest network whose file loads and fits; refused ones are reported.
+std::shared_ptr<net::Network> TrainRun::LoadLatestGoodNetwork() {
+  const auto rows = store_->Networks();
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    try {
+      std::shared_ptr<net::Network> net = net::Network::Load((run_ / it->path).string());
+      net->CheckFits(*game_);
+      if (net->info().content_hash != it->hash) throw game::UserError("its content is not the network the store recorded");
+      return net;
+    } catch (const game::UserError& e) {
+      std::fprintf(stderr, "descent train: network %lld refused: %s; trying an earlier one\n",
+                   static_cast<long long>(it->id), e.what());
+    }
+  }
+  return nullptr;
+}
+
+void TrainRun::Publish() {
+  char name[64];
+  std::snprintf(name, sizeof name, "nets/step-%08lld.safetensors", static_cast<long long>(trainer_->step()));
+  const std::string path = (run_ / name).string();
+  const std::string parent = latest_hash_;
+  latest_hash_ = trainer_->Save(path, parent);
+  store_->AddNetwork({0, latest_hash_, parent, trainer_->step(), name, 0});
+  if (progress_.loss_count > 0) {
+    store_->AddMetric({trainer_->step(), 0, "loss.policy", progress_.losses.policy / progress_.loss_count, ""});
+    store_->AddMetric({trainer_->step(), 0, "loss.value", progress_.losses.value / progress_.loss_count, ""});
+  }
+  progress_.losses = {};
+  progress_.loss_count = 0;
+  published_step_ = trainer_->step();
+  worker_->SetNetwork(net::Network::Load(path));
+  Calibrate();
+  const auto networks = store_->Networks().size();
+  if (o_.eval_every > 0 && networks % o_.eval_every == 0) {
+    std::lock_guard lock(eval_mutex_);
+    eval_queue_.clear();  // only the newest matters when evaluation falls behind
+    eval_queue_.emplace_back(path, trainer_->step());
+    eval_cv_.notify_one();
+  }
+}
+
+// Resign threshold: the value below which at most `resign_false_rate` of
+// played-out games' non-losers ever fell (AlphaGo Zero's calibration: a
+// resignation is false when the resigner would not have lost).
+void TrainRun::Calibrate() {
+  std::vector<float> values = store_->RecentNonLoserMinValues(500);
+  if (values.size() < 20) return;
+  std::sort(values.begin(), values.end());
+  const size_t k = static_cast<size_t>(o_.resign_false_rate * values.size());
+  resign_threshold_ = std::clamp(values[k] - 0.01f, -1.0f, o_.resign_max_threshold);
+  worker_->SetResignThreshold(resign_threshold_);
+  const double false_rate = static_cast<double>(std::lower_bound(values.begin(), values.end(), resign_threshold_) -
+                                                values.begin()) / values.size();
+  store_->AddMetric({trainer_->step(), 0, "resign.threshold", resign_threshold_, ""});
+  store_->AddMetric({trainer_->step(), 0, "resign.false_rate", false_rate, ""});
+  store_->SetState("resign_threshold", std::to_string(resign_threshold_));
+}
+
+void TrainRun::StoreFinishedGames() {
+  std::vector<selfplay::GameRecord> games;
+  {
+    std::lock_guard lock(finished_mutex_);
+    games.swap(finished_);
+  }
+  if (games.empty()) return;
+  games_stored_ += store_->AddGames(games);  // acknowledged once this returns
+  for (auto& g : games) {
+    samples_stored_ += static_cast<int64_t>(g.targets.size());
+    replay_->Add(std::move(g));
+  }
+}
+
+void TrainRun::EvalLoop() {
+  EvalParams params;
+  params.games = o_.eval_games;
+  params.visits = o_.eval_visits;
+  for (;;) {
+    std::pair<std::string, int64_t> job;
+    {
+      std::unique_lock lock(eval_mutex_);
+      eval_cv_.wait(lock, [&] { return stop_ || !eval_queue_.empty(); });
+      if (stop_) return;
+      job = eval_queue_.front();
+      eval_queue_.pop_front();
+    }
+    std::shared_ptr<const net::Network> net = net::Network::Load(job.first);
+    const auto lines = EvaluateNetwork(*game_, net, first_, params, o_.seed + job.second);
+    std::string summary;
+    for (const EvalLine& line : lines) {
+      store_->AddMetric({job.second, 0, line.key, line.value, line.extra});
+      if (line.key == "eval.random" || line.key == "eval.optimal_policy" || line.key == "eval.elo" ||
+          line.key == "eval.mcts" || line.key.rfind("eval.mistakes.", 0) == 0) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%s %.3g", summary.empty() ? "" : ", ", line.key.substr(5).c_str(), line.value);
+        summary += buf;
+      }
+    }
+    if (!tty_) {
+      for (const EvalLine& line : lines) {
+        if (!line.text.empty()) std::printf("eval step %lld: %s\n", static_cast<long long>(job.second), line.text.c_str());
+      }
+      std::fflush(stdout);
+    }
+    std::lock_guard lock(progress_.mutex);
+    progress_.last_eval = "step " + std::to_string(job.second) + ": " + summary;
+  }
+}
+
+void TrainRun::PrintProgress(bool final) {
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+  const double since = std::chrono::duration<double>(Clock::now() - last_print_).count();
+  if (!final && since < (tty_ ? 1.0 : 30.0)) return;
+  const selfplay::WorkerStats w = worker_->Stats();
+  const int64_t games = games_stored_;
+  const double rate = (games - games_at_start_) / std::max(1.0, elapsed);
+  const uint64_t positions = w.positions;
+  const double evals_rate = (positions - visits_at_last_) / std::max(1e-3, since);
+  visits_at_last_ = positions;
+  last_print_ = Clock::now();
+  std::string eval;
+  {
+    std::lock_guard lock(progress_.mutex);
+    eval = progress_.last_eval;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f net %zu evals/s %.0f | eval %s",
+                static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60, static_cast<long long>(games), rate,
+                static_cast<long long>(replay_->size()), static_cast<long long>(trainer_->step()),
+                progress_.loss_count ? progress_.losses.policy / progress_.loss_count : 0.0f,
+                progress_.loss_count ? progress_.losses.value / progress_.loss_count : 0.0f, store_->Networks().size(),
+                evals_rate, eval.c_str());
+  if (tty_) {
+    std::printf("\r\033[K%.*s", 200, line);
+    if (final) std::printf("\n");
+  } else {
+    std::printf("%s\n", line);
+  }
+  std::fflush(stdout);
+}
+
+int TrainRun::Run() {
+  // Step 1: the network to continue from (or a fresh one), the replay window.
+  std::shared_ptr<net::Network> current = LoadLatestGoodNetwork();
+  const bool resumed = current != nullptr;
+  if (!current) {
+    if (!store_->Networks().empty()) throw game::UserError("no network of run '" + o_.run + "' loads; see above");
+    current = net::Network::Random(net::DefaultNetConfig(*game_, o_.blocks, o_.channels), o_.seed);
+  }
+  int64_t step = current->info().training_step;
+  const auto rows = store_->Networks();
+  if (!rows.empty()) first_ = net::Network::Load((run_ / rows.front().path).string());
+  // The trainer takes its own copy of the weights.
+  const std::string tmp = (run_ / "nets/.resume.safetensors").string();
+  current->Save(tmp);
+  std::unique_ptr<net::Network> training = net::Network::Load(tmp);
+  fs::remove(tmp);
+  training->SetLineage(step, current->info().parent);
+  latest_hash_ = current->info().content_hash;
+  trainer_ = std::make_unique<trainer::Trainer>(
+      std::move(training),
+      trainer::TrainParams{.batch_size = o_.batch, .learning_rate = o_.lr, .lr_drop_steps = o_.lr_drop_steps}, step);
+  if (resumed && !rows.empty()) trainer_->LoadOptimizer((run_ / rows.back().path).string());
+  replay_ = std::make_unique<trainer::ReplayBuffer>(*game_, o_.window);
+  for (auto& g : store_->RecentGames(o_.window)) replay_->Add(std::move(g));
+  games_at_start_ = games_stored_ = store_->GameCount();
+  samples_stored_ = store_->SampleCount();
+
+  selfplay::WorkerParams wp;
+  wp.games = o_.games;
+  wp.inference.threads = o_.threads;
+  wp.self_play.full_visits = o_.full_visits;
+  wp.self_play.fast_visits = o_.fast_visits;
+  wp.self_play.full_fraction = o_.full_fraction;
+  wp.self_play.temperature_moves = o_.temperature_moves;
+  wp.seed = o_.seed + static_cast<uint64_t>(games_at_start_);
+  worker_ = std::make_unique<selfplay::SelfPlayWorker>(*game_, current, wp, [this](selfplay::GameRecord&& g) {
+    std::lock_guard lock(finished_mutex_);
+    finished_.push_back(std::move(g));
+  });
+  if (auto t = store_->GetState("resign_threshold")) worker_->SetResignThreshold(resign_threshold_ = std::stof(*t));
+  if (rows.empty()) {
+    Publish();  // network 1: the random start, anchor of the Elo ladder
+    first_ = net::Network::Load((run_ / store_->Networks().front().path).string());
+  }
+  std::printf("%s %s in %s: %lld games and %lld samples stored, step %lld, net %d blocks x %d channels\n",
+              resumed ? "resuming" : "starting", game_->Spec().c_str(), o_.run.c_str(),
+              static_cast<long long>(games_at_start_), static_cast<long long>(samples_stored_),
+              static_cast<long long>(step), current->config().blocks, current->config().channels);
+  std::fflush(stdout);
+
+  // Step 2: self-play and evaluation in the background; training here.
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::atomic<bool> stop_selfplay{false};
+  std::thread selfplay([&] { worker_->Run(stop_selfplay); });
+  std::thread evaluator([this] { EvalLoop(); });
+  std::mt19937_64 rng(o_.seed ^ static_cast<uint64_t>(step));
+  const int input_size = net::Encoder::ForGame(*game_)->InputSize();
+  std::vector<float> input(static_cast<size_t>(o_.batch) * input_size), policy(static_cast<size_t>(o_.batch) * game_->NumMoves()),
+      value(o_.batch);
+  for (;;) {
+    StoreFinishedGames();
+    const double minutes = std::chrono::duration<double>(Clock::now() - start_).count() / 60;
+    if (g_interrupted || (o_.minutes > 0 && minutes >= o_.minutes) || (o_.max_steps > 0 && trainer_->step() >= o_.max_steps)) break;
+    // Train while the reuse bound allows: steps x batch <= samples x reuse.
+    const int64_t allowed = static_cast<int64_t>(samples_stored_ * o_.reuse / o_.batch);
+    if (replay_->size() >= o_.min_samples && trainer_->step() < allowed) {
+      replay_->SampleBatch(o_.batch, rng, input.data(), policy.data(), value.data());
+      const trainer::Losses l = trainer_->Step(input.data(), policy.data(), value.data(), o_.batch);
+      progress_.losses.policy += l.policy;
+      progress_.losses.value += l.value;
+      progress_.loss_count += 1;
+      if (trainer_->step() - published_step_ >= o_.publish_every) Publish();
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    PrintProgress(false);
+  }
+
+  // Step 3: stop cleanly: keep every finished game, checkpoint, report.
+  stop_selfplay = true;
+  selfplay.join();
+  StoreFinishedGames();
+  if (trainer_->step() > published_step_) Publish();
+  {
+    std::lock_guard lock(eval_mutex_);
+    stop_ = true;
+  }
+  eval_cv_.notify_all();
+  evaluator.join();
+  PrintProgress(true);
+  const auto last = store_->LatestNetwork();
+  std::printf("stopped at step %lld; newest network: %s\n", static_cast<long long>(trainer_->step()),
+              (run_ / last->path).c_str());
+  return 0;
+}
+
+}  // namespace
+
+RunFn DeclareTrain(CLI::App* sub) {
+  auto o = std::make_shared<TrainOptions>();
+  sub->description(
+      "Train a network by self-play: games are played, stored in RUN/store.sqlite, trained on, and each new\n"
+      "network is published to RUN/nets and evaluated in the background. Start it again on the same --run to\n"
+      "resume (after Ctrl-C or a crash). Options may come from a file (--config FILE, INI/TOML, same names).\n"
+      "0 means the game's default.");
+  sub->set_config("--config", "", "read options from this file");
+  sub->add_option("--game", o->game, "game spec: tictactoe, connect4, go:9:komi=7, ...")->capture_default_str();
+  sub->add_option("--run", o->run, "run directory (created, or resumed)")->required();
+  sub->add_option("--blocks", o->blocks, "residual blocks")->check(CLI::Range(0, 64));
+  sub->add_option("--channels", o->channels, "channels")->check(CLI::Range(0, 512));
+  sub->add_option("--games", o->games, "concurrent self-play games")->check(CLI::Range(0, 4096));
+  sub->add_option("--full-visits", o->full_visits, "visits of full searches (training targets)")->check(CLI::Range(0, 100000));
+  sub->add_option("--fast-visits", o->fast_visits, "visits of fast searches")->check(CLI::Range(0, 100000));
+  sub->add_option("--full-fraction", o->full_fraction, "share of moves searched fully")->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--temperature-moves", o->temperature_moves, "moves chosen in proportion to visits (-1: the game's default)")->check(CLI::Range(-1, 100000));
+  sub->add_option("--window", o->window, "replay window in samples")->check(CLI::Range(0, 100000000));
+  sub->add_option("--batch", o->batch, "training batch size")->check(CLI::Range(0, 65536));
+  sub->add_option("--lr", o->lr, "learning rate")->check(CLI::Range(0.0, 10.0));
+  sub->add_option("--lr-drop-steps", o->lr_drop_steps, "divide the learning rate by 10 every N steps (0: never)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--reuse", o->reuse, "times each sample is trained on, on average, at most")->check(CLI::Range(0.0, 1000.0));
+  sub->add_option("--min-samples", o->min_samples, "samples before training starts")->check(CLI::NonNegativeNumber);
+  sub->add_option("--publish-every", o->publish_every, "training steps between networks")->check(CLI::NonNegativeNumber);
+  sub->add_option("--eval-every", o->eval_every, "evaluate every Nth network (0: never)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--eval-games", o->eval_games, "games per evaluation opponent")->check(CLI::NonNegativeNumber);
+  sub->add_option("--eval-visits", o->eval_visits, "the network's visits per move in evaluation")->check(CLI::NonNegativeNumber);
+  sub->add_option("--resign-false-rate", o->resign_false_rate, "accepted share of wrong resignations")->check(CLI::Range(0.0, 0.5))->capture_default_str();
+  sub->add_option("--resign-max-threshold", o->resign_max_threshold, "never resign above this value")->check(CLI::Range(-1.0, 1.0))->capture_default_str();
+  sub->add_option("--minutes", o->minutes, "stop after this long (0: until Ctrl-C)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-steps", o->max_steps, "stop at this training step (0: no limit)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  return [o, sub] {
+    TrainRun run(*o, sub->config_to_str(true, true));
+    return run.Run();
+  };
+}
+
+}  // namespace descent::app

@@ -1,0 +1,130 @@
+#include "app/evaluation.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "game/connect4.h"
+#include "game/connect4_solver.h"
+#include "game/pons.h"
+#include "game/tictactoe.h"
+#include "game/tictactoe_solver.h"
+#include "selfplay/arena.h"
+
+namespace descent::app {
+namespace {
+
+std::string MatchExtra(const selfplay::MatchResult& r) {
+  const auto [lo, hi] = r.Interval95();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, R"({"lo":%.4f,"hi":%.4f,"w":%d,"d":%d,"l":%d})", lo, hi, r.wins, r.draws, r.losses);
+  return buf;
+}
+
+std::string MatchText(const std::string& what, const selfplay::MatchResult& r) {
+  const auto [lo, hi] = r.Interval95();
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s: score %.3f [%.3f, %.3f] (+%d =%d -%d)", what.c_str(), r.Score(), lo, hi, r.wins,
+                r.draws, r.losses);
+  return buf;
+}
+
+// Share of Pons positions where `player` keeps the game-theoretic value.
+double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std::string& file, int limit) {
+  const auto positions = game::ReadPonsFile(file);
+  game::Connect4Solver solver;
+  std::mt19937_64 rng(1);
+  int mistakes = 0, n = 0;
+  for (const auto& p : positions) {
+    if (n == limit) break;
+    game::Connect4State s(static_cast<const game::Connect4Game&>(g));
+    game::PlayPonsMoves(p.moves, &s);
+    const game::Move m = player.Choose(s, rng);
+    const auto scores = solver.ScoreMoves(s.Bits());
+    const auto sign = [](int v) { return (v > 0) - (v < 0); };
+    if (sign(scores[m]) < sign(p.score)) ++mistakes;
+    ++n;
+  }
+  return n ? static_cast<double>(mistakes) / n : 0;
+}
+
+}  // namespace
+
+double TicTacToeOptimalPolicyRate(const game::Game& game, std::shared_ptr<const net::Network> network) {
+  game::TicTacToeSolver solver;
+  auto player = selfplay::NetPlayer(game, network, 0, "net");
+  std::vector<std::unique_ptr<game::State>> frontier;
+  frontier.push_back(game.NewInitialState());
+  std::set<uint64_t> seen;
+  std::vector<game::Move> legal;
+  std::mt19937_64 rng(1);
+  int total = 0, optimal = 0;
+  while (!frontier.empty()) {
+    auto s = std::move(frontier.back());
+    frontier.pop_back();
+    if (s->IsTerminal() || !seen.insert(s->Hash()).second) continue;
+    const auto& t = static_cast<const game::TicTacToeState&>(*s);
+    const game::Move m = player->Choose(*s, rng);
+    const auto best = solver.OptimalMoves(t);
+    ++total;
+    if (std::find(best.begin(), best.end(), m) != best.end()) ++optimal;
+    s->LegalMoves(&legal);
+    for (game::Move next : legal) {
+      auto child = s->Clone();
+      child->Play(next);
+      frontier.push_back(std::move(child));
+    }
+  }
+  return static_cast<double>(optimal) / total;
+}
+
+std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<const net::Network> network,
+                                      std::shared_ptr<const net::Network> first, const EvalParams& params,
+                                      uint64_t seed) {
+  std::vector<EvalLine> lines;
+  auto net = selfplay::NetPlayer(game, network, params.visits, "net");
+  const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed);
+    lines.push_back({key, r.Score(), MatchExtra(r), MatchText(what, r)});
+    return r;
+  };
+  auto random = selfplay::RandomPlayer();
+  match("eval.random", "vs random", *random);
+  auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits);
+  match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
+  if (first && first->info().content_hash != network->info().content_hash) {
+    auto anchor = selfplay::NetPlayer(game, first, params.visits, "first");
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *anchor, params.games, seed + 1);
+    char text[80];
+    std::snprintf(text, sizeof text, " -> Elo %+.0f over the first network", r.Elo());
+    lines.push_back({"eval.elo", r.Elo(), MatchExtra(r), MatchText("vs the first network", r) + text});
+  } else {
+    lines.push_back({"eval.elo", 0, "{}", "Elo 0 (the first network anchors the ladder)"});
+  }
+  if (game.Name() == "tictactoe") {
+    auto solver = selfplay::SolverPlayer(game);
+    const selfplay::MatchResult r = match("eval.solver", "vs the solver", *solver);
+    lines.push_back({"eval.solver_losses", static_cast<double>(r.losses), "{}",
+                     "losses to the solver: " + std::to_string(r.losses) + " of " + std::to_string(r.games())});
+    const double rate = TicTacToeOptimalPolicyRate(game, network);
+    char text[120];
+    std::snprintf(text, sizeof text, "net alone plays an optimal move in %.2f%% of the 4,520 positions", 100 * rate);
+    lines.push_back({"eval.optimal_policy", rate, "{}", text});
+  }
+  if (game.Name() == "connect4") {
+    const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
+    auto alone = selfplay::NetPlayer(game, network, 0, "net alone");
+    for (const char* file : {"Test_L2_R1", "Test_L1_R1"}) {
+      const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions);
+      const double no_search = PonsMistakeRate(game, *alone, dir + "/" + file, params.pons_positions);
+      char text[160];
+      std::snprintf(text, sizeof text, "%s mistakes: %.1f%% with search, %.1f%% net alone (%d positions)", file,
+                    100 * with_search, 100 * no_search, params.pons_positions);
+      lines.push_back({std::string("eval.mistakes.") + file, with_search, "{}", text});
+      lines.push_back({std::string("eval.mistakes_net.") + file, no_search, "{}", ""});
+    }
+  }
+  return lines;
+}
+
+}  // namespace descent::app

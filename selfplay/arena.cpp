@@ -1,0 +1,160 @@
+#include "selfplay/arena.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "game/connect4.h"
+#include "game/connect4_solver.h"
+#include "game/tictactoe.h"
+#include "game/tictactoe_solver.h"
+#include "mcts/game_search.h"
+#include "mcts/stand_in_evaluators.h"
+#include "net/inference_server.h"
+#include "net/net_evaluator.h"
+
+namespace descent::selfplay {
+namespace {
+
+class Random final : public Player {
+ public:
+  std::string Name() const override { return "random"; }
+  game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
+    state.LegalMoves(&legal_);
+    return legal_[rng() % legal_.size()];
+  }
+
+ private:
+  std::vector<game::Move> legal_;
+};
+
+class Rollout final : public Player {
+ public:
+  Rollout(const game::Game& game, int visits)
+      : visits_(visits), evaluator_(12345), search_(game, evaluator_, SingleBatch()) {}
+  std::string Name() const override { return "mcts" + std::to_string(visits_); }
+  game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
+    search_.search().SetRoot(state);
+    search_.Run({.visits = visits_});
+    return search_.search().PickMove(0, rng);
+  }
+
+ private:
+  static mcts::SearchParams SingleBatch() {
+    mcts::SearchParams p;
+    p.batches_in_flight = 1;
+    return p;
+  }
+  int visits_;
+  mcts::RolloutEvaluator evaluator_;
+  mcts::GameSearch search_;
+};
+
+class Solver final : public Player {
+ public:
+  explicit Solver(const game::Game& game) : connect4_(game.Name() == "connect4") {}
+  std::string Name() const override { return "solver"; }
+  game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
+    std::vector<game::Move> best;
+    if (connect4_) {
+      const auto scores = c4_.ScoreMoves(static_cast<const game::Connect4State&>(state).Bits());
+      const int top = *std::max_element(scores.begin(), scores.end());
+      for (int m = 0; m < 7; ++m) {
+        if (scores[m] == top) best.push_back(m);
+      }
+    } else {
+      best = ttt_.OptimalMoves(static_cast<const game::TicTacToeState&>(state));
+    }
+    return best[rng() % best.size()];
+  }
+
+ private:
+  bool connect4_;
+  game::TicTacToeSolver ttt_;
+  game::Connect4Solver c4_;
+};
+
+class Net final : public Player {
+ public:
+  Net(const game::Game& game, std::shared_ptr<const net::Network> network, int visits, std::string name)
+      : game_(game),
+        visits_(visits),
+        name_(std::move(name)),
+        server_(std::move(network), {.max_batch = 64, .threads = 1, .torch_threads_per_worker = 1}),
+        evaluator_(game, server_, {}),
+        search_(game, evaluator_, Params()) {}
+  std::string Name() const override { return name_; }
+  game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
+    if (visits_ > 0) {
+      search_.search().SetRoot(state);
+      search_.Run({.visits = visits_});
+      return search_.search().PickMove(0, rng);
+    }
+    // The net alone: its most likely legal move.
+    state.LegalMoves(&legal_);
+    priors_.resize(legal_.size());
+    float value = 0;
+    mcts::EvalRequest r{&state, legal_.data(), static_cast<int>(legal_.size()), priors_.data(), &value};
+    evaluator_.Evaluate({&r, 1});
+    return legal_[std::max_element(priors_.begin(), priors_.end()) - priors_.begin()];
+  }
+
+ private:
+  static mcts::SearchParams Params() {
+    mcts::SearchParams p;
+    p.batches_in_flight = 1;
+    return p;
+  }
+  const game::Game& game_;
+  int visits_;
+  std::string name_;
+  net::InferenceServer server_;
+  net::NetEvaluator evaluator_;
+  mcts::GameSearch search_;
+  std::vector<game::Move> legal_;
+  std::vector<float> priors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Player> RandomPlayer() { return std::make_unique<Random>(); }
+std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits) { return std::make_unique<Rollout>(game, visits); }
+std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
+  if (game.Name() != "tictactoe" && game.Name() != "connect4") return nullptr;
+  return std::make_unique<Solver>(game);
+}
+std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
+                                  const std::string& name) {
+  return std::make_unique<Net>(game, std::move(network), visits, name);
+}
+
+std::pair<double, double> MatchResult::Interval95() const {
+  const double n = games();
+  if (n == 0) return {0, 1};
+  const double p = Score(), z = 1.96, z2 = z * z;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double MatchResult::Elo() const {
+  const double s = std::clamp(Score(), 1e-3, 1 - 1e-3);
+  return std::clamp(-400.0 * std::log10(1.0 / s - 1.0), -800.0, 800.0);
+}
+
+MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed) {
+  MatchResult result;
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < games; ++i) {
+    const game::Player a_side = i % 2 == 0 ? 0 : 1;
+    auto state = game.NewInitialState();
+    while (!state->IsTerminal()) {
+      Player& mover = state->ToMove() == a_side ? a : b;
+      state->Play(mover.Choose(*state, rng));
+    }
+    const float r = state->Outcome(a_side);
+    (r > 0 ? result.wins : r < 0 ? result.losses : result.draws)++;
+  }
+  return result;
+}
+
+}  // namespace descent::selfplay

@@ -1,0 +1,46 @@
+#pragma once
+// Opponents and matches for evaluation: random play, pure MCTS with random
+// rollouts, exact solvers, and networks with or without search.
+
+#include <memory>
+#include <random>
+#include <string>
+
+#include "game/game.h"
+#include "net/network.h"
+
+namespace descent::selfplay {
+
+class Player {
+ public:
+  virtual ~Player() = default;
+  virtual std::string Name() const = 0;
+  // A legal move for the non-terminal `state`.
+  virtual game::Move Choose(const game::State& state, std::mt19937_64& rng) = 0;
+};
+
+std::unique_ptr<Player> RandomPlayer();
+// MCTS with uniform priors and one random rollout per visit.
+std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits);
+// Perfect play (a random choice among the best moves): tic-tac-toe, and
+// Connect Four positions late enough to solve quickly. nullptr for others.
+std::unique_ptr<Player> SolverPlayer(const game::Game& game);
+// A network: its top policy move when visits == 0, else the most visited
+// move of a search with that many visits. Owns its inference server.
+std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
+                                  const std::string& name);
+
+struct MatchResult {
+  int wins = 0, draws = 0, losses = 0;  // for the first player named
+  int games() const { return wins + draws + losses; }
+  double Score() const { return games() ? (wins + 0.5 * draws) / games() : 0; }
+  // 95% interval of the score (Wilson, draws as half points).
+  std::pair<double, double> Interval95() const;
+  // Elo difference implied by the score, clamped to +-800.
+  double Elo() const;
+};
+
+// `games` games, colours alternating, `a` first in even games.
+MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed);
+
+}  // namespace descent::selfplay

@@ -1,0 +1,79 @@
+#include "selfplay/self_play.h"
+
+#include <algorithm>
+
+namespace descent::selfplay {
+
+SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slots, uint64_t seed, Sink sink,
+                   std::function<std::string()> network)
+    : game_(game),
+      params_(params),
+      temperature_moves_(params.temperature_moves >= 0 ? params.temperature_moves
+                                                        : std::max(1, game.MaxGameLength() / 10)),
+      sink_(std::move(sink)),
+      network_(std::move(network)),
+      slots_(slots) {
+  for (int i = 0; i < slots; ++i) slots_[i].rng.seed(seed * 1000003 + i);
+}
+
+std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
+  if (stop_starting_) return nullptr;
+  Slot& s = slots_[slot];
+  s.record = GameRecord{};
+  s.record.uuid = NewUuid();
+  s.record.game_spec = game_.Spec();
+  s.record.network = network_();
+  s.record.resign_allowed = std::uniform_real_distribution<float>(0, 1)(s.rng) >= params_.resign_playout_fraction;
+  s.min_value[0] = s.min_value[1] = 1;
+  return game_.NewInitialState();
+}
+
+mcts::MovePlan SelfPlay::PlanMove(int slot, const game::State&) {
+  Slot& s = slots_[slot];
+  s.full = std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.full_fraction;
+  // Noise only where the search becomes a target: cheap searches should play
+  // their best move.
+  return {s.full ? params_.full_visits : params_.fast_visits, s.full};
+}
+
+game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt19937_64& rng) {
+  Slot& s = slots_[slot];
+  const game::State& state = search.RootState();
+  const game::Player mover = state.ToMove();
+  const float value = search.RootValue();
+  s.min_value[mover] = std::min(s.min_value[mover], value);
+  const float threshold = resign_threshold_;
+  if (s.record.resign_allowed && value < threshold &&
+      state.MoveNumber() >= params_.resign_min_progress * game_.MaxGameLength()) {
+    return game::kNoMove;  // resign
+  }
+  if (s.full) {
+    PolicyTarget target;
+    target.move_number = state.MoveNumber();
+    const std::vector<float> dist = search.VisitDistribution();
+    for (game::Move m = 0; m < static_cast<int>(dist.size()); ++m) {
+      if (dist[m] > 0) target.visits.emplace_back(m, dist[m]);
+    }
+    if (!target.visits.empty()) s.record.targets.push_back(std::move(target));
+  }
+  const float temperature = state.MoveNumber() < temperature_moves_ ? 1.0f : 0.0f;
+  const game::Move move = search.PickMove(temperature, rng);
+  s.record.moves.push_back(move);
+  return move;
+}
+
+void SelfPlay::EndGame(int slot, const game::State& final_state) {
+  Slot& s = slots_[slot];
+  if (final_state.IsTerminal()) {
+    s.record.result = final_state.Outcome(0);
+  } else {  // the side to move resigned
+    s.record.resigned = true;
+    s.record.result = final_state.ToMove() == 0 ? -1.0f : 1.0f;
+  }
+  s.record.non_loser_min_value = s.record.result > 0   ? s.min_value[0]
+                                 : s.record.result < 0 ? s.min_value[1]
+                                                       : std::min(s.min_value[0], s.min_value[1]);
+  sink_(std::move(s.record));
+}
+
+}  // namespace descent::selfplay

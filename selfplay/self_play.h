@@ -1,0 +1,76 @@
+#pragma once
+// Self-play as training wants it, as hooks for the self-play driver
+// (mcts::MultiGameSearch): playout cap randomisation, root noise on full
+// searches, a temperature for the opening, resignation, and a GameRecord
+// per finished game.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "game/game.h"
+#include "mcts/multi_game_search.h"
+#include "selfplay/game_record.h"
+
+namespace descent::selfplay {
+
+struct SelfPlayParams {
+  // Playout cap randomisation (KataGo, Wu 2019): a `full_fraction` share of
+  // moves get `full_visits` and become training targets; the rest get
+  // `fast_visits`, are not trained on, and move the game along cheaply.
+  int full_visits = 200;
+  int fast_visits = 40;
+  float full_fraction = 0.25f;
+  // Moves played in proportion to visits at the start of each game, for
+  // variety; afterwards the most visited move. -1: a tenth of the game's
+  // maximum length (tic-tac-toe 1, Connect Four 4, 9x9 Go 16).
+  int temperature_moves = -1;
+  // Resign when the mover's root value falls below the threshold (set and
+  // recalibrated by the trainer). A share of games never resigns, so the
+  // false-resign rate can be measured (AlphaGo Zero: 10%).
+  float resign_playout_fraction = 0.1f;
+  // Never resign before this share of the game's maximum length.
+  float resign_min_progress = 0.1f;
+};
+
+class SelfPlay final : public mcts::SelfPlayHooks {
+ public:
+  // `sink` receives every finished game (called from search threads).
+  // `network` names the network playing now (its content hash).
+  using Sink = std::function<void(GameRecord&&)>;
+  SelfPlay(const game::Game& game, const SelfPlayParams& params, int slots, uint64_t seed, Sink sink,
+           std::function<std::string()> network);
+
+  // Thread-safe. Resignation is off until a threshold is set (-1 = never).
+  void SetResignThreshold(float threshold) { resign_threshold_ = threshold; }
+  // Stop starting new games (games in progress finish).
+  void StopStarting() { stop_starting_ = true; }
+
+  std::unique_ptr<game::State> StartGame(int slot) override;
+  mcts::MovePlan PlanMove(int slot, const game::State& state) override;
+  game::Move ChooseMove(int slot, const mcts::Search& search, std::mt19937_64& rng) override;
+  void EndGame(int slot, const game::State& final_state) override;
+
+ private:
+  struct Slot {
+    GameRecord record;
+    bool full = false;
+    float min_value[2] = {1, 1};
+    std::mt19937_64 rng;
+  };
+
+  const game::Game& game_;
+  SelfPlayParams params_;
+  int temperature_moves_;
+  Sink sink_;
+  std::function<std::string()> network_;
+  std::vector<Slot> slots_;
+  std::atomic<float> resign_threshold_{-2.0f};
+  std::atomic<bool> stop_starting_{false};
+};
+
+}  // namespace descent::selfplay

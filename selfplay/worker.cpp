@@ -1,0 +1,38 @@
+#include "selfplay/worker.h"
+
+#include "mcts/multi_game_search.h"
+
+namespace descent::selfplay {
+
+SelfPlayWorker::SelfPlayWorker(const game::Game& game, std::shared_ptr<const net::Network> network,
+                               const WorkerParams& params, SelfPlay::Sink sink)
+    : game_(game),
+      params_(params),
+      server_(std::move(network), params.inference),
+      evaluator_(game, server_, {.seed = params.seed}),
+      sink_(std::move(sink)),
+      self_play_(game, params.self_play, params.games, params.seed,
+                 [this](GameRecord&& record) {
+                   games_.fetch_add(1);
+                   sink_(std::move(record));
+                 },
+                 [this] { return CurrentNetwork(); }) {}
+
+std::string SelfPlayWorker::CurrentNetwork() const { return server_.network()->info().content_hash; }
+
+void SelfPlayWorker::SetNetwork(std::shared_ptr<const net::Network> network) {
+  server_.SwapNetwork(std::move(network));
+  evaluator_.NetworkChanged();
+}
+
+void SelfPlayWorker::Run(const std::atomic<bool>& stop) {
+  mcts::MultiGameSearch driver(game_, evaluator_, params_.search, params_.games, params_.groups, params_.seed);
+  const mcts::MultiSearchStats stats = driver.Run(self_play_, &stop);
+  visits_ += stats.visits;
+}
+
+WorkerStats SelfPlayWorker::Stats() const {
+  return {games_.load(), visits_.load(), server_.Stats().positions};
+}
+
+}  // namespace descent::selfplay

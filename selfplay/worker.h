@@ -1,0 +1,62 @@
+#pragma once
+// A self-play worker: an inference server, the self-play driver and the
+// SelfPlay hooks, playing until stopped and handing each finished game to a
+// sink. The network can be swapped while it runs.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "game/game.h"
+#include "mcts/params.h"
+#include "net/inference_server.h"
+#include "net/net_evaluator.h"
+#include "net/network.h"
+#include "selfplay/self_play.h"
+
+namespace descent::selfplay {
+
+struct WorkerParams {
+  // Concurrent games, and groups of them with a batch each in flight. 64
+  // games in 2 groups give batches of ~32, the best raw batch size measured
+  // for 9x9 nets (descent bench); small games need fewer.
+  int games = 64;
+  int groups = 2;
+  net::InferenceParams inference;
+  mcts::SearchParams search;
+  SelfPlayParams self_play;
+  uint64_t seed = 1;
+};
+
+struct WorkerStats {
+  uint64_t games = 0;
+  uint64_t visits = 0;
+  uint64_t positions = 0;  // net evaluations
+};
+
+class SelfPlayWorker {
+ public:
+  SelfPlayWorker(const game::Game& game, std::shared_ptr<const net::Network> network, const WorkerParams& params,
+                 SelfPlay::Sink sink);
+  // Plays until `stop` is set; games in progress are dropped. Blocks.
+  void Run(const std::atomic<bool>& stop);
+  // Thread-safe: later batches use `network`, and new games record it.
+  void SetNetwork(std::shared_ptr<const net::Network> network);
+  void SetResignThreshold(float threshold) { self_play_.SetResignThreshold(threshold); }
+  WorkerStats Stats() const;
+
+ private:
+  std::string CurrentNetwork() const;
+
+  const game::Game& game_;
+  WorkerParams params_;
+  net::InferenceServer server_;
+  net::NetEvaluator evaluator_;
+  std::atomic<uint64_t> games_{0};
+  std::atomic<uint64_t> visits_{0};
+  SelfPlay::Sink sink_;
+  SelfPlay self_play_;
+};
+
+}  // namespace descent::selfplay

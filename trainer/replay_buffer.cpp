@@ -1,0 +1,47 @@
+#include "trainer/replay_buffer.h"
+
+#include <algorithm>
+
+namespace descent::trainer {
+
+ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window)
+    : game_(game), window_(window), encoder_(net::Encoder::ForGame(game)) {}
+
+void ReplayBuffer::Add(selfplay::GameRecord game) {
+  if (game.targets.empty()) return;
+  first_sample_.push_back(dropped_ + samples_);
+  samples_ += static_cast<int64_t>(game.targets.size());
+  games_.push_back(std::move(game));
+  while (!games_.empty() && samples_ - static_cast<int64_t>(games_.front().targets.size()) >= window_) {
+    const int64_t n = static_cast<int64_t>(games_.front().targets.size());
+    samples_ -= n;
+    dropped_ += n;
+    games_.pop_front();
+    first_sample_.pop_front();
+  }
+}
+
+void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value) const {
+  const int input_size = encoder_->InputSize();
+  const int moves = game_.NumMoves();
+  std::uniform_int_distribution<int64_t> pick(0, samples_ - 1);
+  std::uniform_int_distribution<int> pick_sym(0, game_.NumSymmetries() - 1);
+  auto state = game_.NewInitialState();
+  for (int b = 0; b < count; ++b) {
+    // Find the game holding the chosen sample (games are in sample order).
+    const int64_t index = dropped_ + pick(rng);
+    const size_t g = std::upper_bound(first_sample_.begin(), first_sample_.end(), index) - first_sample_.begin() - 1;
+    const selfplay::GameRecord& game = games_[g];
+    const selfplay::PolicyTarget& target = game.targets[index - first_sample_[g]];
+    state = game_.NewInitialState();
+    for (int i = 0; i < target.move_number; ++i) state->Play(game.moves[i]);
+    const int sym = pick_sym(rng);
+    encoder_->Encode(*state, sym, input + static_cast<size_t>(b) * input_size);
+    float* p = policy + static_cast<size_t>(b) * moves;
+    std::fill(p, p + moves, 0.0f);
+    for (const auto& [m, share] : target.visits) p[game_.TransformMove(m, sym)] = share;
+    value[b] = state->ToMove() == 0 ? game.result : -game.result;
+  }
+}
+
+}  // namespace descent::trainer

@@ -1,0 +1,39 @@
+#pragma once
+// The replay window: the newest games, holding at least `window` training
+// samples, from which training batches are drawn uniformly. Positions are
+// rebuilt by replaying the moves, and each is seen through a random board
+// symmetry (augmentation). Not thread-safe.
+
+#include <cstdint>
+#include <deque>
+#include <random>
+
+#include "game/game.h"
+#include "net/encoder.h"
+#include "selfplay/game_record.h"
+
+namespace descent::trainer {
+
+class ReplayBuffer {
+ public:
+  ReplayBuffer(const game::Game& game, int64_t window);
+
+  // Adds a game; drops the oldest games while the rest still fill the window.
+  void Add(selfplay::GameRecord game);
+  int64_t size() const { return samples_; }
+
+  // Writes `count` random samples: inputs (count x InputSize), dense policy
+  // targets (count x NumMoves) and value targets for the side to move.
+  void SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value) const;
+
+ private:
+  const game::Game& game_;
+  int64_t window_;
+  std::unique_ptr<net::Encoder> encoder_;
+  std::deque<selfplay::GameRecord> games_;
+  std::deque<int64_t> first_sample_;  // running sample index of each game's first target
+  int64_t samples_ = 0;
+  int64_t dropped_ = 0;  // samples of games already dropped
+};
+
+}  // namespace descent::trainer

@@ -1,0 +1,75 @@
+#pragma once
+// The run's durable store: SQLite in WAL mode with full sync, so a game is
+// on disk when AddGames returns (it is then "acknowledged"), and a crash at
+// any moment loses nothing acknowledged. Games are keyed by UUID: storing
+// the same game twice is a no-op. Thread-safe (one connection, a mutex).
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "selfplay/game_record.h"
+
+struct sqlite3;
+
+namespace descent::trainer {
+
+struct NetworkRow {
+  int64_t id = 0;      // 1, 2, ... in publication order
+  std::string hash;    // content hash
+  std::string parent;  // parent's hash ("" for the first)
+  int64_t step = 0;    // training step
+  std::string path;    // weights file, relative to the run directory
+  double created = 0;  // unix time
+};
+
+struct MetricRow {
+  int64_t step = 0;
+  double time = 0;
+  std::string key;
+  double value = 0;
+  std::string extra;  // JSON, e.g. an interval
+};
+
+class Store {
+ public:
+  // Opens or creates the store. Throws game::UserError when the file cannot
+  // be opened or is not a Descent store.
+  explicit Store(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Stores the games in one transaction; returns how many were new (a
+  // retried game is recognised by its UUID and not stored again).
+  int AddGames(const std::vector<selfplay::GameRecord>& games);
+  int64_t GameCount() const;
+  int64_t SampleCount() const;  // policy targets over all games
+  // The newest games holding at least `samples` targets in all, oldest first.
+  std::vector<selfplay::GameRecord> RecentGames(int64_t samples) const;
+  // The newest `limit` played-out games (resignation disabled): the lowest
+  // value a player who did not lose saw in each. For resign calibration.
+  std::vector<float> RecentNonLoserMinValues(int limit) const;
+
+  void AddNetwork(const NetworkRow& row);
+  std::optional<NetworkRow> LatestNetwork() const;
+  std::vector<NetworkRow> Networks() const;
+
+  void AddMetric(const MetricRow& row);
+  std::vector<MetricRow> Metrics(const std::string& key_prefix = "") const;
+
+  // Small key/value state (training counters).
+  void SetState(const std::string& key, const std::string& value);
+  std::optional<std::string> GetState(const std::string& key) const;
+
+ private:
+  void Exec(const std::string& sql) const;
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace descent::trainer

@@ -1,0 +1,60 @@
+#pragma once
+// Gradient descent on a network: SGD with momentum and weight decay, a
+// learning-rate schedule, cross-entropy to the search's visit shares plus
+// squared error to the game result. Plain header; LibTorch stays in the .cpp.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "net/network.h"
+
+namespace descent::trainer {
+
+struct TrainParams {
+  int batch_size = 256;
+  // SGD as in AlphaGo Zero: momentum 0.9, L2 1e-4; a short linear warm-up
+  // keeps early batch-norm statistics from blowing up; the rate drops by 10x
+  // every lr_drop_steps (0: never).
+  float learning_rate = 0.02f;
+  float momentum = 0.9f;
+  float weight_decay = 1e-4f;
+  int warmup_steps = 100;
+  int lr_drop_steps = 0;
+};
+
+struct Losses {
+  float policy = 0;  // cross-entropy to the visit shares
+  float value = 0;   // mean squared error to the result
+};
+
+class Trainer {
+ public:
+  // Trains `network` in place (it becomes the trainer's). `step` continues a
+  // resumed run.
+  Trainer(std::unique_ptr<net::Network> network, const TrainParams& params, int64_t step);
+  ~Trainer();
+
+  // One step on a batch (inputs, dense policy targets, values).
+  Losses Step(const float* input, const float* policy, const float* value, int batch);
+  int64_t step() const { return step_; }
+  float LearningRate() const;
+
+  // Writes the weights (with lineage) and the optimizer state next to them
+  // ("<weights>.optimizer"), both atomically. Returns the content hash.
+  std::string Save(const std::string& weights_path, const std::string& parent);
+  // Restores optimizer state saved with these weights; false if absent or
+  // unreadable (training then continues with fresh momentum).
+  bool LoadOptimizer(const std::string& weights_path);
+
+  net::Network& network() { return *network_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<net::Network> network_;
+  TrainParams params_;
+  int64_t step_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace descent::trainer
