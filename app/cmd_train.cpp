@@ -67,9 +67,12 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
     if (*field <= 0) *field = value;
   };
   set(&o->games, ttt ? 32 : 64);
-  set(&o->full_visits, ttt ? 64 : c4 ? 200 : 200);
+  // Tic-tac-toe: every move a full 100-visit search (the cache makes them
+  // cheap there; measured: 99% optimal net-alone moves after ~1 minute,
+  // against 98.9% after 5 minutes with the general 25% / 64-visit setting).
+  set(&o->full_visits, ttt ? 100 : 200);
   set(&o->fast_visits, ttt ? 16 : 40);
-  set(&o->full_fraction, ttt ? 0.5f : 0.25f);
+  set(&o->full_fraction, ttt ? 1.0f : 0.25f);
   // Moves played in proportion to visits. Tic-tac-toe: the whole game, so
   // self-play reaches the odd positions the 99% target also counts; others:
   // the opening (Connect Four 8 moves, 9x9 Go 16).
@@ -77,6 +80,7 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   set(&o->window, ttt ? 20000 : c4 ? 200000 : 250000);
   set(&o->batch, ttt ? 64 : 256);
   set(&o->lr, 0.02f);
+  set(&o->lr_drop_steps, ttt ? 10000 : 0);
   // Each sample is trained on at most `reuse` times on average: more makes
   // the net overfit the newest games (KataGo keeps this near 4).
   set(&o->reuse, ttt ? 8.0f : 4.0f);

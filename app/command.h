@@ -24,5 +24,8 @@ RunFn DeclarePlayout(CLI::App* sub);
 RunFn DeclareSgf(CLI::App* sub);
 RunFn DeclareBench(CLI::App* sub);
 RunFn DeclareTrain(CLI::App* sub);
+RunFn DeclareReport(CLI::App* sub);
+RunFn DeclareEval(CLI::App* sub);
+RunFn DeclareStatus(CLI::App* sub);
 
 }  // namespace descent::app

@@ -14,6 +14,9 @@ namespace {
 // Every subcommand, in the order --help lists them.
 constexpr Command kCommands[] = {
     {"train", "Train a network by self-play (the main job); resumes an existing run", DeclareTrain},
+    {"eval", "Evaluate a network against random, rollout MCTS, the solver, or another network", DeclareEval},
+    {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
+    {"status", "Print what a run directory holds", DeclareStatus},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},

@@ -185,6 +185,17 @@ std::vector<float> Store::RecentNonLoserMinValues(int limit) const {
   return values;
 }
 
+std::vector<std::pair<double, int64_t>> Store::GamesOverTime(double bucket_seconds) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              "SELECT CAST((created - (SELECT MIN(created) FROM games)) / ? AS INTEGER) AS b, COUNT(*) FROM games "
+              "GROUP BY b ORDER BY b");
+  s.Bind(1, bucket_seconds);
+  std::vector<std::pair<double, int64_t>> rows;
+  while (s.Step()) rows.emplace_back(static_cast<double>(s.Int(0)) * bucket_seconds, s.Int(1));
+  return rows;
+}
+
 void Store::AddNetwork(const NetworkRow& row) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "INSERT OR IGNORE INTO networks (hash, parent, step, path, created) VALUES (?,?,?,?,?)");

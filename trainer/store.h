@@ -53,6 +53,10 @@ class Store {
   // value a player who did not lose saw in each. For resign calibration.
   std::vector<float> RecentNonLoserMinValues(int limit) const;
 
+  // Games stored per `bucket_seconds` since the first game: (bucket start in
+  // seconds since the first game, games).
+  std::vector<std::pair<double, int64_t>> GamesOverTime(double bucket_seconds) const;
+
   void AddNetwork(const NetworkRow& row);
   std::optional<NetworkRow> LatestNetwork() const;
   std::vector<NetworkRow> Networks() const;

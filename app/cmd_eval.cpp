@@ -1,0 +1,83 @@
+// descent eval: a network against the outside referees, or another network.
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/command.h"
+#include "app/evaluation.h"
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "selfplay/arena.h"
+#include "trainer/store.h"
+
+namespace descent::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EvalOptions {
+  std::string net, run, vs;
+  int games = 40;
+  int visits = 100;
+  int rollout_visits = 400;
+  int pons_positions = 200;
+  uint64_t seed = 1;
+};
+
+int Evaluate(const EvalOptions& o) {
+  std::string path = o.net;
+  std::string first_path;
+  if (!o.run.empty()) {
+    const fs::path store_path = fs::path(o.run) / "store.sqlite";
+    if (!fs::exists(store_path)) throw game::UserError("'" + o.run + "' is not a run directory (no store.sqlite)");
+    trainer::Store store(store_path.string());
+    const auto rows = store.Networks();
+    if (rows.empty()) throw game::UserError("run '" + o.run + "' has no network yet");
+    if (path.empty()) path = (fs::path(o.run) / rows.back().path).string();
+    first_path = (fs::path(o.run) / rows.front().path).string();
+  }
+  if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
+  std::shared_ptr<const net::Network> network = net::Network::Load(path);
+  auto game = game::MakeGame(network->config().game_spec);
+  std::printf("%s: %s, %d blocks x %d channels, step %lld\n", path.c_str(), game->Spec().c_str(),
+              network->config().blocks, network->config().channels,
+              static_cast<long long>(network->info().training_step));
+  if (!o.vs.empty()) {
+    std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
+    other->CheckFits(*game);
+    auto a = selfplay::NetPlayer(*game, network, o.visits, "net");
+    auto b = selfplay::NetPlayer(*game, other, o.visits, "other");
+    const selfplay::MatchResult r = selfplay::PlayMatch(*game, *a, *b, o.games, o.seed);
+    const auto [lo, hi] = r.Interval95();
+    std::printf("vs %s: score %.3f [%.3f, %.3f] (+%d =%d -%d), Elo %+.0f\n", o.vs.c_str(), r.Score(), lo, hi, r.wins,
+                r.draws, r.losses, r.Elo());
+    return 0;
+  }
+  std::shared_ptr<const net::Network> first;
+  if (!first_path.empty()) first = net::Network::Load(first_path);
+  EvalParams params{o.games, o.visits, o.rollout_visits, o.pons_positions, ""};
+  for (const EvalLine& line : EvaluateNetwork(*game, network, first, params, o.seed)) {
+    if (!line.text.empty()) std::printf("%s\n", line.text.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+RunFn DeclareEval(CLI::App* sub) {
+  auto o = std::make_shared<EvalOptions>();
+  sub->description("Evaluate a network: scores with 95% intervals against random play, MCTS with random rollouts,\n"
+                   "the exact solver (tic-tac-toe), the run's first network (Elo), and solver mistake rates\n"
+                   "(Connect Four: Pons positions). With --vs, a match against another network.");
+  sub->add_option("--net", o->net, "weights file (default: the newest network of --run)");
+  sub->add_option("--run", o->run, "run directory");
+  sub->add_option("--vs", o->vs, "play this network instead of the referees");
+  sub->add_option("--games", o->games, "games per opponent")->check(CLI::Range(1, 100000))->capture_default_str();
+  sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
+  sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
+  sub->add_option("--pons-positions", o->pons_positions, "Connect Four positions per Pons file")->check(CLI::Range(1, 1000))->capture_default_str();
+  sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  return [o] { return Evaluate(*o); };
+}
+
+}  // namespace descent::app
