@@ -27,5 +27,6 @@ RunFn DeclareTrain(CLI::App* sub);
 RunFn DeclareReport(CLI::App* sub);
 RunFn DeclareEval(CLI::App* sub);
 RunFn DeclareStatus(CLI::App* sub);
+RunFn DeclarePlay(CLI::App* sub);
 
 }  // namespace descent::app

@@ -17,6 +17,7 @@ constexpr Command kCommands[] = {
     {"eval", "Evaluate a network against random, rollout MCTS, the solver, or another network", DeclareEval},
     {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
     {"status", "Print what a run directory holds", DeclareStatus},
+    {"play", "Play against a network in the terminal", DeclarePlay},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},
