@@ -11,8 +11,9 @@ trap 'rm -rf "$dir"' EXIT
 run=$dir/run
 
 "$descent" train --game tictactoe --run "$run" --minutes 1.25 --eval-every 0 > "$dir/train.log"
-first=$(ls "$run"/nets/step-*.safetensors | head -n 1)
-last=$(ls "$run"/nets/step-*.safetensors | tail -n 1)
+nets=("$run"/nets/step-*.safetensors)  # sorted by step (zero-padded names)
+first=${nets[0]}
+last=${nets[-1]}
 [ "$first" != "$last" ] || { echo "no network was trained"; exit 1; }
 
 "$descent" eval --net "$last" --visits 0 --games 100 | tee "$dir/eval.log"

@@ -5,7 +5,12 @@
 set -euo pipefail
 descent=$1
 dir=$(mktemp -d)
-trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+cleanup() {
+  kill -9 $(jobs -p) 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+newest_net() { local nets=("$run"/nets/step-*.safetensors); echo "${nets[-1]}"; }
 run=$dir/run
 
 field() { "$descent" status --run "$run" | awk -v k="$1" '$1 == k { print $2 }'; }
@@ -39,8 +44,9 @@ grep -q ", step $step," "$dir/resume.log" || fail "resumed at the wrong step: $(
 [ "$(field games)" -gt "$games" ] || fail "no new games after resuming"
 
 # A corrupt newest network: refused by name, the run goes on from the one before.
-newest=$(ls "$run"/nets/step-*.safetensors | tail -n 1)
-previous_step=$(ls "$run"/nets/step-*.safetensors | tail -n 2 | head -n 1 | sed -E 's/.*step-0*([0-9]+)\.safetensors/\1/')
+nets=("$run"/nets/step-*.safetensors)
+newest=${nets[-1]}
+previous_step=$(echo "${nets[-2]}" | sed -E 's/.*step-0*([0-9]+)\.safetensors/\1/')
 head -c 1000 "$newest" > "$dir/cut" && cp "$dir/cut" "$newest"
 "$descent" train --game tictactoe --run "$run" --minutes 0.05 --eval-every 0 > "$dir/corrupt.log" 2>&1
 grep -q "refused: weights file .* truncated" "$dir/corrupt.log" || fail "corrupt file not refused: $(head -n 3 "$dir/corrupt.log")"
@@ -48,8 +54,8 @@ grep -q ", step ${previous_step:-0}," "$dir/corrupt.log" || fail "did not contin
 
 # A foreign network (Connect Four) in its place: refused too.
 "$descent" train --game connect4 --run "$dir/c4" --minutes 0.01 --eval-every 0 > /dev/null 2>&1
-newest=$(ls "$run"/nets/step-*.safetensors | tail -n 1)
-cp "$(ls "$dir"/c4/nets/step-*.safetensors | head -n 1)" "$newest"
+c4_nets=("$dir"/c4/nets/step-*.safetensors)
+cp "${c4_nets[0]}" "$(newest_net)"
 "$descent" train --game tictactoe --run "$run" --minutes 0.05 --eval-every 0 > "$dir/foreign.log" 2>&1
 grep -q "refused: the network is for connect4, not tictactoe" "$dir/foreign.log" || fail "foreign file not refused: $(head -n 3 "$dir/foreign.log")"
 echo "resume test passed: $(field games) games, newest step $(newest_step)"
