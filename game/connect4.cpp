@@ -2,17 +2,10 @@
 
 #include <cctype>
 
+#include "game/hash.h"
 #include "game/user_error.h"
 
 namespace descent::game {
-namespace {
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-}  // namespace
 
 std::string Connect4Game::MoveToText(Move move) const {
   if (move < 0 || move >= Connect4Bits::kWidth) return "invalid";
@@ -63,7 +56,7 @@ void Connect4State::Play(Move move) {
   if (Connect4Bits::HasFour(bits_.current ^ bits_.mask)) winner_ = static_cast<int8_t>(mover);
 }
 
-uint64_t Connect4State::Hash() const { return Mix(bits_.Key()); }
+uint64_t Connect4State::Hash() const { return MixBits(bits_.Key()); }
 
 char Connect4State::CellAt(int col, int row) const {
   const uint64_t bit = uint64_t{1} << (col * (Connect4Bits::kHeight + 1) + row);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "game/hash.h"
 #include "game/symmetry.h"
 #include "game/user_error.h"
 
@@ -13,11 +14,11 @@ namespace {
 
 constexpr char kColumnLetters[] = "ABCDEFGHJKLMNOPQRST";  // GTP skips I
 
+// The splitmix64 generator: successive states are MixBits of a counter.
 uint64_t SplitMix(uint64_t* s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  const uint64_t z = MixBits(*s);
+  *s += 0x9e3779b97f4a7c15ULL;
+  return z;
 }
 
 // Zobrist keys: one per (board index, colour), fixed seed so hashes are the

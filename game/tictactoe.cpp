@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "game/hash.h"
 #include "game/symmetry.h"
 #include "game/user_error.h"
 
@@ -11,12 +12,7 @@ namespace {
 constexpr uint16_t kLines[8] = {0007, 0070, 0700, 0111, 0222, 0444, 0421, 0124};
 
 // splitmix64 finaliser: spreads a small key over 64 bits.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+
 
 }  // namespace
 
@@ -94,7 +90,7 @@ void TicTacToeState::Play(Move move) {
 
 uint64_t TicTacToeState::Hash() const {
   // The two masks determine the side to move, so they are the whole key.
-  return Mix((static_cast<uint64_t>(stones_[1]) << 9) | stones_[0]);
+  return MixBits((static_cast<uint64_t>(stones_[1]) << 9) | stones_[0]);
 }
 
 std::string TicTacToeState::ToText() const {

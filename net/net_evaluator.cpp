@@ -4,15 +4,12 @@
 #include <cmath>
 #include <vector>
 
+#include "game/hash.h"
+
 namespace descent::net {
 namespace {
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+
 
 // Per-thread buffers, reused between calls: no allocation once warm.
 struct Scratch {
@@ -41,7 +38,7 @@ NetEvaluator::NetEvaluator(const game::Game& game, InferenceServer& server, cons
 
 int NetEvaluator::SymmetryFor(uint64_t key) const {
   if (!params_.random_symmetry) return 0;
-  return static_cast<int>(Mix(key ^ params_.seed) % static_cast<uint64_t>(game_.NumSymmetries()));
+  return static_cast<int>(game::MixBits(key ^ params_.seed) % static_cast<uint64_t>(game_.NumSymmetries()));
 }
 
 void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
@@ -54,7 +51,7 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   s.misses.clear();
   s.keys.resize(batch.size());
   s.dense.resize(policy_size);
-  const uint64_t generation = Mix(generation_.load() + 0x51ed270b27a1c3f5ULL);
+  const uint64_t generation = game::MixBits(generation_.load() + 0x51ed270b27a1c3f5ULL);
   for (size_t i = 0; i < batch.size(); ++i) {
     const mcts::EvalRequest& r = batch[i];
     s.keys[i] = encoder_->CacheKey(*r.state) ^ generation;
