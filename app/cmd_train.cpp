@@ -317,7 +317,11 @@ int TrainRun::Run() {
   trainer_ = std::make_unique<trainer::Trainer>(
       std::move(training),
       trainer::TrainParams{.batch_size = o_.batch, .learning_rate = o_.lr, .lr_drop_steps = o_.lr_drop_steps}, step);
-  if (resumed && !rows.empty()) trainer_->LoadOptimizer((run_ / rows.back().path).string());
+  // Optimizer state saved beside the network actually resumed (an earlier
+  // one when the newest was refused).
+  for (const auto& row : rows) {
+    if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
+  }
   replay_ = std::make_unique<trainer::ReplayBuffer>(*game_, o_.window);
   for (auto& g : store_->RecentGames(o_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();
