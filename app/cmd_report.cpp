@@ -72,7 +72,7 @@ int Report(const std::string& run, std::string out) {
   write("games.svg", "Self-play games stored per minute.", {"Self-play speed", "minutes since the first game", "games per minute", std::nullopt}, {rate});
   std::vector<Series> mistakes;
   if (game == "tictactoe") {
-    mistakes.push_back(MetricSeries(metrics, "eval.optimal_policy", "net alone, all 4,520 positions", 1.0, true));
+    mistakes.push_back(MetricSeries(metrics, "eval.optimal_policy", "net alone (4,520 positions)", 1.0, true));
   } else {
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes.Test_L2_R1", "L2_R1, with search"));
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes_net.Test_L2_R1", "L2_R1, net alone"));

@@ -7,8 +7,8 @@
 namespace descent::app {
 namespace {
 
-constexpr int kWidth = 640, kHeight = 360;
-constexpr int kLeft = 70, kRight = 150, kTop = 40, kBottom = 50;
+constexpr int kWidth = 700, kHeight = 360;
+constexpr int kLeft = 70, kRight = 200, kTop = 40, kBottom = 50;
 const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
 
 std::string Escape(const std::string& s) {
@@ -24,7 +24,9 @@ std::string Escape(const std::string& s) {
 
 std::string Number(double v) {
   char buf[32];
-  if (std::fabs(v) >= 1e4 || (std::fabs(v) < 1e-2 && v != 0)) {
+  if (std::fabs(v) >= 1000 && std::fabs(v) < 1e7) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else if (std::fabs(v) >= 1e7 || (std::fabs(v) < 1e-2 && v != 0)) {
     std::snprintf(buf, sizeof buf, "%.2g", v);
   } else {
     std::snprintf(buf, sizeof buf, "%.3g", v);
