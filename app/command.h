@@ -28,5 +28,6 @@ RunFn DeclareReport(CLI::App* sub);
 RunFn DeclareEval(CLI::App* sub);
 RunFn DeclareStatus(CLI::App* sub);
 RunFn DeclarePlay(CLI::App* sub);
+RunFn DeclareGtp(CLI::App* sub);
 
 }  // namespace descent::app

@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
     {"status", "Print what a run directory holds", DeclareStatus},
     {"play", "Play against a network in the terminal", DeclarePlay},
+    {"gtp", "Speak GTP v2 on stdin/stdout (GNU Go, Sabaki, GoGui)", DeclareGtp},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},

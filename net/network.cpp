@@ -159,7 +159,9 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
 void Network::CheckFits(const game::Game& game) const {
   const NetConfig expected = DefaultNetConfig(game);
   const NetConfig& c = config();
-  if (c.game_spec != expected.game_spec) {
+  // Options the inputs do not show (komi, the move cap) may differ.
+  const auto family = [](const std::string& spec) { return spec.substr(0, spec.find(":komi")); };
+  if (family(c.game_spec) != family(expected.game_spec)) {
     throw UserError("the network is for " + c.game_spec + ", not " + expected.game_spec);
   }
   if (c.encoding != expected.encoding || c.input_planes != expected.input_planes || c.height != expected.height ||

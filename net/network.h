@@ -28,8 +28,9 @@ class Network {
   // missing, truncated or corrupt file, missing metadata, or tensors that do
   // not match the architecture the metadata states.
   static std::unique_ptr<Network> Load(const std::string& path, const std::string& device = "cpu");
-  // UserError unless this network was made for exactly `game` (spec and
-  // input encoding), naming both sides of the mismatch.
+  // UserError unless this network was made for `game`: the same game and
+  // board size and input encoding (komi and the move cap may differ), naming
+  // both sides of the mismatch.
   void CheckFits(const game::Game& game) const;
 
   // Writes a self-describing weights file (atomic replace); returns and

@@ -1,0 +1,39 @@
+// descent gtp: the engine over GTP v2 on stdin/stdout (for GoGui, Sabaki,
+// gogui-twogtp, descent match).
+
+#include <iostream>
+
+#include "app/command.h"
+#include "engine/gtp.h"
+#include "net/network.h"
+
+namespace descent::app {
+
+RunFn DeclareGtp(CLI::App* sub) {
+  struct Options {
+    std::string net;
+    int visits = 800;
+    int threads = 2;
+    bool no_resign = false;
+    float resign_threshold = -0.95f;
+  };
+  auto o = std::make_shared<Options>();
+  sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui;\n"
+                   "Connect Four (vertices a..g) and tic-tac-toe (a1..c3) too.");
+  sub->add_option("--net", o->net, "weights file")->required();
+  sub->add_option("--visits", o->visits, "visits per move when no clock is set")->check(CLI::Range(1, 10000000))->capture_default_str();
+  sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_flag("--no-resign", o->no_resign, "never resign");
+  sub->add_option("--resign-threshold", o->resign_threshold, "resign below this value for the side to move")->check(CLI::Range(-1.0, 0.0))->capture_default_str();
+  return [o] {
+    engine::EngineParams params;
+    params.inference.threads = o->threads;
+    params.allow_resign = !o->no_resign;
+    params.resign_threshold = o->resign_threshold;
+    engine::Engine engine(net::Network::Load(o->net), params);
+    engine::GtpServer server(engine, {.visits = o->visits});
+    return server.Serve(std::cin, std::cout);
+  };
+}
+
+}  // namespace descent::app

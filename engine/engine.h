@@ -1,0 +1,90 @@
+#pragma once
+// The engine facade that GTP (and later the GUI) drive: one game at a time,
+// moves and undo, thinking with a visit or time budget that another thread
+// can stop, and analysis of the candidate moves while it thinks.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "game/game.h"
+#include "mcts/game_search.h"
+#include "net/inference_server.h"
+#include "net/net_evaluator.h"
+#include "net/network.h"
+
+namespace descent::engine {
+
+struct EngineParams {
+  mcts::SearchParams search;
+  net::InferenceParams inference;
+  // Resign when the side to move's value is below this after a search
+  // (-0.95: the net gives itself under 2.5%). Off with allow_resign = false.
+  float resign_threshold = -0.95f;
+  bool allow_resign = true;
+};
+
+// One candidate move of the root, as analysis shows it.
+struct CandidateMove {
+  game::Move move = game::kNoMove;
+  int visits = 0;
+  float winrate = 0;  // for the side to move, 0..1
+  float prior = 0;
+  float lcb = 0;      // a lower confidence bound of the winrate
+  std::vector<game::Move> pv;
+};
+
+struct ThinkResult {
+  game::Move move = game::kNoMove;  // kNoMove: resign
+  int visits = 0;
+  float winrate = 0;
+  double seconds = 0;
+};
+
+class Engine {
+ public:
+  // The network decides the game family; NewGame picks size and options.
+  Engine(std::shared_ptr<const net::Network> network, const EngineParams& params);
+  ~Engine();
+
+  // Starts a new game; throws game::UserError when the network does not fit
+  // `spec` (another game or board size), leaving the current game as it was.
+  void NewGame(const std::string& spec);
+  const game::Game& game() const { return *game_; }
+  const game::State& state() const { return *state_; }
+  const std::vector<game::Move>& moves() const { return moves_; }
+
+  // Plays a move for the side to move; throws game::UserError if illegal.
+  void Play(game::Move move);
+  // Takes back the last move; false when there is none.
+  bool Undo();
+
+  // Searches the current position until `limits` or Stop(); blocks.
+  // `on_analysis` (optional) is called about every `interval` seconds from
+  // the search thread. Returns the move to play (not played).
+  using AnalysisFn = std::function<void(const std::vector<CandidateMove>&, int visits)>;
+  ThinkResult Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis = nullptr, double interval = 1.0);
+  // Thread-safe: makes a running Think return soon.
+  void Stop() { stop_ = true; }
+  // Candidate moves of the last search, most visited first.
+  std::vector<CandidateMove> Candidates() const;
+
+ private:
+  void Rebuild();
+  std::vector<CandidateMove> CandidatesOf(const mcts::Search& search) const;
+
+  std::shared_ptr<const net::Network> network_;
+  EngineParams params_;
+  std::unique_ptr<game::Game> game_;
+  std::unique_ptr<game::State> state_;
+  std::vector<game::Move> moves_;
+  std::unique_ptr<net::InferenceServer> server_;
+  std::unique_ptr<net::NetEvaluator> evaluator_;
+  std::unique_ptr<mcts::GameSearch> search_;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace descent::engine

@@ -1,0 +1,50 @@
+#pragma once
+// Go Text Protocol v2 over any stream pair, driving an Engine. Connect Four
+// and tic-tac-toe use the same protocol (vertices a..g and a1..c3).
+// Malformed input gets a '?' response and the server keeps serving.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace descent::engine {
+
+struct GtpParams {
+  int visits = 800;            // per genmove, when no clock is set
+  size_t max_line = 4096;      // longer lines are refused
+  // Share of the time left spent on one move, and the reserve never spent:
+  // sudden death with `moves_left_estimate` moves to go, keeping 10% back.
+  int moves_left_estimate = 30;
+  double reserve_fraction = 0.1;
+};
+
+class GtpServer {
+ public:
+  GtpServer(Engine& engine, const GtpParams& params);
+  // Reads commands until `quit` or end of input. Returns 0.
+  int Serve(std::istream& in, std::ostream& out);
+  // One command line (without newline); returns the full response
+  // ("= ...\n\n" or "? ...\n\n"), or "" for a line that is blank or only a
+  // comment. Sets *quit on `quit`.
+  std::string Handle(const std::string& line, bool* quit);
+
+ private:
+  std::string Dispatch(const std::string& command, const std::vector<std::string>& args, bool* quit);
+  game::Player ParseColour(const std::string& text) const;
+  void AlignTurn(game::Player colour);
+  mcts::SearchLimits MoveLimits(game::Player colour) const;
+  std::string GenMove(const std::vector<std::string>& args, bool play);
+
+  Engine& engine_;
+  GtpParams params_;
+  float komi_ = 7.5f;
+  // Clock (time_settings / time_left), in seconds; main_time < 0: none.
+  double main_time_ = -1, byo_time_ = 0;
+  int byo_stones_ = 0;
+  double time_left_[2] = {0, 0};
+  int stones_left_[2] = {0, 0};
+};
+
+}  // namespace descent::engine

@@ -1,0 +1,153 @@
+#include "engine/gtp.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "game/registry.h"
+#include "net/network.h"
+
+namespace descent::engine {
+namespace {
+
+std::shared_ptr<const net::Network> SmallNet(const std::string& spec) {
+  auto g = game::MakeGame(spec);
+  return net::Network::Random(net::DefaultNetConfig(*g, 1, 8), 1);
+}
+
+class GtpTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& spec) {
+    engine_ = std::make_unique<Engine>(SmallNet(spec), EngineParams{});
+    server_ = std::make_unique<GtpServer>(*engine_, GtpParams{.visits = 16});
+  }
+  std::string Send(const std::string& line) {
+    bool quit = false;
+    return server_->Handle(line, &quit);
+  }
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<GtpServer> server_;
+};
+
+TEST_F(GtpTest, ScriptedSessionOn9x9) {
+  Start("go:9:komi=7");
+  EXPECT_EQ(Send("protocol_version"), "= 2\n\n");
+  EXPECT_EQ(Send("1 name"), "=1 Descent\n\n");
+  EXPECT_EQ(Send("version"), "= 0.1.0\n\n");
+  EXPECT_EQ(Send("known_command genmove"), "= true\n\n");
+  EXPECT_EQ(Send("known_command fly"), "= false\n\n");
+  EXPECT_NE(Send("list_commands").find("\nfinal_score\n"), std::string::npos);
+  EXPECT_EQ(Send("boardsize 9"), "=\n\n");
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("komi 6.5"), "=\n\n");
+  EXPECT_EQ(Send("play black E5"), "=\n\n");
+  EXPECT_EQ(Send("play w E5"), "? illegal move\n\n");
+  EXPECT_EQ(Send("play w D5"), "=\n\n");
+  EXPECT_EQ(Send("showboard"), "=\n.........\n.........\n.........\n.........\n...OX....\n.........\n.........\n.........\n.........\n\n");
+  const std::string move = Send("genmove b");
+  ASSERT_EQ(move.substr(0, 2), "= ");
+  EXPECT_EQ(engine_->moves().size(), 3u);
+  EXPECT_EQ(Send("reg_genmove w").substr(0, 2), "= ");
+  EXPECT_EQ(engine_->moves().size(), 3u);  // reg_genmove does not play
+  EXPECT_EQ(Send("undo"), "=\n\n");
+  EXPECT_EQ(Send("undo"), "=\n\n");
+  EXPECT_EQ(Send("undo"), "=\n\n");
+  EXPECT_EQ(Send("undo"), "? cannot undo\n\n");
+  EXPECT_EQ(Send("final_score"), "= W+6.5\n\n");
+  EXPECT_EQ(Send("play b A1"), "=\n\n");
+  EXPECT_EQ(Send("play b B1"), "=\n\n");  // twice in a row: White passes between
+  EXPECT_EQ(engine_->moves().size(), 3u);
+  EXPECT_EQ(Send("time_settings 30 0 0"), "=\n\n");
+  EXPECT_EQ(Send("time_left w 30 0"), "=\n\n");
+  EXPECT_EQ(Send("time_settings x 0 0"), "? syntax error\n\n");
+  EXPECT_NE(Send("printsgf").find("SZ[9]KM[6.5]"), std::string::npos);
+  EXPECT_EQ(Send("boardsize 19"), "? unacceptable size (the network is for go:9:komi=7, not go:19:komi=6.5)\n\n");
+  EXPECT_EQ(Send("boardsize 9"), "=\n\n");  // still serving, 9x9 still possible
+}
+
+TEST_F(GtpTest, ScriptedSessionOn19x19) {
+  Start("go:19:komi=7.5");
+  EXPECT_EQ(Send("boardsize 19"), "=\n\n");
+  EXPECT_EQ(Send("play b Q16"), "=\n\n");
+  EXPECT_EQ(Send("play w T19"), "=\n\n");
+  EXPECT_EQ(Send("play b I5"), "? 'I5' is not a vertex of a 19x19 board\n\n");
+  EXPECT_EQ(Send("play b A20"), "? 'A20' is not a vertex of a 19x19 board\n\n");
+  EXPECT_EQ(Send("play b pass"), "=\n\n");
+  EXPECT_EQ(Send("play w pass"), "=\n\n");
+  EXPECT_EQ(Send("genmove b"), "= pass\n\n");  // the game is over
+  EXPECT_EQ(Send("final_score"), "= W+7.5\n\n");  // B: 1 stone; W: 1 stone; the rest touches both
+  EXPECT_EQ(Send("boardsize 9"), "? unacceptable size (the network is for go:19:komi=7.5, not go:9:komi=7.5)\n\n");
+}
+
+TEST_F(GtpTest, MalformedInputGetsAnErrorAndServingGoesOn) {
+  Start("go:9:komi=7");
+  EXPECT_EQ(Send(""), "");
+  EXPECT_EQ(Send("   # only a comment"), "");
+  EXPECT_EQ(Send("fly away"), "? unknown command\n\n");
+  EXPECT_EQ(Send("12 fly"), "?12 unknown command\n\n");
+  EXPECT_EQ(Send("12"), "?12 missing command\n\n");
+  EXPECT_EQ(Send("play"), "? play takes 2 arguments\n\n");
+  EXPECT_EQ(Send("play b"), "? play takes 2 arguments\n\n");
+  EXPECT_EQ(Send("play purple E5"), "? invalid color 'purple'\n\n");
+  EXPECT_EQ(Send("boardsize nine"), "? boardsize needs a number\n\n");
+  EXPECT_EQ(Send("komi lots"), "? syntax error\n\n");
+  EXPECT_EQ(Send(std::string(5000, 'x')), "? line too long\n\n");
+  EXPECT_EQ(Send("pro\ttocol_version"), "? unknown command\n\n");
+  EXPECT_EQ(Send("protocol_version\r"), "= 2\n\n");
+  EXPECT_EQ(Send("name"), "= Descent\n\n");
+}
+
+TEST_F(GtpTest, ConnectFourAndTicTacToeOverTheSameProtocol) {
+  Start("connect4");
+  EXPECT_EQ(Send("boardsize 7"), "=\n\n");
+  EXPECT_EQ(Send("boardsize 9"), "? unacceptable size\n\n");
+  EXPECT_EQ(Send("play b d"), "=\n\n");
+  EXPECT_EQ(Send("play b d"), "? it is not that player's turn\n\n");
+  EXPECT_EQ(Send("play w h"), "? 'h' is not a Connect Four column (a..g or 1..7)\n\n");
+  EXPECT_EQ(Send("genmove w").substr(0, 2), "= ");
+  Start("tictactoe");
+  EXPECT_EQ(Send("play b b2"), "=\n\n");
+  EXPECT_EQ(Send("play w b2"), "? illegal move\n\n");
+  EXPECT_EQ(Send("final_score"), "? the game is not over\n\n");
+}
+
+TEST_F(GtpTest, FuzzedCommandStreamsNeverCrashOrHang) {
+  // Random tokens, mutated valid commands, garbage bytes: every line gets a
+  // response (or none, for blank/comment lines) and the server keeps going.
+  Start("go:5:komi=0.5");
+  const std::vector<std::string> valid = {"play b C3", "play w pass", "genmove b", "genmove w", "undo",
+                                          "boardsize 5", "clear_board", "komi 3", "showboard", "final_score",
+                                          "time_left b 1 0", "reg_genmove b", "printsgf", "known_command play"};
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = valid[rng() % valid.size()];
+    switch (rng() % 4) {
+      case 0:  // mutate characters
+        for (int k = 0; k < 3; ++k) line[rng() % line.size()] = static_cast<char>(rng() % 256);
+        break;
+      case 1:  // random bytes
+        line.assign(rng() % 40, ' ');
+        for (char& c : line) c = static_cast<char>(rng() % 256);
+        break;
+      case 2:  // random vertex
+        line = std::string("play ") + (rng() % 2 ? "b " : "w ") + static_cast<char>('A' + rng() % 26) +
+               std::to_string(rng() % 30);
+        break;
+      default:
+        break;
+    }
+    bool quit = false;
+    const std::string response = server_->Handle(line, &quit);
+    if (!response.empty()) {
+      ASSERT_TRUE(response[0] == '=' || response[0] == '?') << line;
+      ASSERT_EQ(response.substr(response.size() - 2), "\n\n") << line;
+    }
+  }
+  bool quit = false;
+  EXPECT_EQ(server_->Handle("name", &quit), "= Descent\n\n");
+  server_->Handle("quit", &quit);
+  EXPECT_TRUE(quit);
+}
+
+}  // namespace
+}  // namespace descent::engine
