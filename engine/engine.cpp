@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "game/go.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 
@@ -22,6 +23,7 @@ void Engine::NewGame(const std::string& spec) {
   game_ = std::move(game);
   state_ = game_->NewInitialState();
   moves_.clear();
+  handicap_.clear();
   evaluator_ = std::make_unique<net::NetEvaluator>(*game_, *server_, net::NetEvaluatorParams{});
   search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
   search_->search().SetRoot(*state_);
@@ -40,8 +42,27 @@ bool Engine::Undo() {
   return true;
 }
 
+void Engine::SetHandicap(const std::vector<game::Move>& points) {
+  const auto* go = dynamic_cast<const game::GoGame*>(game_.get());
+  if (!go) throw game::UserError("handicap stones are for Go");
+  if (!moves_.empty() || !handicap_.empty()) throw game::UserError("board not empty");
+  auto state = std::make_unique<game::GoState>(*go);
+  for (game::Move m : points) state->AddSetupStone(m, 0);  // throws on a repeated or bad point
+  state->FinishSetup(1);
+  handicap_ = points;
+  state_ = std::move(state);
+  search_->search().SetRoot(*state_);
+}
+
 void Engine::Rebuild() {
-  state_ = game_->NewInitialState();
+  if (auto* go = dynamic_cast<const game::GoGame*>(game_.get()); go && !handicap_.empty()) {
+    auto state = std::make_unique<game::GoState>(*go);
+    for (game::Move m : handicap_) state->AddSetupStone(m, 0);
+    state->FinishSetup(1);
+    state_ = std::move(state);
+  } else {
+    state_ = game_->NewInitialState();
+  }
   for (game::Move m : moves_) state_->Play(m);
   search_->search().SetRoot(*state_);
 }

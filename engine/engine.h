@@ -57,6 +57,11 @@ class Engine {
   const game::State& state() const { return *state_; }
   const std::vector<game::Move>& moves() const { return moves_; }
 
+  // Go only, before the first move: Black's handicap stones; White moves
+  // next. Throws game::UserError otherwise (nothing changes then).
+  void SetHandicap(const std::vector<game::Move>& points);
+  const std::vector<game::Move>& handicap() const { return handicap_; }
+
   // Plays a move for the side to move; throws game::UserError if illegal.
   void Play(game::Move move);
   // Takes back the last move; false when there is none.
@@ -81,6 +86,7 @@ class Engine {
   std::unique_ptr<game::Game> game_;
   std::unique_ptr<game::State> state_;
   std::vector<game::Move> moves_;
+  std::vector<game::Move> handicap_;
   std::unique_ptr<net::InferenceServer> server_;
   std::unique_ptr<net::NetEvaluator> evaluator_;
   std::unique_ptr<mcts::GameSearch> search_;

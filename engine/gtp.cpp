@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -20,9 +21,40 @@ const char* const kCommands[] = {
     "protocol_version", "name",        "version",      "known_command", "list_commands", "quit",
     "boardsize",        "clear_board", "komi",         "play",          "genmove",       "reg_genmove",
     "undo",             "showboard",   "final_score",  "time_settings", "time_left",     "printsgf",
+    "fixed_handicap",   "place_free_handicap", "set_free_handicap", "final_status_list", "loadsgf",
+    "kgs-time_settings",
 };
 
+// The GTP specification's fixed handicap points: corners on the 3-3 points
+// (boards under 13) or 4-4 points, then the sides and the centre; boards of
+// even size, or under 9, have no centre or side points beyond 4 stones.
+std::vector<game::Move> FixedHandicap(const game::GoGame& g, int stones) {
+  const int n = g.Size();
+  const int max = n < 7 ? 0 : (n % 2 == 0 || n < 9) ? 4 : 9;
+  if (stones < 2 || stones > max) throw game::UserError("invalid handicap");
+  const int e = n < 13 ? 2 : 3, far = n - 1 - e, mid = n / 2;
+  // (x, y) with y counted from the top, as Move indices are.
+  const auto at = [n](int x, int y) { return y * n + x; };
+  const game::Move ll = at(e, far), ur = at(far, e), ul = at(e, e), lr = at(far, far);
+  const game::Move ml = at(e, mid), mr = at(far, mid), mt = at(mid, e), mb = at(mid, far), c = at(mid, mid);
+  switch (stones) {
+    case 2: return {ll, ur};
+    case 3: return {ll, ur, ul};
+    case 4: return {ll, ur, ul, lr};
+    case 5: return {ll, ur, ul, lr, c};
+    case 6: return {ll, ur, ul, lr, ml, mr};
+    case 7: return {ll, ur, ul, lr, ml, mr, c};
+    case 8: return {ll, ur, ul, lr, ml, mr, mb, mt};
+    default: return {ll, ur, ul, lr, ml, mr, mb, mt, c};
+  }
+}
+
 bool IsGo(const game::Game& g) { return g.Name() == "go"; }
+
+void AppendWord(std::string* out, const std::string& word) {
+  if (!out->empty()) *out += ' ';
+  *out += word;
+}
 
 // "=id text\n\n" or "?id text\n\n"; text that starts with a newline (a
 // board) follows the id directly.
@@ -152,9 +184,10 @@ std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::s
       throw UserError("syntax error");
     }
     if (!IsGo(g)) return "";  // no komi in these games: accepted, ignored
-    const std::vector<game::Move> moves = engine_.moves();
+    const std::vector<game::Move> moves = engine_.moves(), handicap = engine_.handicap();
     engine_.NewGame("go:" + std::to_string(g.BoardWidth()) + ":komi=" + FormatFloat(komi));
     komi_ = komi;
+    if (!handicap.empty()) engine_.SetHandicap(handicap);
     for (game::Move m : moves) engine_.Play(m);
     return "";
   }
@@ -219,6 +252,101 @@ std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::s
       throw UserError("syntax error");
     }
     return "";
+  }
+  if (cmd == "fixed_handicap" || cmd == "place_free_handicap") {
+    expect(1);
+    if (!IsGo(g)) throw UserError("handicap stones are for Go");
+    int stones = 0;
+    try {
+      stones = std::stoi(args[0]);
+    } catch (const std::exception&) {
+      throw UserError("invalid handicap");
+    }
+    // Free placement uses the same points: the standard ones are good.
+    const std::vector<game::Move> points = FixedHandicap(static_cast<const game::GoGame&>(g), stones);
+    engine_.SetHandicap(points);
+    std::string out;
+    for (game::Move m : points) AppendWord(&out, g.MoveToText(m));
+    return out;
+  }
+  if (cmd == "set_free_handicap") {
+    if (!IsGo(g)) throw UserError("handicap stones are for Go");
+    if (args.size() < 2) throw UserError("invalid handicap");
+    std::vector<game::Move> points;
+    for (const std::string& v : args) {
+      const game::Move m = g.ParseMove(v);
+      if (m == static_cast<const game::GoGame&>(g).PassMove()) throw UserError("bad vertex list");
+      points.push_back(m);
+    }
+    try {
+      engine_.SetHandicap(points);
+    } catch (const UserError& e) {
+      throw UserError(std::string("bad vertex list (") + e.what() + ")");
+    }
+    return "";
+  }
+  if (cmd == "final_status_list") {
+    expect(1);
+    if (!IsGo(g)) throw UserError("final_status_list is for Go");
+    // Area scoring of the board as it stands (Tromp-Taylor): every stone on
+    // the board counts as alive; none is dead or in seki.
+    if (args[0] == "dead" || args[0] == "seki") return "";
+    if (args[0] != "alive") throw UserError("syntax error");
+    const auto& s = static_cast<const game::GoState&>(engine_.state());
+    std::string out;
+    for (game::Move m = 0; m < g.BoardWidth() * g.BoardHeight(); ++m) {
+      if (s.AtMove(m) != game::GoState::kEmpty) AppendWord(&out, g.MoveToText(m));
+    }
+    return out;
+  }
+  if (cmd == "loadsgf") {
+    if (args.empty() || args.size() > 2) throw UserError("loadsgf takes a file and an optional move number");
+    if (!IsGo(g)) throw UserError("loadsgf is for Go");
+    std::ifstream in(args[0], std::ios::binary);
+    if (!in) throw UserError("cannot load file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    const game::SgfRecord record = game::ParseSgf(text.str());
+    size_t limit = record.moves.size();
+    if (args.size() == 2) {
+      try {
+        limit = std::min(limit, static_cast<size_t>(std::max(1, std::stoi(args[1])) - 1));
+      } catch (const std::exception&) {
+        throw UserError("syntax error");
+      }
+    }
+    const float komi = record.komi.value_or(komi_);
+    const std::string spec = "go:" + std::to_string(record.size) + ":komi=" + FormatFloat(komi);
+    // Check everything on a scratch game first: a refused file changes nothing.
+    game::GoGame scratch_game({.size = record.size, .komi = komi});
+    game::SgfRecord prefix = record;
+    prefix.moves.resize(limit);
+    game::ReplaySgf(scratch_game, prefix);
+    engine_.NewGame(spec);
+    komi_ = komi;
+    std::vector<game::Move> handicap;
+    for (const auto& [m, colour] : record.setup) {
+      if (colour != 0) throw UserError("white setup stones are not supported");
+      handicap.push_back(m);
+    }
+    if (!handicap.empty()) engine_.SetHandicap(handicap);
+    for (size_t i = 0; i < limit; ++i) {
+      AlignTurn(record.moves[i].player);
+      engine_.Play(record.moves[i].move);
+    }
+    return engine_.state().ToMove() == 0 ? "black" : "white";
+  }
+  if (cmd == "kgs-time_settings") {
+    if (args.empty()) throw UserError("syntax error");
+    // none | absolute MAIN | byoyomi MAIN PERIOD PERIODS | canadian MAIN TIME STONES.
+    // Byo-yomi periods are kept as one period per move.
+    const std::string& kind = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (kind == "none" && rest.empty()) return Dispatch("time_settings", {"0", "0", "0"}, quit);
+    if (kind == "absolute" && rest.size() == 1) return Dispatch("time_settings", {rest[0], "0", "0"}, quit);
+    if (kind == "byoyomi" && rest.size() == 3) return Dispatch("time_settings", {rest[0], rest[1], "1"}, quit);
+    if (kind == "canadian" && rest.size() == 3) return Dispatch("time_settings", {rest[0], rest[1], rest[2]}, quit);
+    throw UserError("syntax error");
   }
   if (cmd == "printsgf") {
     if (!IsGo(g)) throw UserError("printsgf is for Go");

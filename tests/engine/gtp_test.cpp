@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 #include "game/registry.h"
@@ -79,6 +80,43 @@ TEST_F(GtpTest, ScriptedSessionOn19x19) {
   EXPECT_EQ(Send("boardsize 9"), "? unacceptable size (the network is for go:19:komi=7.5, not go:9:komi=7.5)\n\n");
 }
 
+TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
+  Start("go:9:komi=7");
+  EXPECT_EQ(Send("fixed_handicap 4"), "= C3 G7 C7 G3\n\n");
+  EXPECT_EQ(Send("fixed_handicap 2"), "? board not empty\n\n");
+  EXPECT_EQ(Send("genmove w").substr(0, 2), "= ");  // White moves after handicap
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("fixed_handicap 10"), "? invalid handicap\n\n");
+  EXPECT_EQ(Send("place_free_handicap 9"), "= C3 G7 C7 G3 C5 G5 E3 E7 E5\n\n");
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("set_free_handicap A1 A1"), "? bad vertex list (setup stone on an occupied point A1)\n\n");
+  EXPECT_EQ(Send("set_free_handicap A1 B2"), "=\n\n");
+  EXPECT_EQ(Send("play w E5"), "=\n\n");
+  EXPECT_EQ(Send("komi 0.5"), "=\n\n");  // keeps handicap and moves
+  EXPECT_EQ(Send("final_status_list alive"), "= E5 B2 A1\n\n");
+  EXPECT_EQ(Send("final_status_list dead"), "=\n\n");
+  EXPECT_EQ(Send("final_status_list sleepy"), "? syntax error\n\n");
+  EXPECT_EQ(Send("kgs-time_settings canadian 60 30 5"), "=\n\n");
+  EXPECT_EQ(Send("kgs-time_settings byoyomi 60 10 3"), "=\n\n");
+  EXPECT_EQ(Send("kgs-time_settings none"), "=\n\n");
+  EXPECT_EQ(Send("kgs-time_settings sometimes"), "? syntax error\n\n");
+
+  // printsgf, then loadsgf of that file, gives back the same position.
+  const std::string sgf = Send("printsgf");
+  const std::string board = Send("showboard");
+  const std::string path = ::testing::TempDir() + "gtp_test.sgf";
+  { std::ofstream(path) << sgf.substr(2); }
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("loadsgf " + path), "= black\n\n");
+  EXPECT_EQ(Send("showboard"), board);
+  EXPECT_EQ(Send("loadsgf " + path + " 1"), "= white\n\n");  // before move 1: handicap only
+  EXPECT_EQ(Send("loadsgf /no/such/file.sgf"), "? cannot load file\n\n");
+  { std::ofstream(path) << "(;SZ[9];B[ee];W[ee])"; }
+  const std::string before = Send("showboard");
+  EXPECT_EQ(Send("loadsgf " + path), "? SGF move 2 (W E5) is illegal\n\n");
+  EXPECT_EQ(Send("showboard"), before);  // a refused file changes nothing
+}
+
 TEST_F(GtpTest, MalformedInputGetsAnErrorAndServingGoesOn) {
   Start("go:9:komi=7");
   EXPECT_EQ(Send(""), "");
@@ -117,7 +155,9 @@ TEST_F(GtpTest, FuzzedCommandStreamsNeverCrashOrHang) {
   Start("go:5:komi=0.5");
   const std::vector<std::string> valid = {"play b C3", "play w pass", "genmove b", "genmove w", "undo",
                                           "boardsize 5", "clear_board", "komi 3", "showboard", "final_score",
-                                          "time_left b 1 0", "reg_genmove b", "printsgf", "known_command play"};
+                                          "time_left b 1 0", "reg_genmove b", "printsgf", "known_command play",
+                                          "fixed_handicap 2", "set_free_handicap A1 B2", "final_status_list dead",
+                                          "loadsgf /nonexistent", "kgs-time_settings canadian 1 1 1"};
   std::mt19937_64 rng(42);
   for (int i = 0; i < 3000; ++i) {
     std::string line = valid[rng() % valid.size()];
