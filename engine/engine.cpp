@@ -88,10 +88,14 @@ std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) cons
 
 std::vector<CandidateMove> Engine::Candidates() const { return CandidatesOf(search_->search()); }
 
-ThinkResult Engine::Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis, double interval) {
+ThinkResult Engine::Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis, double interval,
+                          const std::atomic<bool>* stop) {
   ThinkResult result;
   if (state_->IsTerminal()) return result;
-  stop_ = false;
+  if (!stop) {
+    stop_ = false;
+    stop = &stop_;
+  }
   if (on_analysis) {
     search_->SetProgress(
         [this, &on_analysis](const mcts::Search& s, const mcts::SearchInfo& info) {
@@ -101,7 +105,7 @@ ThinkResult Engine::Think(const mcts::SearchLimits& limits, AnalysisFn on_analys
   } else {
     search_->SetProgress(nullptr, 0);
   }
-  const mcts::SearchInfo info = search_->Run(limits, &stop_);
+  const mcts::SearchInfo info = search_->Run(limits, stop);
   search_->SetProgress(nullptr, 0);
   std::mt19937_64 rng(moves_.size());
   result.move = search_->search().PickMove(0, rng);

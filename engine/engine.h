@@ -67,12 +67,14 @@ class Engine {
   // Takes back the last move; false when there is none.
   bool Undo();
 
-  // Searches the current position until `limits` or Stop(); blocks.
+  // Searches the current position until `limits` or a stop; blocks.
   // `on_analysis` (optional) is called about every `interval` seconds from
-  // the search thread. Returns the move to play (not played).
+  // the search thread. Stops when `*stop` becomes true; without `stop`, when
+  // Stop() is called after Think began. Returns the move (not played).
   using AnalysisFn = std::function<void(const std::vector<CandidateMove>&, int visits)>;
-  ThinkResult Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis = nullptr, double interval = 1.0);
-  // Thread-safe: makes a running Think return soon.
+  ThinkResult Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis = nullptr, double interval = 1.0,
+                    const std::atomic<bool>* stop = nullptr);
+  // Thread-safe: makes a running Think (without its own flag) return soon.
   void Stop() { stop_ = true; }
   // Candidate moves of the last search, most visited first.
   std::vector<CandidateMove> Candidates() const;

@@ -22,7 +22,7 @@ const char* const kCommands[] = {
     "boardsize",        "clear_board", "komi",         "play",          "genmove",       "reg_genmove",
     "undo",             "showboard",   "final_score",  "time_settings", "time_left",     "printsgf",
     "fixed_handicap",   "place_free_handicap", "set_free_handicap", "final_status_list", "loadsgf",
-    "kgs-time_settings",
+    "kgs-time_settings", "lz-analyze", "kata-analyze", "lz-genmove_analyze",
 };
 
 // The GTP specification's fixed handicap points: corners on the 3-3 points
@@ -51,6 +51,9 @@ std::vector<game::Move> FixedHandicap(const game::GoGame& g, int stones) {
 
 bool IsGo(const game::Game& g) { return g.Name() == "go"; }
 
+// Dispatch result of commands that wrote their own response.
+const char kStreamed[] = "\x01streamed";
+
 void AppendWord(std::string* out, const std::string& word) {
   if (!out->empty()) *out += ' ';
   *out += word;
@@ -78,6 +81,82 @@ std::string FormatFloat(double v) {
 
 GtpServer::GtpServer(Engine& engine, const GtpParams& params) : engine_(engine), params_(params) {
   if (auto* go = dynamic_cast<const game::GoGame*>(&engine_.game())) komi_ = go->Komi();
+}
+
+GtpServer::~GtpServer() { StopAnalysis(); }
+
+void GtpServer::StopAnalysis() {
+  if (!analysis_.joinable()) return;
+  analysis_stop_ = true;
+  analysis_.join();
+  std::lock_guard lock(out_mutex_);
+  *out_ << "\n" << std::flush;  // the blank line that ends the response
+}
+
+// Leela Zero's format (winrate, prior, lcb in 1/10000) or KataGo's (0..1).
+std::string GtpServer::InfoLine(const std::vector<CandidateMove>& moves, bool kata) const {
+  std::string line;
+  char buf[160];
+  for (size_t k = 0; k < moves.size(); ++k) {
+    const CandidateMove& c = moves[k];
+    if (kata) {
+      std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %.4f prior %.4f lcb %.4f order %zu pv",
+                    engine_.game().MoveToText(c.move).c_str(), c.visits, c.winrate, c.prior, c.lcb, k);
+    } else {
+      std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %d prior %d lcb %d order %zu pv",
+                    engine_.game().MoveToText(c.move).c_str(), c.visits, static_cast<int>(c.winrate * 10000),
+                    static_cast<int>(c.prior * 10000), static_cast<int>(c.lcb * 10000), k);
+    }
+    AppendWord(&line, buf);
+    for (game::Move m : c.pv) AppendWord(&line, engine_.game().MoveToText(m));
+  }
+  return line;
+}
+
+std::string GtpServer::Analyze(const std::string& cmd, const std::vector<std::string>& args, const std::string& id) {
+  if (!out_) throw UserError(cmd + " needs a streaming connection");
+  // [colour] [interval in centiseconds], then options we do not use.
+  size_t next = 0;
+  game::Player colour = engine_.state().ToMove();
+  if (next < args.size() && !std::isdigit(static_cast<unsigned char>(args[next][0]))) colour = ParseColour(args[next++]);
+  double interval = 1.0;
+  if (next < args.size() && std::isdigit(static_cast<unsigned char>(args[next][0]))) {
+    interval = std::max(0.01, std::atof(args[next].c_str()) / 100.0);
+  }
+  const bool kata = cmd == "kata-analyze";
+  const auto stream = [this, kata](const std::vector<CandidateMove>& moves, int) {
+    const std::string line = InfoLine(moves, kata);
+    if (line.empty()) return;
+    std::lock_guard lock(out_mutex_);
+    *out_ << line << "\n" << std::flush;
+  };
+  const auto write = [this](const std::string& text) {
+    std::lock_guard lock(out_mutex_);
+    *out_ << text << std::flush;
+  };
+  if (cmd == "lz-genmove_analyze") {
+    // Synchronous: info lines while thinking, then the move it plays.
+    if (!engine_.state().IsTerminal()) AlignTurn(colour);
+    write("=" + id + "\n");
+    std::string move = "pass";
+    if (!engine_.state().IsTerminal()) {
+      const ThinkResult r = engine_.Think(MoveLimits(colour), stream, interval);
+      move = r.move == game::kNoMove ? "resign" : engine_.game().MoveToText(r.move);
+      if (r.move != game::kNoMove) engine_.Play(r.move);
+    }
+    write("play " + move + "\n\n");
+    return kStreamed;
+  }
+  write("=" + id + "\n");
+  if (engine_.state().IsTerminal()) {
+    write("\n");
+    return kStreamed;
+  }
+  // Until the next command: StopAnalysis ends it with the blank line.
+  analysis_stop_ = false;
+  analysis_ = std::thread(
+      [this, stream, interval] { engine_.Think({1 << 30, 0.0}, stream, interval, &analysis_stop_); });
+  return kStreamed;
 }
 
 game::Player GtpServer::ParseColour(const std::string& text) const {
@@ -207,6 +286,7 @@ std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::s
     return "";
   }
   if (cmd == "genmove") return GenMove(args, true);
+  if (cmd == "lz-analyze" || cmd == "kata-analyze" || cmd == "lz-genmove_analyze") return Analyze(cmd, args, pending_id_);
   if (cmd == "reg_genmove") return GenMove(args, false);
   if (cmd == "undo") {
     expect(0);
@@ -378,20 +458,28 @@ std::string GtpServer::Handle(const std::string& raw, bool* quit) {
   }
   const std::string command = tokens[0];
   tokens.erase(tokens.begin());
+  StopAnalysis();  // any command ends a running analysis
+  pending_id_ = id;
   try {
-    return Response('=', id, Dispatch(command, tokens, quit));
+    std::string out = Dispatch(command, tokens, quit);
+    if (out == kStreamed) return "";
+    return Response('=', id, out);
   } catch (const UserError& e) {
     return Response('?', id, e.what());
   }
 }
 
 int GtpServer::Serve(std::istream& in, std::ostream& out) {
+  out_ = &out;
   bool quit = false;
   for (std::string line; !quit && std::getline(in, line);) {
     const std::string response = Handle(line, &quit);
     if (response.empty()) continue;
+    std::lock_guard lock(out_mutex_);
     out << response << std::flush;
   }
+  StopAnalysis();
+  out_ = nullptr;
   return 0;
 }
 

@@ -4,6 +4,9 @@
 // Malformed input gets a '?' response and the server keeps serving.
 
 #include <iosfwd>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -23,7 +26,10 @@ struct GtpParams {
 class GtpServer {
  public:
   GtpServer(Engine& engine, const GtpParams& params);
-  // Reads commands until `quit` or end of input. Returns 0.
+  ~GtpServer();
+  // Reads commands until `quit` or end of input. Returns 0. Analysis
+  // commands (lz-analyze, kata-analyze) stream "info" lines on `out` until
+  // the next command arrives.
   int Serve(std::istream& in, std::ostream& out);
   // One command line (without newline); returns the full response
   // ("= ...\n\n" or "? ...\n\n"), or "" for a line that is blank or only a
@@ -36,6 +42,10 @@ class GtpServer {
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
   std::string GenMove(const std::vector<std::string>& args, bool play);
+  // lz-analyze / kata-analyze / lz-genmove_analyze.
+  std::string Analyze(const std::string& command, const std::vector<std::string>& args, const std::string& id);
+  std::string InfoLine(const std::vector<CandidateMove>& moves, bool kata) const;
+  void StopAnalysis();
 
   Engine& engine_;
   GtpParams params_;
@@ -45,6 +55,12 @@ class GtpServer {
   int byo_stones_ = 0;
   double time_left_[2] = {0, 0};
   int stones_left_[2] = {0, 0};
+  // Streaming analysis: the output it writes to, and its thread.
+  std::ostream* out_ = nullptr;
+  std::string pending_id_;  // id of the command being dispatched
+  std::mutex out_mutex_;
+  std::thread analysis_;
+  std::atomic<bool> analysis_stop_{false};
 };
 
 }  // namespace descent::engine

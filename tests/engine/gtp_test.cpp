@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <ext/stdio_filebuf.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <sstream>
+#include <thread>
 #include <random>
 
 #include "game/registry.h"
@@ -115,6 +121,47 @@ TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
   const std::string before = Send("showboard");
   EXPECT_EQ(Send("loadsgf " + path), "? SGF move 2 (W E5) is illegal\n\n");
   EXPECT_EQ(Send("showboard"), before);  // a refused file changes nothing
+}
+
+TEST_F(GtpTest, AnalysisStreamsUntilTheNextCommand) {
+  Start("go:9:komi=7");
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  __gnu_cxx::stdio_filebuf<char> buffer(fds[0], std::ios::in);
+  std::istream in(&buffer);
+  std::ostringstream out;
+  std::thread writer([fd = fds[1]] {
+    const auto send = [fd](const std::string& s) { ASSERT_EQ(write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size())); };
+    send("lz-analyze b 5\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    send("kata-analyze 5\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    send("2 lz-genmove_analyze b 5\nname\nquit\n");
+    close(fd);
+  });
+  server_->Serve(in, out);
+  writer.join();
+  const std::string text = out.str();
+  // "=", info lines in Leela Zero's format, the blank line that ends them...
+  ASSERT_EQ(text.substr(0, 2), "=\n");
+  const size_t lz = text.find("info move ");
+  ASSERT_NE(lz, std::string::npos) << text;
+  EXPECT_NE(text.find(" visits ", lz), std::string::npos);
+  EXPECT_NE(text.find(" winrate ", lz), std::string::npos);
+  EXPECT_NE(text.find(" pv ", lz), std::string::npos);
+  const size_t end_lz = text.find("\n\n=\n");
+  ASSERT_NE(end_lz, std::string::npos) << text;
+  // ...then KataGo's format (winrate between 0 and 1)...
+  const size_t kata = text.find("info move ", end_lz);
+  ASSERT_NE(kata, std::string::npos);
+  const size_t w = text.find(" winrate 0.", kata);
+  EXPECT_NE(w, std::string::npos) << text.substr(kata, 200);
+  // ...and genmove with analysis: a move played, then the next command.
+  EXPECT_NE(text.find("=2\n"), std::string::npos);
+  EXPECT_NE(text.find("\nplay "), std::string::npos);
+  const std::string tail = "= Descent\n\n=\n\n";  // name, then quit
+  EXPECT_EQ(text.substr(text.size() - tail.size()), tail);
+  EXPECT_EQ(engine_->moves().size(), 1u);
 }
 
 TEST_F(GtpTest, MalformedInputGetsAnErrorAndServingGoesOn) {
