@@ -8,12 +8,10 @@
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "selfplay/arena.h"
-#include "trainer/store.h"
+#include "app/run_dir.h"
 
 namespace descent::app {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct EvalOptions {
   std::string net, run, vs;
@@ -28,13 +26,9 @@ int Evaluate(const EvalOptions& o) {
   std::string path = o.net;
   std::string first_path;
   if (!o.run.empty()) {
-    const fs::path store_path = fs::path(o.run) / "store.sqlite";
-    if (!fs::exists(store_path)) throw game::UserError("'" + o.run + "' is not a run directory (no store.sqlite)");
-    trainer::Store store(store_path.string());
-    const auto rows = store.Networks();
-    if (rows.empty()) throw game::UserError("run '" + o.run + "' has no network yet");
-    if (path.empty()) path = (fs::path(o.run) / rows.back().path).string();
-    first_path = (fs::path(o.run) / rows.front().path).string();
+    const auto store = OpenRunStore(o.run);
+    if (path.empty()) path = NewestNetworkPath(o.run, *store);
+    first_path = FirstNetworkPath(o.run, *store);
   }
   if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
   std::shared_ptr<const net::Network> network = net::Network::Load(path);

@@ -9,7 +9,7 @@
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "selfplay/arena.h"
-#include "trainer/store.h"
+#include "app/run_dir.h"
 
 namespace descent::app {
 
@@ -27,12 +27,7 @@ RunFn DeclarePlay(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   return [o] {
     std::string path = o->net;
-    if (path.empty() && !o->run.empty()) {
-      trainer::Store store((std::filesystem::path(o->run) / "store.sqlite").string());
-      const auto latest = store.LatestNetwork();
-      if (!latest) throw game::UserError("run '" + o->run + "' has no network yet");
-      path = (std::filesystem::path(o->run) / latest->path).string();
-    }
+    if (path.empty() && !o->run.empty()) path = NewestNetworkPath(o->run, *OpenRunStore(o->run));
     if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
     std::shared_ptr<const net::Network> network = net::Network::Load(path);
     auto g = game::MakeGame(network->config().game_spec);

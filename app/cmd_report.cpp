@@ -10,7 +10,7 @@
 #include "app/command.h"
 #include "app/svg_plot.h"
 #include "game/user_error.h"
-#include "trainer/store.h"
+#include "app/run_dir.h"
 
 namespace descent::app {
 namespace {
@@ -39,9 +39,8 @@ Series MetricSeries(const std::vector<trainer::MetricRow>& rows, const std::stri
 }
 
 int Report(const std::string& run, std::string out) {
-  const fs::path store_path = fs::path(run) / "store.sqlite";
-  if (!fs::exists(store_path)) throw game::UserError("'" + run + "' is not a run directory (no store.sqlite)");
-  trainer::Store store(store_path.string());
+  const auto opened = OpenRunStore(run);
+  const trainer::Store& store = *opened;
   if (out.empty()) out = (fs::path(run) / "report").string();
   fs::create_directories(out);
   const auto metrics = store.Metrics();

@@ -6,7 +6,7 @@
 
 #include "app/command.h"
 #include "game/user_error.h"
-#include "trainer/store.h"
+#include "app/run_dir.h"
 
 namespace descent::app {
 
@@ -15,9 +15,8 @@ RunFn DeclareStatus(CLI::App* sub) {
   sub->description("Print what a run holds: game, games, samples, networks, the newest evaluations.");
   sub->add_option("--run", *run, "run directory")->required();
   return [run] {
-    const auto path = std::filesystem::path(*run) / "store.sqlite";
-    if (!std::filesystem::exists(path)) throw game::UserError("'" + *run + "' is not a run directory (no store.sqlite)");
-    trainer::Store store(path.string());
+    const auto opened = OpenRunStore(*run);
+    const trainer::Store& store = *opened;
     const auto networks = store.Networks();
     std::printf("game %s\ngames %lld\nsamples %lld\nnetworks %zu\n", store.GetState("game").value_or("?").c_str(),
                 static_cast<long long>(store.GameCount()), static_cast<long long>(store.SampleCount()), networks.size());
