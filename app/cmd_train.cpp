@@ -231,6 +231,7 @@ void TrainRun::EvalLoop() {
   EvalParams params;
   params.games = o_.eval_games;
   params.visits = o_.eval_visits;
+  params.cancel = &stop_;
   for (;;) {
     std::pair<std::string, int64_t> job;
     {
@@ -242,6 +243,7 @@ void TrainRun::EvalLoop() {
     }
     std::shared_ptr<const net::Network> net = net::Network::Load(job.first);
     const auto lines = EvaluateNetwork(*game_, net, first_, params, o_.seed + job.second);
+    if (stop_) return;  // stopped midway: the partial results are not stored
     std::string summary;
     for (const EvalLine& line : lines) {
       store_->AddMetric({job.second, 0, line.key, line.value, line.extra});

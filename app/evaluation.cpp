@@ -30,13 +30,14 @@ std::string MatchText(const std::string& what, const selfplay::MatchResult& r) {
 }
 
 // Share of Pons positions where `player` keeps the game-theoretic value.
-double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std::string& file, int limit) {
+double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std::string& file, int limit,
+                       const std::atomic<bool>* cancel) {
   const auto positions = game::ReadPonsFile(file);
   game::Connect4Solver solver;
   std::mt19937_64 rng(1);
   int mistakes = 0, n = 0;
   for (const auto& p : positions) {
-    if (n == limit) break;
+    if (n == limit || (cancel && cancel->load())) break;
     game::Connect4State s(static_cast<const game::Connect4Game&>(g));
     game::PlayPonsMoves(p.moves, &s);
     const game::Move m = player.Choose(s, rng);
@@ -84,7 +85,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   std::vector<EvalLine> lines;
   auto net = selfplay::NetPlayer(game, network, params.visits, "net");
   const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed);
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel);
     lines.push_back({key, r.Score(), MatchExtra(r), MatchText(what, r)});
     return r;
   };
@@ -94,7 +95,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
   if (first && first->info().content_hash != network->info().content_hash) {
     auto anchor = selfplay::NetPlayer(game, first, params.visits, "first");
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *anchor, params.games, seed + 1);
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *anchor, params.games, seed + 1, params.cancel);
     char text[80];
     std::snprintf(text, sizeof text, " -> Elo %+.0f over the first network", r.Elo());
     lines.push_back({"eval.elo", r.Elo(), MatchExtra(r), MatchText("vs the first network", r) + text});
@@ -115,8 +116,8 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
     auto alone = selfplay::NetPlayer(game, network, 0, "net alone");
     for (const char* file : {"Test_L2_R1", "Test_L1_R1"}) {
-      const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions);
-      const double no_search = PonsMistakeRate(game, *alone, dir + "/" + file, params.pons_positions);
+      const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions, params.cancel);
+      const double no_search = PonsMistakeRate(game, *alone, dir + "/" + file, params.pons_positions, params.cancel);
       char text[160];
       std::snprintf(text, sizeof text, "%s mistakes: %.1f%% with search, %.1f%% net alone (%d positions)", file,
                     100 * with_search, 100 * no_search, params.pons_positions);

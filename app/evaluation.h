@@ -2,6 +2,7 @@
 // Evaluating a network against outside referees; shared by `train`
 // (periodically, in the background) and `eval`.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct EvalParams {
   int rollout_visits = 400;  // the pure-MCTS opponent's visits (random rollouts)
   int pons_positions = 200;  // Connect Four positions per Pons file
   std::string pons_dir;      // Pons files; "" = the copy in tests/data
+  // Set from another thread to abandon the evaluation; EvaluateNetwork then
+  // returns early and its lines must not be stored.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct EvalLine {

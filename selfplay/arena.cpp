@@ -141,13 +141,15 @@ double MatchResult::Elo() const {
   return std::clamp(-400.0 * std::log10(1.0 / s - 1.0), -800.0, 800.0);
 }
 
-MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed) {
+MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
+                      const std::atomic<bool>* cancel) {
   MatchResult result;
   std::mt19937_64 rng(seed);
   for (int i = 0; i < games; ++i) {
     const game::Player a_side = i % 2 == 0 ? 0 : 1;
     auto state = game.NewInitialState();
     while (!state->IsTerminal()) {
+      if (cancel && cancel->load()) return result;
       Player& mover = state->ToMove() == a_side ? a : b;
       state->Play(mover.Choose(*state, rng));
     }

@@ -2,6 +2,7 @@
 // Opponents and matches for evaluation: random play, pure MCTS with random
 // rollouts, exact solvers, and networks with or without search.
 
+#include <atomic>
 #include <memory>
 #include <random>
 #include <string>
@@ -40,7 +41,10 @@ struct MatchResult {
   double Elo() const;
 };
 
-// `games` games, colours alternating, `a` first in even games.
-MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed);
+// `games` games, colours alternating, `a` first in even games. Stops early
+// (between moves) when `*cancel` becomes true; the result then holds the
+// games finished so far.
+MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
+                      const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace descent::selfplay
