@@ -49,10 +49,13 @@ int Evaluate(const EvalOptions& o) {
   }
   std::shared_ptr<const net::Network> first;
   if (!first_path.empty()) first = net::Network::Load(first_path);
-  EvalParams params{o.games, o.visits, o.rollout_visits, o.pons_positions, ""};
-  for (const EvalLine& line : EvaluateNetwork(*game, network, first, params, o.seed)) {
-    if (!line.text.empty()) std::printf("%s\n", line.text.c_str());
-  }
+  EvalParams params{o.games, o.visits, o.rollout_visits, o.pons_positions, "", nullptr, nullptr};
+  params.on_line = [](const EvalLine& line) {
+    if (line.text.empty()) return;
+    std::printf("%s\n", line.text.c_str());
+    std::fflush(stdout);  // evaluations are long: show each result as it comes
+  };
+  EvaluateNetwork(*game, network, first, params, o.seed);
   return 0;
 }
 

@@ -83,10 +83,14 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
                                       std::shared_ptr<const net::Network> first, const EvalParams& params,
                                       uint64_t seed) {
   std::vector<EvalLine> lines;
+  const auto add = [&](EvalLine line) {
+    if (params.on_line) params.on_line(line);
+    lines.push_back(std::move(line));
+  };
   auto net = selfplay::NetPlayer(game, network, params.visits, "net");
   const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel);
-    lines.push_back({key, r.Score(), MatchExtra(r), MatchText(what, r)});
+    add({key, r.Score(), MatchExtra(r), MatchText(what, r)});
     return r;
   };
   auto random = selfplay::RandomPlayer();
@@ -98,19 +102,19 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *anchor, params.games, seed + 1, params.cancel);
     char text[80];
     std::snprintf(text, sizeof text, " -> Elo %+.0f over the first network", r.Elo());
-    lines.push_back({"eval.elo", r.Elo(), MatchExtra(r), MatchText("vs the first network", r) + text});
+    add({"eval.elo", r.Elo(), MatchExtra(r), MatchText("vs the first network", r) + text});
   } else {
-    lines.push_back({"eval.elo", 0, "{}", "Elo 0 (the first network anchors the ladder)"});
+    add({"eval.elo", 0, "{}", "Elo 0 (the first network anchors the ladder)"});
   }
   if (game.Name() == "tictactoe") {
     auto solver = selfplay::SolverPlayer(game);
     const selfplay::MatchResult r = match("eval.solver", "vs the solver", *solver);
-    lines.push_back({"eval.solver_losses", static_cast<double>(r.losses), "{}",
+    add({"eval.solver_losses", static_cast<double>(r.losses), "{}",
                      "losses to the solver: " + std::to_string(r.losses) + " of " + std::to_string(r.games())});
     const double rate = TicTacToeOptimalPolicyRate(game, network);
     char text[120];
     std::snprintf(text, sizeof text, "net alone plays an optimal move in %.2f%% of the 4,520 positions", 100 * rate);
-    lines.push_back({"eval.optimal_policy", rate, "{}", text});
+    add({"eval.optimal_policy", rate, "{}", text});
   }
   if (game.Name() == "connect4") {
     const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
@@ -121,8 +125,8 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
       char text[160];
       std::snprintf(text, sizeof text, "%s mistakes: %.1f%% with search, %.1f%% net alone (%d positions)", file,
                     100 * with_search, 100 * no_search, params.pons_positions);
-      lines.push_back({std::string("eval.mistakes.") + file, with_search, "{}", text});
-      lines.push_back({std::string("eval.mistakes_net.") + file, no_search, "{}", ""});
+      add({std::string("eval.mistakes.") + file, with_search, "{}", text});
+      add({std::string("eval.mistakes_net.") + file, no_search, "{}", ""});
     }
   }
   return lines;

@@ -3,6 +3,7 @@
 // (periodically, in the background) and `eval`.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct EvalParams {
   // Set from another thread to abandon the evaluation; EvaluateNetwork then
   // returns early and its lines must not be stored.
   const std::atomic<bool>* cancel = nullptr;
+  // Called with each result as soon as it is measured (optional).
+  std::function<void(const struct EvalLine&)> on_line;
 };
 
 struct EvalLine {
