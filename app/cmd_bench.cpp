@@ -241,13 +241,11 @@ int RunBench(const BenchOptions& o) {
     std::mt19937_64 rng(o.seed);
     std::vector<double> rates;
     const Clock::time_point start = Clock::now();
-    uint64_t visits = 0;
     while (Seconds(start) < o.seconds) {
       if (state->IsTerminal()) state = g->NewInitialState();
       search.search().SetRoot(*state);
       const mcts::SearchInfo info = search.Run({.visits = o.one_game_visits});
       rates.push_back(info.new_visits / info.seconds);
-      visits += info.new_visits;
       state->Play(search.search().PickMove(0, rng));
     }
     const net::InferenceStats inf = server.Stats();
@@ -255,7 +253,6 @@ int RunBench(const BenchOptions& o) {
                 "= %.0f%% of best raw evals/s; mean batch %.1f\n",
                 o.one_game_visits, Median(rates), rates.size(), 100 * Median(rates) / best_raw,
                 static_cast<double>(inf.positions) / std::max<uint64_t>(1, inf.batches));
-    (void)visits;
   }
   std::printf("peak memory: %.0f MB\n\n", PeakMb());
   Signature(*g, network, o.seed);

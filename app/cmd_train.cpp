@@ -91,7 +91,6 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
 }
 
 struct Progress {
-  int64_t games_stored = 0;
   trainer::Losses losses;
   float loss_count = 0;
   std::string last_eval = "none yet";
@@ -136,7 +135,7 @@ class TrainRun {
   int64_t games_at_start_ = 0;
   int64_t games_stored_ = 0;    // in the store (kept here: COUNT(*) is a scan)
   int64_t samples_stored_ = 0;
-  uint64_t visits_at_last_ = 0;
+  uint64_t positions_at_last_print_ = 0;
   Clock::time_point last_print_ = Clock::now();
   bool tty_ = isatty(fileno(stdout));
 };
@@ -273,8 +272,8 @@ void TrainRun::PrintProgress(bool final) {
   const int64_t games = games_stored_;
   const double rate = (games - games_at_start_) / std::max(1.0, elapsed);
   const uint64_t positions = w.positions;
-  const double evals_rate = (positions - visits_at_last_) / std::max(1e-3, since);
-  visits_at_last_ = positions;
+  const double evals_rate = (positions - positions_at_last_print_) / std::max(1e-3, since);
+  positions_at_last_print_ = positions;
   last_print_ = Clock::now();
   std::string eval;
   {

@@ -17,8 +17,7 @@ class TicTacToeSolver {
   // Game-theoretic value for the side to move: +1 win, 0 draw, -1 loss.
   // For a terminal position, the result for the side that would move.
   int Value(const TicTacToeState& state) const;
-  // Value for the mover of each legal move, indexed by move (entries of
-  // illegal moves are meaningless); `legal` receives the legal moves.
+  // Value for the mover of each move, indexed by move; -2 for illegal moves.
   std::vector<int> ScoreMoves(const TicTacToeState& state) const;
   // The legal moves that keep the best value.
   std::vector<Move> OptimalMoves(const TicTacToeState& state) const;

@@ -23,7 +23,7 @@ struct MultiGameSearch::Slot {
 
 MultiGameSearch::MultiGameSearch(const game::Game& game, Evaluator& evaluator, const SearchParams& params,
                                  int num_games, int groups, uint64_t seed)
-    : game_(game), evaluator_(evaluator), params_(params), groups_(std::max(1, std::min(groups, num_games))) {
+    : evaluator_(evaluator), params_(params), groups_(std::max(1, std::min(groups, num_games))) {
   std::seed_seq seq{seed};
   std::vector<uint64_t> seeds(num_games);
   seq.generate(seeds.begin(), seeds.end());

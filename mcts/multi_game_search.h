@@ -62,7 +62,6 @@ class MultiGameSearch {
   void GatherLeaves(Slot& slot);
   void FinishRound(Slot& slot, SelfPlayHooks& hooks);
 
-  const game::Game& game_;
   Evaluator& evaluator_;
   SearchParams params_;
   int groups_;

@@ -27,12 +27,11 @@ void SelfPlayWorker::SetNetwork(std::shared_ptr<const net::Network> network) {
 
 void SelfPlayWorker::Run(const std::atomic<bool>& stop) {
   mcts::MultiGameSearch driver(game_, evaluator_, params_.search, params_.games, params_.groups, params_.seed);
-  const mcts::MultiSearchStats stats = driver.Run(self_play_, &stop);
-  visits_ += stats.visits;
+  driver.Run(self_play_, &stop);
 }
 
 WorkerStats SelfPlayWorker::Stats() const {
-  return {games_.load(), visits_.load(), server_.Stats().positions};
+  return {games_.load(), server_.Stats().positions};
 }
 
 }  // namespace descent::selfplay

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "game/game.h"
@@ -31,7 +30,6 @@ struct WorkerParams {
 
 struct WorkerStats {
   uint64_t games = 0;
-  uint64_t visits = 0;
   uint64_t positions = 0;  // net evaluations
 };
 
@@ -54,7 +52,6 @@ class SelfPlayWorker {
   net::InferenceServer server_;
   net::NetEvaluator evaluator_;
   std::atomic<uint64_t> games_{0};
-  std::atomic<uint64_t> visits_{0};
   SelfPlay::Sink sink_;
   SelfPlay self_play_;
 };

@@ -26,14 +26,16 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
   const int moves = game_.NumMoves();
   std::uniform_int_distribution<int64_t> pick(0, samples_ - 1);
   std::uniform_int_distribution<int> pick_sym(0, game_.NumSymmetries() - 1);
-  auto state = game_.NewInitialState();
+  // Positions are rebuilt in one reused state: no allocation per sample.
+  const auto initial = game_.NewInitialState();
+  auto state = initial->Clone();
   for (int b = 0; b < count; ++b) {
     // Find the game holding the chosen sample (games are in sample order).
     const int64_t index = dropped_ + pick(rng);
     const size_t g = std::upper_bound(first_sample_.begin(), first_sample_.end(), index) - first_sample_.begin() - 1;
     const selfplay::GameRecord& game = games_[g];
     const selfplay::PolicyTarget& target = game.targets[index - first_sample_[g]];
-    state = game_.NewInitialState();
+    state->CopyFrom(*initial);
     for (int i = 0; i < target.move_number; ++i) state->Play(game.moves[i]);
     const int sym = pick_sym(rng);
     encoder_->Encode(*state, sym, input + static_cast<size_t>(b) * input_size);
