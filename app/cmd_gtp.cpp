@@ -16,6 +16,8 @@ RunFn DeclareGtp(CLI::App* sub) {
     int threads = 2;
     bool no_resign = false;
     float resign_threshold = -0.95f;
+    int random_moves = 0;
+    uint64_t seed = 1;
   };
   auto o = std::make_shared<Options>();
   sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui;\n"
@@ -25,11 +27,18 @@ RunFn DeclareGtp(CLI::App* sub) {
   sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_flag("--no-resign", o->no_resign, "never resign");
   sub->add_option("--resign-threshold", o->resign_threshold, "resign below this value for the side to move")->check(CLI::Range(-1.0, 0.0))->capture_default_str();
+  sub->add_option("--random-moves", o->random_moves,
+                  "draw the first N moves of a game in proportion to visits (variety in matches)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  sub->add_option("--seed", o->seed, "seed of those draws")->capture_default_str();
   return [o] {
     engine::EngineParams params;
     params.inference.threads = o->threads;
     params.allow_resign = !o->no_resign;
     params.resign_threshold = o->resign_threshold;
+    params.random_moves = o->random_moves;
+    params.seed = o->seed;
     engine::Engine engine(net::Network::Load(o->net), params);
     engine::GtpServer server(engine, {.visits = o->visits});
     return server.Serve(std::cin, std::cout);

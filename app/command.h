@@ -29,5 +29,6 @@ RunFn DeclareEval(CLI::App* sub);
 RunFn DeclareStatus(CLI::App* sub);
 RunFn DeclarePlay(CLI::App* sub);
 RunFn DeclareGtp(CLI::App* sub);
+RunFn DeclareMatch(CLI::App* sub);
 
 }  // namespace descent::app

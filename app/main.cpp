@@ -19,6 +19,7 @@ constexpr Command kCommands[] = {
     {"status", "Print what a run directory holds", DeclareStatus},
     {"play", "Play against a network in the terminal", DeclarePlay},
     {"gtp", "Speak GTP v2 on stdin/stdout (GNU Go, Sabaki, GoGui)", DeclareGtp},
+    {"match", "Referee a match between two GTP engines (Descent, GNU Go, ...)", DeclareMatch},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},

@@ -10,7 +10,7 @@
 namespace descent::engine {
 
 Engine::Engine(std::shared_ptr<const net::Network> network, const EngineParams& params)
-    : network_(std::move(network)), params_(params) {
+    : network_(std::move(network)), params_(params), rng_(params.seed) {
   server_ = std::make_unique<net::InferenceServer>(network_, params_.inference);
   NewGame(network_->config().game_spec);
 }
@@ -107,8 +107,8 @@ ThinkResult Engine::Think(const mcts::SearchLimits& limits, AnalysisFn on_analys
   }
   const mcts::SearchInfo info = search_->Run(limits, stop);
   search_->SetProgress(nullptr, 0);
-  std::mt19937_64 rng(moves_.size());
-  result.move = search_->search().PickMove(0, rng);
+  const float temperature = static_cast<int>(moves_.size()) < params_.random_moves ? 1.0f : 0.0f;
+  result.move = search_->search().PickMove(temperature, rng_);
   result.visits = info.root_visits;
   result.seconds = info.seconds;
   result.winrate = (search_->search().RootValue() + 1) / 2;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct EngineParams {
   // (-0.95: the net gives itself under 2.5%). Off with allow_resign = false.
   float resign_threshold = -0.95f;
   bool allow_resign = true;
+  // The first `random_moves` moves of a game are drawn in proportion to
+  // their visits instead of taking the most visited: a deterministic engine
+  // otherwise plays the same game over and over in a match. 0: never.
+  int random_moves = 0;
+  uint64_t seed = 1;  // of those draws
 };
 
 // One candidate move of the root, as analysis shows it.
@@ -93,6 +99,7 @@ class Engine {
   std::unique_ptr<net::NetEvaluator> evaluator_;
   std::unique_ptr<mcts::GameSearch> search_;
   std::atomic<bool> stop_{false};
+  std::mt19937_64 rng_;
 };
 
 }  // namespace descent::engine

@@ -21,12 +21,16 @@ GtpClient::GtpClient(const std::string& command) : command_(command) {
   pid_ = fork();
   if (pid_ < 0) throw UserError("cannot start '" + command + "'");
   if (pid_ == 0) {
+    // Its own process group, so that ending it also ends what `sh -c`
+    // started (a hung engine's children must not outlive the match).
+    setpgid(0, 0);
     dup2(in[0], 0);
     dup2(out[1], 1);
     close(in[0]), close(in[1]), close(out[0]), close(out[1]);
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  setpgid(pid_, pid_);  // also here: whichever runs first
   close(in[0]);
   close(out[1]);
   to_child_ = in[1];
@@ -42,10 +46,9 @@ GtpClient::~GtpClient() {
   }
   // Give it a moment to leave on its own, then insist.
   for (int i = 0; i < 50 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i) usleep(10000);
-  if (waitpid(pid_, nullptr, WNOHANG) == 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  const bool running = waitpid(pid_, nullptr, WNOHANG) == 0;
+  kill(-pid_, SIGKILL);  // the group: also what the engine left behind
+  if (running) waitpid(pid_, nullptr, 0);
   if (from_child_ >= 0) close(from_child_);
 }
 

@@ -127,20 +127,6 @@ std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const 
   return std::make_unique<Net>(game, std::move(network), visits, name);
 }
 
-std::pair<double, double> MatchResult::Interval95() const {
-  const double n = games();
-  if (n == 0) return {0, 1};
-  const double p = Score(), z = 1.96, z2 = z * z;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
-
-double MatchResult::Elo() const {
-  const double s = std::clamp(Score(), 1e-3, 1 - 1e-3);
-  return std::clamp(-400.0 * std::log10(1.0 / s - 1.0), -800.0, 800.0);
-}
-
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
                       const std::atomic<bool>* cancel) {
   MatchResult result;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "game/game.h"
+#include "game/match_stats.h"
 #include "net/network.h"
 
 namespace descent::selfplay {
@@ -31,15 +32,8 @@ std::unique_ptr<Player> SolverPlayer(const game::Game& game);
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
                                   const std::string& name);
 
-struct MatchResult {
-  int wins = 0, draws = 0, losses = 0;  // for the first player named
-  int games() const { return wins + draws + losses; }
-  double Score() const { return games() ? (wins + 0.5 * draws) / games() : 0; }
-  // 95% interval of the score (Wilson, draws as half points).
-  std::pair<double, double> Interval95() const;
-  // Elo difference implied by the score, clamped to +-800.
-  double Elo() const;
-};
+// Wins, draws and losses of the first player named.
+using MatchResult = game::MatchScore;
 
 // `games` games, colours alternating, `a` first in even games. Stops early
 // (between moves) when `*cancel` becomes true; the result then holds the

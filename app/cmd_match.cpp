@@ -1,0 +1,137 @@
+// descent match: a referee between two GTP engines (Descent itself, GNU Go,
+// any other), with a results table, records per game and an optional SPRT.
+
+#include <csignal>
+#include <cstdio>
+
+#include "app/command.h"
+#include "engine/match.h"
+#include "game/registry.h"
+#include "game/user_error.h"
+
+namespace descent::app {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void OnInterrupt(int) { g_interrupted = true; }
+
+struct MatchOptions {
+  engine::MatchParams params;
+  std::string game = "go:9";
+  std::optional<float> komi;
+  std::vector<double> sprt;  // elo0 elo1
+  double sprt_alpha = 0.05, sprt_beta = 0.05;
+};
+
+std::string Percent(double x) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", 100 * x);
+  return text;
+}
+
+void PrintRow(const char* label, const game::MatchScore& s) {
+  std::printf("  %-16s %6d %6d %6d %7d   %s\n", label, s.games(), s.wins, s.draws, s.losses,
+              s.games() ? Percent(s.Score()).c_str() : "-");
+}
+
+void PrintSummary(const engine::MatchSummary& m) {
+  const game::MatchScore& t = m.total;
+  std::printf("\nfirst:  %s\nsecond: %s\n\n", m.first_name.c_str(), m.second_name.c_str());
+  std::printf("  %-16s %6s %6s %6s %7s   %s\n", "first engine", "games", "wins", "draws", "losses", "score");
+  PrintRow("as Black", m.first_as_black);
+  PrintRow("as White", m.first_as_white);
+  PrintRow("total", t);
+  if (t.games() == 0) return;
+  const int black_wins = m.first_as_black.wins + m.first_as_white.losses;
+  const int white_wins = m.first_as_white.wins + m.first_as_black.losses;
+  const auto [lo, hi] = t.Interval95();
+  const auto [elo_lo, elo_hi] = t.EloInterval95();
+  std::printf("\nBlack won %d, White won %d of %d games\n", black_wins, white_wins, t.games());
+  std::printf("first engine's score %s, 95%% interval [%s, %s]\n", Percent(t.Score()).c_str(), Percent(lo).c_str(),
+              Percent(hi).c_str());
+  std::printf("Elo difference %+.0f, 95%% interval [%+.0f, %+.0f]\n", t.Elo(), elo_lo, elo_hi);
+  if (m.sprt) {
+    const char* decision = m.sprt->decision == game::SprtDecision::kAcceptH1   ? "H1 accepted"
+                           : m.sprt->decision == game::SprtDecision::kAcceptH0 ? "H0 accepted"
+                                                                                : "undecided";
+    std::printf("SPRT: LLR %.2f in [%.2f, %.2f]: %s%s\n", m.sprt->llr, m.sprt->lower, m.sprt->upper, decision,
+                m.stopped_by_sprt ? " (match stopped early)" : "");
+  }
+  int with_referee = 0;
+  for (const engine::MatchGame& g : m.games) with_referee += !g.referee_result.empty();
+  if (with_referee) {
+    std::printf("referee scored %d games; it named another winner than the area score in %d\n", with_referee,
+                m.referee_disagreements);
+  }
+}
+
+int RunMatchCommand(MatchOptions& o) {
+  std::string spec = o.game;
+  if (o.komi) {
+    if (spec.rfind("go", 0) != 0) throw game::UserError("--komi is for Go only");
+    char text[32];
+    std::snprintf(text, sizeof text, ":komi=%g", *o.komi);
+    spec += text;
+  }
+  o.params.game_spec = game::MakeGame(spec)->Spec();
+  if (o.sprt.size() == 2) {
+    if (o.sprt[1] <= o.sprt[0]) throw game::UserError("--sprt ELO0 ELO1 needs ELO1 > ELO0");
+    o.params.sprt = game::SprtParams{o.sprt[0], o.sprt[1], o.sprt_alpha, o.sprt_beta};
+  }
+  std::printf("match: %s, %d games, %d at a time%s\n", o.params.game_spec.c_str(), o.params.games, o.params.parallel,
+              o.params.record_dir.empty() ? "" : (", records in " + o.params.record_dir).c_str());
+  std::fflush(stdout);
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  const auto on_game = [&](const engine::MatchGame& g, const engine::MatchSummary& m) {
+    std::printf("game %d/%d: first engine %s, %s (%s), %d moves; first's score %.1f/%d\n", g.index + 1,
+                o.params.games, g.first_is_black ? "Black" : "White", g.result.c_str(), g.reason.c_str(), g.moves,
+                m.total.wins + 0.5 * m.total.draws, m.total.games());
+    if (g.referee_disagrees) {
+      std::printf("  referee %s disagrees with the area score %s\n", g.referee_result.c_str(), g.area_result.c_str());
+    }
+    std::fflush(stdout);
+  };
+  const engine::MatchSummary summary = engine::RunMatch(o.params, on_game, &g_interrupted);
+  if (g_interrupted) std::printf("interrupted: the table holds the finished games\n");
+  PrintSummary(summary);
+  return g_interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+RunFn DeclareMatch(CLI::App* sub) {
+  auto o = std::make_shared<MatchOptions>();
+  engine::MatchParams& p = o->params;
+  sub->description(
+      "Referee a match between two GTP engines; colours alternate, the first engine plays Black in odd-numbered games.\n"
+      "Example: descent match --black \"descent gtp --net n.safetensors\" \\\n"
+      "           --white \"gnugo --mode gtp --level 1 --chinese-rules --capture-all-dead\" --game go:7 --komi 9 --games 20");
+  sub->add_option("--black,--first", p.first_command, "command of the first engine (Black in game 1)")->required();
+  sub->add_option("--white,--second", p.second_command, "command of the second engine (White in game 1)")->required();
+  sub->add_option("--game", o->game, "game spec: go:9, connect4, tictactoe, ...")->capture_default_str();
+  sub->add_option("--komi", o->komi, "Go komi (overrides the spec's)");
+  sub->add_option("--games", p.games, "games to play")->check(CLI::Range(1, 1000000))->capture_default_str();
+  sub->add_option("--parallel", p.parallel, "games at once (each with its own engine processes)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sub->add_option("--move-seconds", p.move_seconds, "seconds per move for both (time_settings 0 S 1); 0: engines decide")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  sub->add_option("--time-grace", p.time_grace, "seconds over --move-seconds before a move loses on time")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  sub->add_option("--hang-seconds", p.hang_seconds, "an answer later than this loses the game (0: 10 x move-seconds + 60)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  sub->add_option("--referee", p.referee_command,
+                  "Go: a GTP engine whose final_score decides finished games, e.g.\n"
+                  "\"/usr/games/gnugo --mode gtp --chinese-rules\"");
+  sub->add_option("--sgf-dir,--records", p.record_dir, "write each game's record here (SGF for Go)");
+  sub->add_option("--sprt", o->sprt, "ELO0 ELO1: stop early when the SPRT decides")->expected(2);
+  sub->add_option("--sprt-alpha", o->sprt_alpha, "SPRT false positive rate")->check(CLI::Range(0.001, 0.5))->capture_default_str();
+  sub->add_option("--sprt-beta", o->sprt_beta, "SPRT false negative rate")->check(CLI::Range(0.001, 0.5))->capture_default_str();
+  return [o] { return RunMatchCommand(*o); };
+}
+
+}  // namespace descent::app
