@@ -5,6 +5,8 @@
 
 #include "app/command.h"
 #include "app/evaluation.h"
+#include "app/match_table.h"
+#include "engine/match.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "selfplay/arena.h"
@@ -14,13 +16,39 @@ namespace descent::app {
 namespace {
 
 struct EvalOptions {
-  std::string net, run, vs;
+  std::string net, run, vs, gtp, referee;
+  double move_seconds = 0;
+  int random_moves = 4;
   int games = 40;
   int visits = 100;
   int rollout_visits = 400;
   int pons_positions = 200;
   uint64_t seed = 1;
 };
+
+// The network as `descent gtp` (this very binary) against a GTP engine,
+// refereed by engine::RunMatch.
+int EvaluateAgainstGtp(const EvalOptions& o, const std::string& path, const game::Game& game) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  engine::MatchParams params;
+  params.first_command = "'" + self + "' gtp --net '" + path + "' --visits " + std::to_string(std::max(1, o.visits)) +
+                         " --random-moves " + std::to_string(o.random_moves) + " --seed " + std::to_string(o.seed) +
+                         " 2>/dev/null";
+  params.second_command = o.gtp;
+  params.game_spec = game.Spec();
+  params.games = o.games;
+  params.move_seconds = o.move_seconds;
+  params.referee_command = o.referee;
+  std::printf("vs %s: %d games\n", o.gtp.c_str(), o.games);
+  std::fflush(stdout);
+  const auto on_game = [](const engine::MatchGame& g, const engine::MatchSummary& m) {
+    std::printf("game %d: net %s, %s (%s); net's score %.1f/%d\n", g.index + 1, g.first_is_black ? "Black" : "White",
+                g.result.c_str(), g.reason.c_str(), m.total.wins + 0.5 * m.total.draws, m.total.games());
+    std::fflush(stdout);
+  };
+  PrintSummary(engine::RunMatch(params, on_game));
+  return 0;
+}
 
 int Evaluate(const EvalOptions& o) {
   std::string path = o.net;
@@ -36,6 +64,7 @@ int Evaluate(const EvalOptions& o) {
   std::printf("%s: %s, %d blocks x %d channels, step %lld\n", path.c_str(), game->Spec().c_str(),
               network->config().blocks, network->config().channels,
               static_cast<long long>(network->info().training_step));
+  if (!o.gtp.empty()) return EvaluateAgainstGtp(o, path, *game);
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
@@ -65,10 +94,20 @@ RunFn DeclareEval(CLI::App* sub) {
   auto o = std::make_shared<EvalOptions>();
   sub->description("Evaluate a network: scores with 95% intervals against random play, MCTS with random rollouts,\n"
                    "the exact solver (tic-tac-toe), the run's first network (Elo), and solver mistake rates\n"
-                   "(Connect Four: Pons positions). With --vs, a match against another network.");
+                   "(Connect Four: Pons positions). With --vs, a match against another network; with --gtp,\n"
+                   "against a GTP engine such as GNU Go.");
   sub->add_option("--net", o->net, "weights file (default: the newest network of --run)");
   sub->add_option("--run", o->run, "run directory");
   sub->add_option("--vs", o->vs, "play this network instead of the referees");
+  sub->add_option("--gtp", o->gtp,
+                  "play this GTP engine instead (e.g. \"/usr/games/gnugo --mode gtp --level 1 --chinese-rules\n"
+                  "--capture-all-dead\"); the network plays as descent gtp with --visits");
+  sub->add_option("--referee", o->referee, "with --gtp on Go: a GTP engine whose final_score decides finished games");
+  sub->add_option("--move-seconds", o->move_seconds, "with --gtp: seconds per move for both (0: visits decide)")
+      ->check(CLI::Range(0.0, 3600.0));
+  sub->add_option("--random-moves", o->random_moves, "with --gtp: the net's first N moves drawn by visits (variety)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   sub->add_option("--games", o->games, "games per opponent")->check(CLI::Range(1, 100000))->capture_default_str();
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();

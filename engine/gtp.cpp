@@ -1,6 +1,7 @@
 #include "engine/gtp.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -184,12 +185,33 @@ mcts::SearchLimits GtpServer::MoveLimits(game::Player colour) const {
   if (stones_left_[colour] > 0) {  // byo-yomi: this period's time over its stones
     budget = left / stones_left_[colour];
   } else {
-    budget = left / params_.moves_left_estimate;
+    const game::Game& g = engine_.game();
+    const double expected_length =
+        IsGo(g) ? params_.go_length_per_point * g.BoardWidth() * g.BoardHeight() : g.MaxGameLength();
+    const double moves_left =
+        std::max<double>(params_.min_moves_left, (expected_length - engine_.state().MoveNumber()) / 2);
+    budget = left / moves_left;
+    // With byo-yomi to come, main time may go faster: a move never gets less
+    // than a byo-yomi move will.
     if (byo_time_ > 0 && byo_stones_ > 0) budget = std::max(budget, byo_time_ / byo_stones_);
   }
-  // Keep a reserve for the protocol and the move's transport.
-  limits.seconds = std::max(0.05, budget * (1 - params_.reserve_fraction) - 0.05);
+  limits.seconds = std::max(0.01, budget * (1 - params_.reserve_fraction) - params_.overhead_seconds);
   return limits;
+}
+
+void GtpServer::ChargeClock(game::Player colour, double seconds) {
+  if (main_time_ < 0) return;
+  time_left_[colour] -= seconds;
+  if (stones_left_[colour] > 0) {  // in byo-yomi: a period's stones played renew it
+    if (--stones_left_[colour] == 0) {
+      time_left_[colour] = byo_time_;
+      stones_left_[colour] = byo_stones_;
+    }
+  } else if (time_left_[colour] <= 0 && byo_stones_ > 0) {  // main time over: byo-yomi starts
+    time_left_[colour] += byo_time_;
+    stones_left_[colour] = byo_stones_;
+  }
+  time_left_[colour] = std::max(0.0, time_left_[colour]);
 }
 
 std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) {
@@ -197,7 +219,9 @@ std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) 
   const game::Player colour = ParseColour(args[0]);
   if (engine_.state().IsTerminal()) return "pass";
   AlignTurn(colour);
+  const auto start = std::chrono::steady_clock::now();
   const ThinkResult r = engine_.Think(MoveLimits(colour));
+  ChargeClock(colour, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (r.move == game::kNoMove) return "resign";
   const std::string text = engine_.game().MoveToText(r.move);
   if (play) engine_.Play(r.move);

@@ -17,10 +17,17 @@ namespace descent::engine {
 struct GtpParams {
   int visits = 800;            // per genmove, when no clock is set
   size_t max_line = 4096;      // longer lines are refused
-  // Share of the time left spent on one move, and the reserve never spent:
-  // sudden death with `moves_left_estimate` moves to go, keeping 10% back.
-  int moves_left_estimate = 30;
+  // Main time is spread over the moves we expect still to play: Go games
+  // last about `go_length_per_point` x board area moves (0.7: pro 19x19
+  // games average ~250 moves), other games their longest length; never
+  // fewer than `min_moves_left` of ours, so the clock lasts past the
+  // expected end. In byo-yomi a period's time goes to its stones.
+  double go_length_per_point = 0.7;
+  int min_moves_left = 10;
+  // Never spent: 10% of each budget plus `overhead_seconds` for the answer's
+  // way back to the controller.
   double reserve_fraction = 0.1;
+  double overhead_seconds = 0.05;
 };
 
 class GtpServer {
@@ -41,6 +48,8 @@ class GtpServer {
   game::Player ParseColour(const std::string& text) const;
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
+  // Our own clock: a controller need not send time_left after every move.
+  void ChargeClock(game::Player colour, double seconds);
   std::string GenMove(const std::vector<std::string>& args, bool play);
   // lz-analyze / kata-analyze / lz-genmove_analyze.
   std::string Analyze(const std::string& command, const std::vector<std::string>& args, const std::string& id);

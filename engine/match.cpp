@@ -133,6 +133,7 @@ class Referee {
         break;
       }
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      result.longest_move_seconds[mover] = std::max(result.longest_move_seconds[mover], seconds);
       const std::string text = Lowered(Trimmed(reply.text));
       if (!reply.ok) {
         forfeit = Forfeit{mover, "F", ColorName(mover) + " engine refused genmove: " + reply.text};
@@ -334,6 +335,10 @@ MatchSummary RunMatch(const MatchParams& params, const std::function<void(const 
         (points == 1 ? s->wins : points == 0 ? s->losses : s->draws) += 1;
       }
       summary.referee_disagreements += played->referee_disagrees;
+      const Player first_colour = played->first_is_black ? 0 : 1;
+      summary.first_longest_move = std::max(summary.first_longest_move, played->longest_move_seconds[first_colour]);
+      summary.second_longest_move =
+          std::max(summary.second_longest_move, played->longest_move_seconds[1 - first_colour]);
       summary.games.push_back(*played);
       if (params.sprt) {
         summary.sprt = game::Sprt(summary.total, *params.sprt);

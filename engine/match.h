@@ -56,6 +56,7 @@ struct MatchGame {
   std::string referee_result;  // Go with a referee: its final_score
   bool referee_disagrees = false;  // the two above name different winners
   std::string record_path;
+  double longest_move_seconds[2] = {0, 0};  // by colour, genmove to answer
   // The first engine's points from this game (1, 0.5, 0).
   double FirstScore() const;
 };
@@ -65,6 +66,8 @@ struct MatchSummary {
   game::MatchScore total;                   // the first engine's
   game::MatchScore first_as_black, first_as_white;
   int referee_disagreements = 0;
+  // The longest any genmove took each engine: how close to the clock it got.
+  double first_longest_move = 0, second_longest_move = 0;
   std::optional<game::SprtState> sprt;  // the last SPRT state, when asked
   bool stopped_by_sprt = false;
   std::vector<MatchGame> games;  // in the order they finished

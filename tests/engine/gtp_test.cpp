@@ -36,6 +36,39 @@ class GtpTest : public ::testing::Test {
   std::unique_ptr<GtpServer> server_;
 };
 
+// The clock: with 1.5 s of sudden death and no time_left from the
+// controller, the engine keeps its own account and a whole game's thinking
+// stays inside the time (the rule a real clock enforces), and byo-yomi
+// moves stay inside their period.
+TEST_F(GtpTest, ClockIsNeverOverspent) {
+  Start("go:5:komi=0.5");
+  const auto timed_genmove = [&](const char* colour) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string reply = Send(std::string("genmove ") + colour);
+    EXPECT_EQ(reply.substr(0, 2), "= ") << reply;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  EXPECT_EQ(Send("time_settings 1.5 0 0"), "=\n\n");
+  double total[2] = {0, 0}, first = 0;
+  for (int move = 0; move < 24; ++move) {
+    const double seconds = timed_genmove(move % 2 ? "w" : "b");
+    if (move == 0) first = seconds;
+    total[move % 2] += seconds;
+  }
+  EXPECT_LT(total[0], 1.5);
+  EXPECT_LT(total[1], 1.5);
+  EXPECT_GT(first, 0.05);  // the clock, not the 16 visits, set the budget
+
+  Send("clear_board");
+  EXPECT_EQ(Send("time_settings 0 1 4"), "=\n\n");  // 1 s for every 4 moves
+  double period = 0;
+  for (int move = 0; move < 4; ++move) {
+    period += timed_genmove("w");
+    Send("play b pass");
+  }
+  EXPECT_LT(period, 1.0);
+}
+
 TEST_F(GtpTest, ScriptedSessionOn9x9) {
   Start("go:9:komi=7");
   EXPECT_EQ(Send("protocol_version"), "= 2\n\n");
