@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <deque>
@@ -13,6 +15,8 @@
 #include <random>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "app/command.h"
 #include "app/evaluation.h"
 #include "game/registry.h"
@@ -20,6 +24,7 @@
 #include "net/network.h"
 #include "selfplay/worker.h"
 #include "trainer/replay_buffer.h"
+#include "trainer/server.h"
 #include "trainer/store.h"
 #include "trainer/trainer.h"
 
@@ -57,6 +62,11 @@ struct TrainOptions {
   int max_steps = 0;
   int threads = 2;
   uint64_t seed = 1;
+  // Serving remote workers (selfplay/protocol.h).
+  std::string listen;  // HOST:PORT; empty: no server
+  std::string token, token_file;
+  bool local_selfplay = true;
+  int max_network_lag = trainer::ServerParams{}.max_network_lag;
 };
 
 // Defaults per game: sizes that learn in minutes (tic-tac-toe) to hours (Go)
@@ -90,6 +100,17 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   set(&o->eval_visits, ttt ? 64 : 200);
 }
 
+// A token file's first line.
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (!in && token.empty()) throw game::UserError("cannot read a token from " + path);
+  if (token.empty()) throw game::UserError("token file " + path + " is empty");
+  return token;
+}
+
 struct Progress {
   trainer::Losses losses;
   float loss_count = 0;
@@ -97,12 +118,20 @@ struct Progress {
   std::mutex mutex;  // last_eval
 };
 
-class TrainRun {
+class TrainRun final : public trainer::ServerBackend {
  public:
   TrainRun(const TrainOptions& o, const std::string& resolved_config);
   int Run();
 
+  // trainer::ServerBackend, for remote workers (called from server threads).
+  std::optional<trainer::NetworkOffer> NewestNetwork() override;
+  std::optional<int64_t> NetworkGeneration(const std::string& hash) override;
+  trainer::StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games) override;
+  std::string SelfPlayJson() override;
+  std::string StatusJson() override;
+
  private:
+  void StartServer();
   std::shared_ptr<net::Network> LoadLatestGoodNetwork();
   void Publish();
   void StoreFinishedGames();
@@ -124,6 +153,13 @@ class TrainRun {
 
   std::mutex finished_mutex_;
   std::vector<selfplay::GameRecord> finished_;
+  // Games remote workers sent, already in the store; the training loop
+  // moves them into the replay window.
+  std::vector<selfplay::GameRecord> remote_stored_;
+  std::unique_ptr<trainer::TrainerServer> server_;
+  // Copies for the server threads' status answers.
+  std::atomic<int64_t> status_step_{0}, status_games_{0}, status_samples_{0};
+  std::atomic<float> status_resign_threshold_{-2.0f};
 
   std::mutex eval_mutex_;
   std::condition_variable eval_cv_;
@@ -205,6 +241,7 @@ void TrainRun::Calibrate() {
   const size_t k = static_cast<size_t>(o_.resign_false_rate * values.size());
   resign_threshold_ = std::clamp(values[k] - 0.01f, -1.0f, o_.resign_max_threshold);
   worker_->SetResignThreshold(resign_threshold_);
+  status_resign_threshold_ = resign_threshold_;
   const double false_rate = static_cast<double>(std::lower_bound(values.begin(), values.end(), resign_threshold_) -
                                                 values.begin()) / values.size();
   store_->AddMetric({trainer_->step(), 0, "resign.threshold", resign_threshold_, ""});
@@ -213,17 +250,109 @@ void TrainRun::Calibrate() {
 }
 
 void TrainRun::StoreFinishedGames() {
-  std::vector<selfplay::GameRecord> games;
+  std::vector<selfplay::GameRecord> games, remote;
   {
     std::lock_guard lock(finished_mutex_);
     games.swap(finished_);
+    remote.swap(remote_stored_);
   }
-  if (games.empty()) return;
-  games_stored_ += store_->AddGames(games);  // acknowledged once this returns
-  for (auto& g : games) {
+  if (!games.empty()) {
+    std::vector<bool> is_new;
+    store_->AddGames(games, &is_new);  // acknowledged once this returns
+    for (size_t i = 0; i < games.size(); ++i) {
+      if (is_new[i]) remote.push_back(std::move(games[i]));
+    }
+  }
+  for (auto& g : remote) {  // every game here is new in the store
+    games_stored_ += 1;
     samples_stored_ += static_cast<int64_t>(g.targets.size());
     replay_->Add(std::move(g));
   }
+  status_games_ = games_stored_;
+  status_samples_ = samples_stored_;
+}
+
+std::optional<trainer::NetworkOffer> TrainRun::NewestNetwork() {
+  const auto row = store_->LatestNetwork();
+  if (!row) return std::nullopt;
+  return trainer::NetworkOffer{row->id, row->hash, (run_ / row->path).string()};
+}
+
+std::optional<int64_t> TrainRun::NetworkGeneration(const std::string& hash) {
+  for (const auto& row : store_->Networks()) {
+    if (row.hash == hash) return row.id;
+  }
+  return std::nullopt;
+}
+
+trainer::StoreOutcome TrainRun::StoreGames(const std::vector<selfplay::GameRecord>& games) {
+  std::vector<bool> is_new;
+  const int stored = games.empty() ? 0 : store_->AddGames(games, &is_new);  // committed when this returns
+  std::lock_guard lock(finished_mutex_);
+  for (size_t i = 0; i < games.size(); ++i) {
+    if (is_new[i]) remote_stored_.push_back(games[i]);
+  }
+  return {stored, static_cast<int>(games.size()) - stored};
+}
+
+std::string TrainRun::SelfPlayJson() {
+  return nlohmann::json{{"game", game_->Spec()},
+                        {"games", o_.games},
+                        {"full_visits", o_.full_visits},
+                        {"fast_visits", o_.fast_visits},
+                        {"full_fraction", o_.full_fraction},
+                        {"temperature_moves", o_.temperature_moves},
+                        {"resign_threshold", status_resign_threshold_.load()}}
+      .dump();
+}
+
+std::string TrainRun::StatusJson() {
+  nlohmann::json status{{"run", fs::absolute(run_).string()},
+                        {"game", game_->Spec()},
+                        {"step", status_step_.load()},
+                        {"games", status_games_.load()},
+                        {"samples", status_samples_.load()},
+                        {"uptime_seconds", std::round(std::chrono::duration<double>(Clock::now() - start_).count())},
+                        {"resign_threshold", status_resign_threshold_.load()}};
+  if (const auto row = store_->LatestNetwork()) {
+    status["network"] = {{"id", row->id}, {"hash", row->hash}, {"step", row->step}, {"file", row->path}};
+  }
+  std::lock_guard lock(progress_.mutex);
+  status["evaluation"] = progress_.last_eval;
+  return status.dump();
+}
+
+// --listen: serve remote workers; the token comes from --token, a token
+// file, or is made up and written to RUN/token for the workers to read.
+void TrainRun::StartServer() {
+  if (o_.listen.empty()) return;
+  trainer::ServerParams params;
+  const size_t colon = o_.listen.rfind(':');
+  if (colon == std::string::npos) throw game::UserError("--listen wants HOST:PORT, not '" + o_.listen + "'");
+  params.host = o_.listen.substr(0, colon);
+  try {
+    params.port = std::stoi(o_.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw game::UserError("--listen wants HOST:PORT, not '" + o_.listen + "'");
+  }
+  if (params.port < 0 || params.port > 65535) throw game::UserError("--listen port must be 0..65535");
+  params.max_network_lag = o_.max_network_lag;
+  params.token = o_.token;
+  if (params.token.empty() && !o_.token_file.empty()) params.token = ReadToken(o_.token_file);
+  if (params.token.empty()) {
+    const fs::path path = run_ / "token";
+    if (fs::exists(path)) {
+      params.token = ReadToken(path.string());
+    } else {
+      params.token = selfplay::NewUuid();
+      std::ofstream(path) << params.token << "\n";
+      fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+    }
+    std::printf("workers' token: in %s\n", path.c_str());
+  }
+  server_ = std::make_unique<trainer::TrainerServer>(*game_, *this, params);
+  std::printf("serving workers on http://%s:%d (status page at /)\n", params.host.c_str(), server_->port());
+  std::fflush(stdout);
 }
 
 void TrainRun::EvalLoop() {
@@ -279,6 +408,12 @@ void TrainRun::PrintProgress(bool final) {
   {
     std::lock_guard lock(progress_.mutex);
     eval = progress_.last_eval;
+  }
+  if (server_) {
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    int active = 0;
+    for (const auto& w : server_->Workers()) active += now - w.last_contact < 60;
+    eval += " | workers " + std::to_string(active);
   }
   char line[512];
   std::snprintf(line, sizeof line,
@@ -341,6 +476,10 @@ int TrainRun::Run() {
     finished_.push_back(std::move(g));
   });
   if (auto t = store_->GetState("resign_threshold")) worker_->SetResignThreshold(resign_threshold_ = std::stof(*t));
+  status_resign_threshold_ = resign_threshold_;
+  status_step_ = step;
+  status_games_ = games_stored_;
+  status_samples_ = samples_stored_;
   if (rows.empty()) {
     Publish();  // network 1: the random start, anchor of the Elo ladder
     first_ = net::Network::Load((run_ / store_->Networks().front().path).string());
@@ -354,8 +493,11 @@ int TrainRun::Run() {
   // Step 2: self-play and evaluation in the background; training here.
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
+  StartServer();
   std::atomic<bool> stop_selfplay{false};
-  std::thread selfplay([&] { worker_->Run(stop_selfplay); });
+  std::thread selfplay([&] {
+    if (o_.local_selfplay) worker_->Run(stop_selfplay);
+  });
   std::thread evaluator([this] { EvalLoop(); });
   std::mt19937_64 rng(o_.seed ^ static_cast<uint64_t>(step));
   const int input_size = net::Encoder::ForGame(*game_)->InputSize();
@@ -373,6 +515,7 @@ int TrainRun::Run() {
       progress_.losses.policy += l.policy;
       progress_.losses.value += l.value;
       progress_.loss_count += 1;
+      status_step_ = trainer_->step();
       if (trainer_->step() - published_step_ >= o_.publish_every) Publish();
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -383,6 +526,7 @@ int TrainRun::Run() {
   // Step 3: stop cleanly: keep every finished game, checkpoint, report.
   stop_selfplay = true;
   selfplay.join();
+  server_.reset();  // answers in flight finish first; later uploads wait for the restart
   StoreFinishedGames();
   if (trainer_->step() > published_step_) Publish();
   {
@@ -433,6 +577,13 @@ RunFn DeclareTrain(CLI::App* sub) {
   sub->add_option("--max-steps", o->max_steps, "stop at this training step (0: no limit)")->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  sub->add_option("--listen", o->listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)");
+  sub->add_option("--token", o->token, "workers' bearer token (default: RUN/token, made up if missing)");
+  sub->add_option("--token-file", o->token_file, "read the workers' token from this file");
+  sub->add_option("--local-selfplay", o->local_selfplay, "play self-play games in this process too")->capture_default_str();
+  sub->add_option("--max-network-lag", o->max_network_lag, "refuse workers' games of networks this many generations old")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   return [o, sub] {
     TrainRun run(*o, sub->config_to_str(true, true));
     return run.Run();

@@ -30,5 +30,6 @@ RunFn DeclareStatus(CLI::App* sub);
 RunFn DeclarePlay(CLI::App* sub);
 RunFn DeclareGtp(CLI::App* sub);
 RunFn DeclareMatch(CLI::App* sub);
+RunFn DeclareSelfPlay(CLI::App* sub);
 
 }  // namespace descent::app

@@ -14,6 +14,7 @@ namespace {
 // Every subcommand, in the order --help lists them.
 constexpr Command kCommands[] = {
     {"train", "Train a network by self-play (the main job); resumes an existing run", DeclareTrain},
+    {"selfplay", "A self-play worker for a remote trainer (descent train --listen)", DeclareSelfPlay},
     {"eval", "Evaluate a network against random, rollout MCTS, the solver, or another network", DeclareEval},
     {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
     {"status", "Print what a run directory holds", DeclareStatus},

@@ -123,8 +123,9 @@ void Store::Exec(const std::string& sql) const {
   }
 }
 
-int Store::AddGames(const std::vector<selfplay::GameRecord>& games) {
+int Store::AddGames(const std::vector<selfplay::GameRecord>& games, std::vector<bool>* is_new) {
   std::lock_guard lock(mutex_);
+  if (is_new) is_new->assign(games.size(), false);
   Exec("BEGIN IMMEDIATE");
   int added = 0;
   try {
@@ -137,7 +138,9 @@ int Store::AddGames(const std::vector<selfplay::GameRecord>& games) {
       insert.Bind(7, static_cast<int64_t>(g.resigned)).Bind(8, static_cast<int64_t>(g.resign_allowed));
       insert.Bind(9, static_cast<double>(g.non_loser_min_value)).Bind(10, selfplay::ToJson(g));
       insert.Step();
-      added += sqlite3_changes(db_);
+      const int changed = sqlite3_changes(db_);
+      if (is_new && changed) (*is_new)[static_cast<size_t>(&g - games.data())] = true;
+      added += changed;
       insert.Reset();
     }
     Exec("COMMIT");

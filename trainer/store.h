@@ -43,8 +43,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Stores the games in one transaction; returns how many were new (a
-  // retried game is recognised by its UUID and not stored again).
-  int AddGames(const std::vector<selfplay::GameRecord>& games);
+  // retried game is recognised by its UUID and not stored again). With
+  // `is_new`, also which of them were new.
+  int AddGames(const std::vector<selfplay::GameRecord>& games, std::vector<bool>* is_new = nullptr);
   int64_t GameCount() const;
   int64_t SampleCount() const;  // policy targets over all games
   // The newest games holding at least `samples` targets in all, oldest first.

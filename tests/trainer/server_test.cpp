@@ -1,0 +1,246 @@
+// The trainer's HTTP server with a real store behind it and the worker's
+// real client in front, plus raw sockets for what no client should send.
+
+#include "trainer/server.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <utility>
+
+#include <boost/asio.hpp>
+
+#include "game/registry.h"
+#include "selfplay/trainer_client.h"
+#include "trainer/store.h"
+
+namespace descent::trainer {
+namespace {
+
+namespace fs = std::filesystem;
+using tcp = boost::asio::ip::tcp;
+
+constexpr const char* kToken = "s3cret-token";
+
+selfplay::GameRecord Game(const std::string& uuid, const std::string& network = "net-new") {
+  selfplay::GameRecord r;
+  r.uuid = uuid;
+  r.game_spec = "tictactoe";
+  r.network = network;
+  r.moves = {4, 0, 8, 2, 1, 7, 6, 3, 5};  // a full drawn game
+  r.targets.push_back({0, {{4, 0.75f}, {0, 0.25f}}});
+  r.result = 0;
+  return r;
+}
+
+// The run's side, as descent train implements it: a real store.
+class StoreBackend final : public ServerBackend {
+ public:
+  explicit StoreBackend(const fs::path& dir) : store_((dir / "store.sqlite").string()), weights_(dir / "net.bin") {
+    std::ofstream(weights_, std::ios::binary) << std::string("weights-bytes\0\x01\x02", 16);
+  }
+  std::optional<NetworkOffer> NewestNetwork() override { return NetworkOffer{30, "net-new", weights_.string()}; }
+  std::optional<int64_t> NetworkGeneration(const std::string& hash) override {
+    if (hash == "net-new") return 30;
+    if (hash == "net-recent") return 25;
+    if (hash == "net-ancient") return 1;
+    return std::nullopt;
+  }
+  StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games) override {
+    const int stored = store_.AddGames(games);
+    return {stored, static_cast<int>(games.size()) - stored};
+  }
+  std::string SelfPlayJson() override { return "{\"game\":\"tictactoe\"}"; }
+  std::string StatusJson() override { return "{\"games\":" + std::to_string(store_.GameCount()) + "}"; }
+  Store& store() { return store_; }
+  std::string weights() const {
+    std::ifstream in(weights_, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  Store store_;
+  fs::path weights_;
+};
+
+// Sends raw bytes, optionally half-closes, and returns all the server says.
+std::string Raw(int port, const std::string& bytes, bool half_close = true) {
+  boost::asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  boost::asio::write(socket, boost::asio::buffer(bytes));
+  if (half_close) socket.shutdown(tcp::socket::shutdown_send);
+  std::string reply;
+  char chunk[4096];
+  boost::system::error_code ec;
+  for (size_t n; (n = socket.read_some(boost::asio::buffer(chunk), ec)) > 0 || !ec;) reply.append(chunk, n);
+  return reply;
+}
+
+int StatusOf(const std::string& reply) { return reply.size() > 12 ? std::stoi(reply.substr(9, 3)) : 0; }
+
+std::string Post(const std::string& body, const std::string& extra_headers = "") {
+  return "POST /v1/games HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kToken) +
+         "\r\nContent-Type: application/json\r\n" + extra_headers + "Content-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("descent_server_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    game_ = game::MakeGame("tictactoe");
+    backend_ = std::make_unique<StoreBackend>(dir_);
+    ServerParams params;
+    params.token = kToken;
+    params.max_body_bytes = 64 << 10;
+    params.max_connections = 4;
+    params.io_timeout_seconds = 1;
+    server_ = std::make_unique<TrainerServer>(*game_, *backend_, params);
+  }
+  void TearDown() override {
+    server_.reset();
+    backend_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  selfplay::TrainerClient Client(const std::string& token = kToken) { return {Url(), token, "test-worker", 5}; }
+  // The server still answers, and the store holds `games` games.
+  void ExpectServingWith(int64_t games) {
+    EXPECT_NE(Client().GetJson("/v1/status").find("\"games\": " + std::to_string(games)), std::string::npos);
+    EXPECT_EQ(backend_->store().GameCount(), games);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<game::Game> game_;
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<TrainerServer> server_;
+};
+
+TEST_F(ServerTest, GamesAreStoredOnceAndNetworksServed) {
+  auto client = Client();
+  const auto ack = client.UploadGames({selfplay::ToJson(Game("g1")), selfplay::ToJson(Game("g2"))});
+  EXPECT_EQ(ack.stored, 2);
+  const auto retry = client.UploadGames({selfplay::ToJson(Game("g2")), selfplay::ToJson(Game("g3"))});
+  EXPECT_EQ(retry.stored, 1);
+  EXPECT_EQ(retry.duplicates, 1);
+  // Too old a network: refused as stale, not stored; within the lag: kept.
+  const auto stale = client.UploadGames({selfplay::ToJson(Game("g4", "net-ancient")), selfplay::ToJson(Game("g5", "net-recent"))});
+  EXPECT_EQ(stale.stored, 1);
+  EXPECT_EQ(stale.stale, 1);
+  ExpectServingWith(4);
+
+  const auto net = client.FetchNetwork("");
+  ASSERT_TRUE(net.has_value());
+  EXPECT_EQ(net->id, 30);
+  EXPECT_EQ(net->hash, "net-new");
+  EXPECT_EQ(net->game_spec, "tictactoe");
+  EXPECT_EQ(net->bytes, backend_->weights());
+  EXPECT_FALSE(client.FetchNetwork("net-new").has_value());  // 304: nothing new
+  EXPECT_EQ(client.GetJson("/v1/selfplay"), "{\"game\":\"tictactoe\"}");
+  const std::string status = client.GetJson("/v1/status");
+  EXPECT_NE(status.find("\"name\": \"test-worker\""), std::string::npos) << status;
+  const std::string page = Raw(server_->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(StatusOf(page), 200);
+  EXPECT_NE(page.find("test-worker"), std::string::npos);
+}
+
+TEST_F(ServerTest, MissingOrWrongTokenIsRefusedAndNothingStored) {
+  const std::string body = "{\"games\":[" + selfplay::ToJson(Game("t1")) + "]}";
+  const std::string no_token = "POST /v1/games HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                               "\r\n\r\n" + body;
+  EXPECT_EQ(StatusOf(Raw(server_->port(), no_token)), 401);
+  auto wrong = Client("guess");
+  try {
+    wrong.UploadGames({selfplay::ToJson(Game("t1"))});
+    ADD_FAILURE() << "a wrong token was accepted";
+  } catch (const selfplay::RefusedError& e) {
+    EXPECT_EQ(e.status, 401);
+  }
+  EXPECT_THROW(wrong.FetchNetwork(""), selfplay::RefusedError);
+  ExpectServingWith(0);
+}
+
+TEST_F(ServerTest, BadRequestsGetTheirStatusAndChangeNothing) {
+  const int port = server_->port();
+  const std::string good = "{\"games\":[" + selfplay::ToJson(Game("b1")) + "]}";
+  // Truncated: the body stops short of Content-Length and the client hangs up.
+  std::string truncated = Post(good);
+  truncated.resize(truncated.size() - 40);
+  EXPECT_EQ(StatusOf(Raw(port, truncated)), 400);
+  // Over the body limit.
+  const std::string huge = "{\"games\":[\"" + std::string(100 << 10, 'x') + "\"]}";
+  EXPECT_EQ(StatusOf(Raw(port, Post(huge))), 413);
+  // Garbage instead of HTTP, and an overlong header.
+  EXPECT_EQ(StatusOf(Raw(port, std::string("\x16\x03\x01garbage\r\n\r\n", 15))), 400);
+  EXPECT_EQ(StatusOf(Raw(port, Post(good, "X-Pad: " + std::string(20000, 'p') + "\r\n"))), 431);
+  // Well-formed HTTP, bad content.
+  EXPECT_EQ(StatusOf(Raw(port, Post("not json"))), 400);
+  EXPECT_EQ(StatusOf(Raw(port, Post("{\"games\": 3}"))), 400);
+  selfplay::GameRecord other_game = Game("b2");
+  other_game.game_spec = "connect4";
+  selfplay::GameRecord illegal = Game("b3");
+  illegal.moves[3] = 4;  // on an occupied cell
+  selfplay::GameRecord wrong_result = Game("b4");
+  wrong_result.result = 1;
+  selfplay::GameRecord unknown_net = Game("b5", "net-from-elsewhere");
+  for (const auto* bad : {&other_game, &illegal, &wrong_result, &unknown_net}) {
+    // One bad game spoils its batch: the good one beside it is not stored.
+    const std::string body = "{\"games\":[" + selfplay::ToJson(Game("b6")) + "," + selfplay::ToJson(*bad) + "]}";
+    EXPECT_EQ(StatusOf(Raw(port, Post(body))), 422) << bad->uuid;
+  }
+  EXPECT_EQ(StatusOf(Raw(port, "GET /v1/games HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-token\r\n\r\n")), 405);
+  EXPECT_EQ(StatusOf(Raw(port, "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")), 404);
+  ExpectServingWith(0);
+  EXPECT_EQ(StatusOf(Raw(port, Post(good))), 200);
+  ExpectServingWith(1);
+}
+
+TEST_F(ServerTest, SlowClientsAreDroppedAndConnectionsBounded) {
+  const int port = server_->port();
+  boost::asio::io_context ioc;
+  const tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  // A client that starts a request and stalls is cut off after the timeout.
+  tcp::socket slow(ioc);
+  slow.connect(endpoint);
+  boost::asio::write(slow, boost::asio::buffer(std::string("GET /v1/status HTTP/1.1\r\nHo")));
+  char byte;
+  boost::system::error_code ec;
+  const auto start = std::chrono::steady_clock::now();
+  slow.read_some(boost::asio::buffer(&byte, 1), ec);
+  EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) << ec.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));  // not left hanging
+
+  // Beyond max_connections (4), a connection is answered 503.
+  std::vector<tcp::socket> idle;
+  for (int i = 0; i < 4; ++i) idle.emplace_back(ioc).connect(endpoint);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(StatusOf(Raw(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 503);
+  idle.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ExpectServingWith(0);
+}
+
+TEST(ServerSetup, RefusesToStartWithoutTokenOrOnABadAddress) {
+  const auto game = game::MakeGame("tictactoe");
+  const fs::path dir = fs::temp_directory_path() / ("descent_server_setup_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  StoreBackend backend(dir);
+  EXPECT_THROW(TrainerServer(*game, backend, ServerParams{}), game::UserError);
+  ServerParams params;
+  params.token = kToken;
+  params.host = "not-an-address";
+  EXPECT_THROW(TrainerServer(*game, backend, params), game::UserError);
+  EXPECT_THROW(selfplay::TrainerClient("https://x:1", kToken, "w"), game::UserError);
+  EXPECT_THROW(selfplay::TrainerClient("http://x:port", kToken, "w"), game::UserError);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace descent::trainer

@@ -1,0 +1,416 @@
+#include "trainer/server.h"
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <utility>  // before Boost 1.74 Asio, which needs std::exchange under C++20
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "game/user_error.h"
+#include "selfplay/protocol.h"
+
+namespace descent::trainer {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace protocol = selfplay::protocol;
+using tcp = asio::ip::tcp;
+using Json = nlohmann::json;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+using game::UserError;
+
+namespace {
+
+double UnixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Response Reply(http::status status, std::string body, const char* type = "application/json") {
+  Response res{status, 11};
+  res.set(http::field::server, "descent");
+  res.set(http::field::content_type, type);
+  res.body() = std::move(body);
+  return res;
+}
+
+Response ErrorReply(http::status status, const std::string& why) {
+  return Reply(status, Json{{"error", why}}.dump() + "\n");
+}
+
+// Compares without stopping at the first difference, so the time taken
+// does not tell an attacker how much of a guessed token was right.
+bool SameSecret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % std::max<size_t>(1, b.size())]);
+  return diff == 0;
+}
+
+// A worker's self-chosen name, as it may appear in JSON and HTML.
+std::string WorkerName(std::string_view raw) {
+  std::string name;
+  for (char c : raw.substr(0, 64)) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':' || c == '@') name += c;
+  }
+  return name.empty() ? "anonymous" : name;
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string ScalarText(const Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+
+}  // namespace
+
+class TrainerServer::Impl {
+ public:
+  Impl(const game::Game& game, ServerBackend& backend, const ServerParams& params);
+  ~Impl();
+
+  void Accept();
+  Response Handle(const Request& req);
+  std::vector<WorkerInfo> Workers() const;
+
+  const ServerParams params_;
+  std::atomic<int> connections_{0};
+  int port_ = 0;
+
+ private:
+  Response Games(const Request& req, const std::string& worker);
+  Response Network(const Request& req);
+  Json Status() const;
+  std::string Page() const;
+  WorkerInfo& Note(const std::string& worker);
+
+  const game::Game& game_;
+  ServerBackend& backend_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  mutable std::mutex workers_mutex_;
+  std::map<std::string, WorkerInfo> workers_;
+};
+
+namespace {
+
+// One connection: reads requests one after another (keep-alive), each under
+// the size limits and the timeout, and answers each.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, TrainerServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+    ++server_.connections_;
+  }
+  ~Session() { --server_.connections_; }
+
+  void Start() {
+    if (server_.connections_ > server_.params_.max_connections) {
+      Send(ErrorReply(http::status::service_unavailable, "too many connections; try again later"), true);
+      return;
+    }
+    Read();
+  }
+
+ private:
+  std::chrono::steady_clock::duration Timeout() const {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(server_.params_.io_timeout_seconds));
+  }
+
+  void Read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.params_.max_header_bytes));
+    parser_->body_limit(server_.params_.max_body_bytes);
+    stream_.expires_after(Timeout());
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Send(ErrorReply(http::status::payload_too_large,
+                             "body larger than " + std::to_string(server_.params_.max_body_bytes) + " bytes"),
+                  true);
+    }
+    if (ec == http::error::header_limit) {
+      return Send(ErrorReply(http::status::request_header_fields_too_large, "headers too large"), true);
+    }
+    if (ec) return Send(ErrorReply(http::status::bad_request, "malformed or truncated request: " + ec.message()), true);
+    const Request req = parser_->release();
+    Response res;
+    try {
+      res = server_.Handle(req);
+    } catch (const std::exception& e) {
+      res = ErrorReply(http::status::internal_server_error, e.what());
+    }
+    Send(std::move(res), !req.keep_alive());
+  }
+
+  void Send(Response res, bool close) {
+    res.keep_alive(!close);
+    res.prepare_payload();
+    auto message = std::make_shared<Response>(std::move(res));
+    stream_.expires_after(Timeout());
+    http::async_write(stream_, *message, [self = shared_from_this(), message, close](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      if (close) return self->Drain();
+      self->Read();
+    });
+  }
+
+  // After an error answer: stop sending, then read and drop what the client
+  // still sends (briefly), so that closing does not reset the connection
+  // before the client has read the answer.
+  void Drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) self->Drain();
+    });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  TrainerServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  char drain_[4096];
+};
+
+}  // namespace
+
+TrainerServer::Impl::Impl(const game::Game& game, ServerBackend& backend, const ServerParams& params)
+    : params_(params), game_(game), backend_(backend), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
+  if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
+  const std::string where = params.host + ":" + std::to_string(params.port);
+  beast::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(params.host, ec);
+  if (ec) throw UserError("'" + params.host + "' is not an IP address to listen on");
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(params.port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw UserError("cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  for (int i = 0; i < std::max(1, params.threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+TrainerServer::Impl::~Impl() {
+  ioc_.stop();
+  for (std::thread& t : threads_) t.join();
+}
+
+void TrainerServer::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+    Accept();
+  });
+}
+
+TrainerServer::WorkerInfo& TrainerServer::Impl::Note(const std::string& worker) {
+  WorkerInfo& info = workers_[worker];
+  info.name = worker;
+  info.requests += 1;
+  info.last_contact = UnixNow();
+  return info;
+}
+
+std::vector<TrainerServer::WorkerInfo> TrainerServer::Impl::Workers() const {
+  std::lock_guard lock(workers_mutex_);
+  std::vector<WorkerInfo> out;
+  for (const auto& [name, info] : workers_) out.push_back(info);
+  return out;
+}
+
+Response TrainerServer::Impl::Handle(const Request& req) {
+  const std::string target(req.target().data(), req.target().size());
+  const std::string path = target.substr(0, target.find('?'));
+  if (path == "/") {
+    if (req.method() != http::verb::get) return ErrorReply(http::status::method_not_allowed, "GET only");
+    return Reply(http::status::ok, Page(), "text/html; charset=utf-8");
+  }
+  if (path != protocol::kNetworkPath && path != protocol::kGamesPath && path != protocol::kSelfPlayPath &&
+      path != protocol::kStatusPath) {
+    return ErrorReply(http::status::not_found, "no such path: " + path);
+  }
+  const std::string auth(req[http::field::authorization]);
+  if (auth.rfind("Bearer ", 0) != 0 || !SameSecret(std::string_view(auth).substr(7), params_.token)) {
+    Response res = ErrorReply(http::status::unauthorized, auth.empty() ? "a bearer token is needed" : "wrong token");
+    res.set(http::field::www_authenticate, "Bearer realm=\"descent\"");
+    return res;
+  }
+  const std::string worker = WorkerName(std::string(req[protocol::kWorkerHeader]));
+  {
+    std::lock_guard lock(workers_mutex_);
+    Note(worker);
+  }
+  const bool post = path == protocol::kGamesPath;
+  if (req.method() != (post ? http::verb::post : http::verb::get)) {
+    return ErrorReply(http::status::method_not_allowed, post ? "POST only" : "GET only");
+  }
+  if (post) return Games(req, worker);
+  if (path == protocol::kNetworkPath) return Network(req);
+  if (path == protocol::kSelfPlayPath) return Reply(http::status::ok, backend_.SelfPlayJson());
+  return Reply(http::status::ok, Status().dump(2) + "\n");
+}
+
+Response TrainerServer::Impl::Network(const Request& req) {
+  const std::optional<NetworkOffer> offer = backend_.NewestNetwork();
+  if (!offer) return ErrorReply(http::status::service_unavailable, "no network published yet");
+  const std::string etag = "\"" + offer->hash + "\"";
+  if (req[http::field::if_none_match] == etag) {
+    Response res{http::status::not_modified, 11};
+    res.set(http::field::etag, etag);
+    return res;
+  }
+  std::ifstream in(offer->path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) return ErrorReply(http::status::service_unavailable, "the newest network cannot be read now");
+  Response res = Reply(http::status::ok, bytes.str(), "application/octet-stream");
+  res.set(http::field::etag, etag);
+  res.set(protocol::kNetworkIdHeader, std::to_string(offer->id));
+  res.set(protocol::kNetworkHashHeader, offer->hash);
+  res.set(protocol::kGameHeader, game_.Spec());
+  return res;
+}
+
+Response TrainerServer::Impl::Games(const Request& req, const std::string& worker) {
+  Json body;
+  try {
+    body = Json::parse(req.body());
+  } catch (const Json::exception& e) {
+    return ErrorReply(http::status::bad_request, std::string("the body is not JSON: ") + e.what());
+  }
+  if (!body.is_object() || !body.contains("games") || !body["games"].is_array()) {
+    return ErrorReply(http::status::bad_request, "the body must be {\"games\": [...]}");
+  }
+  // Every game checked before any is stored: a bad batch stores nothing.
+  std::vector<selfplay::GameRecord> games;
+  const std::optional<NetworkOffer> newest = backend_.NewestNetwork();
+  int stale = 0;
+  for (const Json& item : body["games"]) {
+    selfplay::GameRecord record;
+    try {
+      record = selfplay::ParseGameRecord(item.dump());
+      selfplay::ValidateGameRecord(game_, record);
+    } catch (const UserError& e) {
+      return ErrorReply(http::status::unprocessable_entity, e.what());
+    }
+    const std::optional<int64_t> generation = backend_.NetworkGeneration(record.network);
+    if (!generation) {
+      return ErrorReply(http::status::unprocessable_entity,
+                        "game " + record.uuid + " was played by network '" + record.network + "', unknown to this run");
+    }
+    if (newest && newest->id - *generation > params_.max_network_lag) {
+      ++stale;
+      continue;
+    }
+    games.push_back(std::move(record));
+  }
+  StoreOutcome outcome;
+  try {
+    outcome = backend_.StoreGames(games);
+  } catch (const UserError& e) {
+    return ErrorReply(http::status::service_unavailable, std::string("not stored: ") + e.what());
+  }
+  {
+    std::lock_guard lock(workers_mutex_);
+    WorkerInfo& info = Note(worker);
+    info.games += outcome.stored;
+    info.duplicates += outcome.duplicates;
+    info.stale += stale;
+  }
+  return Reply(http::status::ok,
+               Json{{"stored", outcome.stored}, {"duplicates", outcome.duplicates}, {"stale", stale}}.dump() + "\n");
+}
+
+Json TrainerServer::Impl::Status() const {
+  Json status;
+  try {
+    status = Json::parse(backend_.StatusJson());
+  } catch (const Json::exception&) {
+    status = Json::object();
+  }
+  const double now = UnixNow();
+  Json workers = Json::array();
+  for (const WorkerInfo& w : Workers()) {
+    workers.push_back({{"name", w.name},
+                       {"games", w.games},
+                       {"duplicates", w.duplicates},
+                       {"stale", w.stale},
+                       {"requests", w.requests},
+                       {"seconds_since_contact", std::round(now - w.last_contact)}});
+  }
+  status["workers"] = workers;
+  status["connections"] = connections_.load();
+  return status;
+}
+
+std::string TrainerServer::Impl::Page() const {
+  const Json status = Status();
+  std::string html =
+      "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">"
+      "<title>Descent trainer</title><style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 12px;"
+      "text-align:left}th{background:#eee}</style></head><body><h1>Descent trainer</h1><table>";
+  for (const auto& [key, value] : status.items()) {
+    if (value.is_array() || value.is_object()) continue;
+    html += "<tr><th>" + HtmlEscape(key) + "</th><td>" + HtmlEscape(ScalarText(value)) + "</td></tr>";
+  }
+  html += "</table>";
+  for (const auto& [key, value] : status.items()) {
+    if (!value.is_object()) continue;
+    html += "<h2>" + HtmlEscape(key) + "</h2><table>";
+    for (const auto& [k, v] : value.items()) {
+      html += "<tr><th>" + HtmlEscape(k) + "</th><td>" + HtmlEscape(ScalarText(v)) + "</td></tr>";
+    }
+    html += "</table>";
+  }
+  html += "<h2>workers</h2><table><tr><th>name</th><th>games</th><th>duplicates</th><th>stale</th>"
+          "<th>requests</th><th>last contact</th></tr>";
+  for (const Json& w : status["workers"]) {
+    html += "<tr><td>" + HtmlEscape(w["name"].get<std::string>()) + "</td><td>" + w["games"].dump() + "</td><td>" +
+            w["duplicates"].dump() + "</td><td>" + w["stale"].dump() + "</td><td>" + w["requests"].dump() +
+            "</td><td>" + w["seconds_since_contact"].dump() + " s ago</td></tr>";
+  }
+  html += "</table><p>JSON: <code>GET /v1/status</code> with the bearer token.</p></body></html>\n";
+  return html;
+}
+
+TrainerServer::TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params)
+    : impl_(std::make_unique<Impl>(game, backend, params)) {}
+TrainerServer::~TrainerServer() = default;
+int TrainerServer::port() const { return impl_->port_; }
+std::vector<TrainerServer::WorkerInfo> TrainerServer::Workers() const { return impl_->Workers(); }
+
+}  // namespace descent::trainer

@@ -1,0 +1,96 @@
+#pragma once
+// The trainer's HTTP/1.1 server (Boost.Beast on Asio) for self-play workers
+// on this or other machines; the protocol is in selfplay/protocol.h.
+//
+// It owns its threads: construction binds and starts serving, destruction
+// stops. Requests are checked here (token, sizes, JSON, every game replayed
+// against the rules, the network's age) before the backend sees them; a bad
+// request gets a 4xx and changes nothing, and the server goes on serving.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "game/game.h"
+#include "selfplay/game_record.h"
+
+namespace descent::trainer {
+
+struct ServerParams {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: any free port (see TrainerServer::port())
+  std::string token;  // required: the server refuses to start without one
+  // A POST larger than this gets 413. A batch of 64 9x9 games with every
+  // target is ~2 MB of JSON; 19x19 about 4x that. 32 MB leaves room and
+  // bounds what one request can make the server hold.
+  size_t max_body_bytes = 32u << 20;
+  size_t max_header_bytes = 8u << 10;  // more gets 431
+  // Connections beyond this are answered 503 and closed.
+  int max_connections = 64;
+  // A request must arrive in full within this many seconds of the previous
+  // one (or of connecting): slow or stalled clients are dropped.
+  double io_timeout_seconds = 30;
+  int threads = 2;
+  // Games played by a network more than this many generations older than
+  // the newest are refused (counted as "stale", not stored): their targets
+  // teach what an old network thought, and a worker only falls that far
+  // behind when it was cut off for a while (workers poll every few
+  // seconds). 20 generations are 4,000 training steps with the default
+  // publish interval, about 15 s in a tic-tac-toe run that publishes every
+  // second.
+  int max_network_lag = 20;
+};
+
+struct NetworkOffer {
+  int64_t id = 0;  // generation: 1, 2, ...
+  std::string hash;
+  std::string path;  // the weights file
+};
+
+struct StoreOutcome {
+  int stored = 0, duplicates = 0;
+};
+
+// What the server needs from the training run. Called from server threads,
+// concurrently: implementations must be thread-safe.
+class ServerBackend {
+ public:
+  virtual ~ServerBackend() = default;
+  virtual std::optional<NetworkOffer> NewestNetwork() = 0;
+  // The generation of the network with this content hash; nullopt: unknown.
+  virtual std::optional<int64_t> NetworkGeneration(const std::string& hash) = 0;
+  // Stores valid games; returns once they are committed (acknowledged).
+  virtual StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games) = 0;
+  // JSON objects: the self-play settings, and the run's status (the server
+  // adds its per-worker counts to the latter).
+  virtual std::string SelfPlayJson() = 0;
+  virtual std::string StatusJson() = 0;
+};
+
+class TrainerServer {
+ public:
+  // Binds host:port and starts serving. Throws game::UserError when the
+  // address cannot be bound or the token is empty.
+  TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params);
+  ~TrainerServer();
+  TrainerServer(const TrainerServer&) = delete;
+  TrainerServer& operator=(const TrainerServer&) = delete;
+
+  int port() const;
+  // Workers seen so far: name, games stored, last contact (unix time).
+  struct WorkerInfo {
+    std::string name;
+    int64_t games = 0, duplicates = 0, stale = 0, requests = 0;
+    double last_contact = 0;
+  };
+  std::vector<WorkerInfo> Workers() const;
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace descent::trainer
