@@ -37,8 +37,9 @@ struct WorkerOptions {
   int games = 0;  // 0: what the trainer suggests
   int threads = 2;
   // Games per upload: big enough that a request's overhead does not matter,
-  // small enough that a batch is far below the server's body limit.
-  int batch_games = 32;
+  // small enough that a batch is far below the server's body limit (64
+  // 9x9 games are ~2 MB of the 32 MB the server takes).
+  int batch_games = 64;
   // Upload at least this often while games wait, so the trainer sees games
   // soon even from a slow worker.
   double upload_seconds = 5;
@@ -202,7 +203,7 @@ void Worker::Upload() {
   for (const auto& g : batch) json.push_back(g.json);
   try {
     const selfplay::UploadAck ack = client_.UploadGames(json);
-    spool_.Remove(batch);  // committed by the trainer: safe to forget
+    spool_.Acknowledge(batch);  // committed by the trainer: safe to forget
     uploaded_ += ack.stored;
     duplicates_ += ack.duplicates;
     stale_ += ack.stale;
@@ -292,7 +293,13 @@ int Worker::Run() {
   // Step 2: self-play in the background; uploads and network polls here.
   while (!g_interrupted && (o_.minutes <= 0 || Seconds(Clock::now() - start_) < o_.minutes * 60)) {
     PausePlayIfFull();
-    Upload();
+    // Full batches go at once, one after another, for up to a second: the
+    // spool drains as fast as the trainer commits.
+    const auto upload_until = Clock::now() + std::chrono::seconds(1);
+    for (int64_t before = -1; spool_.Count() != before && Clock::now() < upload_until;) {
+      before = spool_.Count();
+      Upload();
+    }
     PollNetwork();
     PrintProgress(false);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -304,7 +311,7 @@ int Worker::Run() {
     play_.join();
   }
   // Bounded: a trainer that is away does not keep a stopping worker.
-  const auto give_up = Clock::now() + std::chrono::seconds(20);
+  const auto give_up = Clock::now() + std::chrono::seconds(60);
   for (int64_t before = -1; spool_.Count() > 0 && spool_.Count() != before && Clock::now() < give_up;) {
     before = spool_.Count();
     next_upload_try_ = Clock::now();

@@ -95,8 +95,16 @@ std::vector<SpooledGame> GameSpool::Oldest(int n) const {
   return games;
 }
 
-void GameSpool::Remove(const std::vector<SpooledGame>& games) {
+void GameSpool::Acknowledge(const std::vector<SpooledGame>& games) {
   std::lock_guard lock(mutex_);
+  std::string uuids;
+  for (const SpooledGame& g : games) {
+    // <sequence>-<uuid>.game.json
+    const std::string name = g.path.filename().string();
+    const size_t dash = name.find('-');
+    uuids += name.substr(dash + 1, name.size() - dash - 1 - std::string(kSuffix).size()) + "\n";
+  }
+  std::ofstream(dir_ / "acknowledged.log", std::ios::app) << uuids;
   for (const SpooledGame& g : games) {
     if (fs::remove(g.path)) --count_;
   }
