@@ -31,5 +31,6 @@ RunFn DeclarePlay(CLI::App* sub);
 RunFn DeclareGtp(CLI::App* sub);
 RunFn DeclareMatch(CLI::App* sub);
 RunFn DeclareSelfPlay(CLI::App* sub);
+RunFn DeclareGui(CLI::App* sub);
 
 }  // namespace descent::app

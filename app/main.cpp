@@ -19,6 +19,9 @@ constexpr Command kCommands[] = {
     {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
     {"status", "Print what a run directory holds", DeclareStatus},
     {"play", "Play against a network in the terminal", DeclarePlay},
+#ifdef DESCENT_HAVE_GUI
+    {"gui", "Play a network in a window (SDL2): Go, Connect Four, tic-tac-toe", DeclareGui},
+#endif
     {"gtp", "Speak GTP v2 on stdin/stdout (GNU Go, Sabaki, GoGui)", DeclareGtp},
     {"match", "Referee a match between two GTP engines (Descent, GNU Go, ...)", DeclareMatch},
     {"games", "List the games and their options", DeclareGames},

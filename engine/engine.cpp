@@ -17,6 +17,20 @@ Engine::Engine(std::shared_ptr<const net::Network> network, const EngineParams& 
 
 Engine::~Engine() = default;
 
+std::unique_ptr<Engine> Engine::FromFile(const std::string& path, const EngineParams& params) {
+  return std::make_unique<Engine>(net::Network::Load(path), params);
+}
+
+void Engine::SwapNetwork(const std::string& path) {
+  std::shared_ptr<const net::Network> network = net::Network::Load(path);
+  network->CheckFits(*game_);
+  network_ = std::move(network);
+  server_->SwapNetwork(network_);
+  evaluator_->NetworkChanged();
+  search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
+  search_->search().SetRoot(*state_);
+}
+
 void Engine::NewGame(const std::string& spec) {
   auto game = game::MakeGame(spec);
   network_->CheckFits(*game);  // throws before anything changes
@@ -70,7 +84,7 @@ void Engine::Rebuild() {
 std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) const {
   std::vector<CandidateMove> out;
   for (const mcts::MoveStats& m : search.RootStats()) {
-    if (m.visits == 0) continue;
+    if (m.visits == 0 && !params_.analysis_with_unvisited) continue;
     CandidateMove c;
     c.move = m.move;
     c.visits = m.visits;
@@ -78,8 +92,8 @@ std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) cons
     c.prior = m.prior;
     // Normal approximation with the results' spread bounded by 1: a cheap,
     // conservative bound for ordering (Leela Zero shows the same idea).
-    c.lcb = std::max(0.0f, c.winrate - 1.96f * 0.5f / std::sqrt(static_cast<float>(m.visits)));
-    c.pv = search.PrincipalVariationAfter(m.move, 10);
+    c.lcb = m.visits ? std::max(0.0f, c.winrate - 1.96f * 0.5f / std::sqrt(static_cast<float>(m.visits))) : 0.0f;
+    if (m.visits) c.pv = search.PrincipalVariationAfter(m.move, 10);
     out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.visits > b.visits; });

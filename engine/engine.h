@@ -31,6 +31,9 @@ struct EngineParams {
   // otherwise plays the same game over and over in a match. 0: never.
   int random_moves = 0;
   uint64_t seed = 1;  // of those draws
+  // Analysis lists every root move, unvisited ones with visits 0 (their
+  // priors make the GUI's policy heat map); GTP analysis lists visited ones.
+  bool analysis_with_unvisited = false;
 };
 
 // One candidate move of the root, as analysis shows it.
@@ -55,6 +58,15 @@ class Engine {
   // The network decides the game family; NewGame picks size and options.
   Engine(std::shared_ptr<const net::Network> network, const EngineParams& params);
   ~Engine();
+  // Loads the weights file at `path`; throws game::UserError when it does
+  // not load.
+  static std::unique_ptr<Engine> FromFile(const std::string& path, const EngineParams& params);
+
+  // Plays on with another network (the same game and size; the current game
+  // is kept, the search tree starts afresh). Throws game::UserError when the
+  // file does not load or does not fit; nothing changes then.
+  void SwapNetwork(const std::string& path);
+  const net::Network& network() const { return *network_; }
 
   // Starts a new game; throws game::UserError when the network does not fit
   // `spec` (another game or board size), leaving the current game as it was.

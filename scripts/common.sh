@@ -11,7 +11,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libtorch-dev libopenblas0-openmp libtbb-dev libboost-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev
-  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb
+  libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb
   gnugo
 )
 
