@@ -219,10 +219,11 @@ void Window::DrawThinking(const BoardLayout& layout, const Thinker::Analysis& an
     float top = 0;
     for (const auto& c : analysis.candidates) top = std::max(top, c.prior);
     for (const auto& c : analysis.candidates) {
-      if (!real_move(c.move) || top <= 0) continue;
+      // Linear in the prior, so a flat policy looks flat; faint moves
+      // (under 5% of the favourite) are left out.
+      if (!real_move(c.move) || top <= 0 || c.prior < 0.05f * top) continue;
       const Pixel p = centre(c.move);
-      const float s = cell * 0.9f, strength = std::sqrt(c.prior / top);
-      painter_->FillRect(p.x - s / 2, p.y - s / 2, s, s, Colour{255, 80, 0, static_cast<uint8_t>(150 * strength)});
+      painter_->Disc(p.x, p.y, cell * 0.44f, Colour{255, 90, 0, static_cast<uint8_t>(170 * c.prior / top)});
     }
   }
   std::vector<engine::CandidateMove> visited;
@@ -230,14 +231,15 @@ void Window::DrawThinking(const BoardLayout& layout, const Thinker::Analysis& an
     if (c.visits > 0) visited.push_back(c);
   }
   const int total = std::max(1, analysis.visits);
+  // Top candidates with at least 1% of the visits; the one under the mouse
+  // shows its principal variation instead.
+  std::vector<const engine::CandidateMove*> shown;
   const engine::CandidateMove* hovered = nullptr;
   for (size_t i = 0; i < std::min<size_t>(5, visited.size()); ++i) {
     const auto& c = visited[i];
-    if (!real_move(c.move)) continue;
+    if (!real_move(c.move) || c.visits * 100 < total) continue;
+    shown.push_back(&c);
     const Pixel p = centre(c.move);
-    painter_->Disc(p.x, p.y, cell * 0.3f, WithAlpha(kCandidate, i == 0 ? 0.9f : 0.6f));
-    painter_->Text(Percent(static_cast<float>(c.visits) / total), p.x, p.y, std::max(8, static_cast<int>(cell * 0.22f)),
-                   Colour{255, 255, 255}, Align::kCentre);
     if (mouse_ && std::hypot(mouse_->x - p.x, mouse_->y - p.y) < cell * 0.45f) hovered = &c;
   }
   if (hovered && layout.kind() != BoardKind::kConnectFour) {
@@ -246,10 +248,18 @@ void Window::DrawThinking(const BoardLayout& layout, const Thinker::Analysis& an
     std::vector<game::Move> line = {hovered->move};
     line.insert(line.end(), hovered->pv.begin(), hovered->pv.end());
     for (size_t i = 0; i < line.size() && !state->IsTerminal() && state->IsLegal(line[i]); ++i) {
-      if (real_move(line[i])) DrawPiece(layout, centre(line[i]), state->ToMove(), 0.75f, std::to_string(i + 1));
+      if (real_move(line[i])) DrawPiece(layout, centre(line[i]), state->ToMove(), 0.8f, std::to_string(i + 1));
       state->Play(line[i]);
     }
-  } else if (mouse_ && !game_over_ && !thinker_->busy() && view_->ToMove() == human_) {
+    return;
+  }
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const Pixel p = centre(shown[i]->move);
+    painter_->Disc(p.x, p.y, cell * 0.3f, WithAlpha(kCandidate, i == 0 ? 0.95f : 0.7f));
+    painter_->Text(Percent(static_cast<float>(shown[i]->visits) / total), p.x, p.y,
+                   std::max(8, static_cast<int>(cell * 0.22f)), Colour{255, 255, 255}, Align::kCentre);
+  }
+  if (mouse_ && !game_over_ && !thinker_->busy() && view_->ToMove() == human_) {
     const game::Move m = layout.MoveAt(mouse_->x, mouse_->y);
     if (m != game::kNoMove && view_->IsLegal(m)) DrawPiece(layout, centre(m), human_, 0.45f);
   }
@@ -322,15 +332,20 @@ void Window::DrawPanel(const Rect& panel, const Thinker::Analysis& analysis) {
 
   // Buttons, two per row.
   const float bw = (w - pad / 2) / 2, bh = small * 2.2f;
-  for (size_t i = 0; i < buttons_.size(); ++i) {
-    Button& b = buttons_[i];
+  size_t slot = 0;
+  for (Button& b : buttons_) {
+    if (b.key == SDLK_p && g.Name() != "go") {  // no passing outside Go
+      b.rect = {};
+      continue;
+    }
+    const size_t i = slot++;
     b.rect = {x + (i % 2) * (bw + pad / 2), y + (i / 2) * (bh + pad / 3), bw, bh};
     const bool hover = mouse_ && b.rect.Contains(mouse_->x, mouse_->y);
     painter_->FillRect(b.rect.x, b.rect.y, b.rect.w, b.rect.h, hover ? kButtonHover : kButton);
     painter_->Text(b.label + " (" + b.key_hint + ")", b.rect.x + b.rect.w / 2, b.rect.y + bh / 2, small, kPanelText,
                    Align::kCentre);
   }
-  y += ((buttons_.size() + 1) / 2) * (bh + pad / 3) + small;
+  y += ((slot + 1) / 2) * (bh + pad / 3) + small;
   // The latest message, fading after a while.
   const double age = std::chrono::duration<double>(std::chrono::steady_clock::now() - message_time_).count();
   if (!message_.empty() && age < 12) {

@@ -390,6 +390,17 @@ bool Window::RunScriptStep() {
       PushMouse(SDL_MOUSEBUTTONDOWN, p.x, p.y);
       PushMouse(SDL_MOUSEBUTTONUP, p.x, p.y);
     }
+  } else if (command == "hover-candidate") {  // the Nth most visited move of the running search
+    size_t n = 1;
+    line >> n;
+    std::vector<engine::CandidateMove> visited;
+    for (const auto& c : thinker_->Latest().candidates) {
+      if (c.visits > 0) visited.push_back(c);
+    }
+    if (n >= 1 && n <= visited.size()) {
+      const Pixel p = Layout().MoveCenter(*view_, visited[n - 1].move);
+      PushMouse(SDL_MOUSEMOTION, p.x, p.y);
+    }
   } else if (command == "button") {
     std::string label;
     std::getline(line >> std::ws, label);

@@ -10,6 +10,10 @@ namespace descent::mcts {
 
 using Clock = std::chrono::steady_clock;
 
+// Terminal leaves one worker scores before it looks at the clock again:
+// scoring one costs well under a microsecond, so 256 keep that under 0.1 ms.
+constexpr int kTerminalLeavesPerRound = 256;
+
 struct GameSearch::RunState {
   std::mutex mutex;                 // guards the tree and the fields below
   std::condition_variable changed;  // a batch completed
@@ -64,13 +68,17 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
 
     // Step 2: gather leaves; terminal ones are scored at once.
     requests.clear();
-    int n = 0;
+    int n = 0, terminal = 0;
     bool collided = false;
     while (n < static_cast<int>(leaves.size()) && search_.RootVisits() + search_.InFlight() < limits.visits) {
       Leaf& leaf = leaves[n];
       search_.SelectLeaf(&leaf);
       if (leaf.kind == Leaf::kTerminal) {
         search_.Complete(leaf);
+        // A tree whose every line ends in a finished game (late tic-tac-toe)
+        // gives only terminal leaves: go back to step 1 now and then, so the
+        // clock, the stop flag and progress reports are not starved.
+        if (++terminal >= kTerminalLeavesPerRound) break;
         continue;
       }
       if (leaf.kind == Leaf::kCollision) {
@@ -82,6 +90,10 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
       ++n;
     }
     if (n == 0) {
+      if (terminal > 0) {
+        Report(run);
+        continue;
+      }
       // Everything reachable is in flight elsewhere, or the budget is spoken
       // for: wait for another batch to land.
       if (search_.InFlight() == 0 && !collided) continue;
@@ -97,17 +109,21 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
     // Step 4: expand and back up.
     for (int i = 0; i < n; ++i) search_.Complete(leaves[i]);
     run.changed.notify_all();
-    if (progress_ && Clock::now() >= run.next_progress) {
-      run.next_progress = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                             std::chrono::duration<double>(progress_interval_));
-      SearchInfo info;
-      info.root_visits = search_.RootVisits();
-      info.new_visits = info.root_visits - run.start_visits;
-      info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
-      progress_(search_, info);
-    }
+    Report(run);
   }
   run.changed.notify_all();
+}
+
+// Calls the progress callback when its interval has passed; under the lock.
+void GameSearch::Report(RunState& run) {
+  if (!progress_ || Clock::now() < run.next_progress) return;
+  run.next_progress =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(progress_interval_));
+  SearchInfo info;
+  info.root_visits = search_.RootVisits();
+  info.new_visits = info.root_visits - run.start_visits;
+  info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  progress_(search_, info);
 }
 
 }  // namespace descent::mcts

@@ -45,7 +45,9 @@ class GameSearch {
   SearchInfo Run(const SearchLimits& limits, const std::atomic<bool>* stop = nullptr);
 
  private:
+  struct RunState;
   void Worker(int index, const SearchLimits& limits, const std::atomic<bool>* stop);
+  void Report(RunState& run);
 
   Evaluator& evaluator_;
   SearchParams params_;
@@ -55,7 +57,6 @@ class GameSearch {
   // Per worker: leaves and requests, reused between batches.
   std::vector<std::vector<Leaf>> leaves_;
   std::vector<std::vector<EvalRequest>> requests_;
-  struct RunState;
   RunState* run_ = nullptr;  // valid during Run
 };
 

@@ -319,6 +319,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
   std::vector<selfplay::GameRecord> games;
   const std::optional<NetworkOffer> newest = backend_.NewestNetwork();
   int stale = 0;
+  std::map<std::string, std::optional<int64_t>> generations;
   for (const Json& item : body["games"]) {
     selfplay::GameRecord record;
     try {
@@ -327,7 +328,9 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
     } catch (const UserError& e) {
       return ErrorReply(http::status::unprocessable_entity, e.what());
     }
-    const std::optional<int64_t> generation = backend_.NetworkGeneration(record.network);
+    auto known = generations.find(record.network);  // one lookup per network, not per game
+    if (known == generations.end()) known = generations.emplace(record.network, backend_.NetworkGeneration(record.network)).first;
+    const std::optional<int64_t> generation = known->second;
     if (!generation) {
       return ErrorReply(http::status::unprocessable_entity,
                         "game " + record.uuid + " was played by network '" + record.network + "', unknown to this run");
