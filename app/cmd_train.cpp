@@ -578,7 +578,8 @@ RunFn DeclareTrain(CLI::App* sub) {
   sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
   sub->add_option("--listen", o->listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)");
-  sub->add_option("--token", o->token, "workers' bearer token (default: RUN/token, made up if missing)");
+  // Not written to RUN/config.ini (readable by others): a secret stays in RUN/token.
+  sub->add_option("--token", o->token, "workers' bearer token (default: RUN/token, made up if missing)")->configurable(false);
   sub->add_option("--token-file", o->token_file, "read the workers' token from this file");
   sub->add_option("--local-selfplay", o->local_selfplay, "play self-play games in this process too")->capture_default_str();
   sub->add_option("--max-network-lag", o->max_network_lag, "refuse workers' games of networks this many generations old")
