@@ -84,7 +84,8 @@ int Evaluate(const EvalOptions& o) {
     std::printf("%s\n", line.text.c_str());
     std::fflush(stdout);  // evaluations are long: show each result as it comes
   };
-  EvaluateNetwork(*game, network, first, params, o.seed);
+  const LadderRung rung{first, 0, "the first network"};
+  EvaluateNetwork(*game, network, first ? &rung : nullptr, params, o.seed);
   return 0;
 }
 

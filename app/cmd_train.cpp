@@ -13,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -149,6 +150,7 @@ class TrainRun final : public trainer::ServerBackend {
   std::string latest_hash_;
   int64_t published_step_ = 0;
   std::shared_ptr<const net::Network> first_;
+  LadderRung ladder_;  // the newest rated network: the next one plays it (eval thread only)
   float resign_threshold_ = -2.0f;
 
   std::mutex finished_mutex_;
@@ -370,8 +372,14 @@ void TrainRun::EvalLoop() {
       eval_queue_.pop_front();
     }
     std::shared_ptr<const net::Network> net = net::Network::Load(job.first);
-    const auto lines = EvaluateNetwork(*game_, net, first_, params, o_.seed + job.second);
+    const auto lines = EvaluateNetwork(*game_, net, &ladder_, params, o_.seed + job.second);
     if (stop_) return;  // stopped midway: the partial results are not stored
+    for (const EvalLine& line : lines) {
+      if (line.key != "eval.elo") continue;
+      // This network is the ladder's new top rung, kept across restarts.
+      ladder_ = {net, line.value, "step " + std::to_string(job.second)};
+      store_->SetState("ladder", std::to_string(line.value) + " " + std::to_string(job.second) + " " + job.first);
+    }
     std::string summary;
     for (const EvalLine& line : lines) {
       store_->AddMetric({job.second, 0, line.key, line.value, line.extra});
@@ -498,6 +506,19 @@ int TrainRun::Run() {
   std::thread selfplay([&] {
     if (o_.local_selfplay) worker_->Run(stop_selfplay);
   });
+  ladder_ = {first_, 0, "the first network"};
+  if (const auto saved = store_->GetState("ladder")) {
+    std::istringstream in(*saved);
+    double elo = 0;
+    long long step = 0;
+    std::string path;
+    if (in >> elo >> step >> std::ws && std::getline(in, path)) {
+      try {
+        ladder_ = {net::Network::Load(path), elo, "step " + std::to_string(step)};
+      } catch (const game::UserError&) {  // the file went away: the ladder restarts at the first network
+      }
+    }
+  }
   std::thread evaluator([this] { EvalLoop(); });
   std::mt19937_64 rng(o_.seed ^ static_cast<uint64_t>(step));
   const int input_size = net::Encoder::ForGame(*game_)->InputSize();

@@ -80,8 +80,7 @@ double TicTacToeOptimalPolicyRate(const game::Game& game, std::shared_ptr<const 
 }
 
 std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<const net::Network> network,
-                                      std::shared_ptr<const net::Network> first, const EvalParams& params,
-                                      uint64_t seed) {
+                                      const LadderRung* rung, const EvalParams& params, uint64_t seed) {
   std::vector<EvalLine> lines;
   const auto add = [&](EvalLine line) {
     if (params.on_line) params.on_line(line);
@@ -97,14 +96,16 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   match("eval.random", "vs random", *random);
   auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits);
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
-  if (first && first->info().content_hash != network->info().content_hash) {
-    auto anchor = selfplay::NetPlayer(game, first, params.visits, "first");
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *anchor, params.games, seed + 1, params.cancel);
-    char text[80];
-    std::snprintf(text, sizeof text, " -> Elo %+.0f over the first network", r.Elo());
-    add({"eval.elo", r.Elo(), MatchExtra(r), MatchText("vs the first network", r) + text});
+  if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
+    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name);
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel);
+    const double elo = rung->elo + r.Elo();
+    char what[96], text[96];
+    std::snprintf(what, sizeof what, "vs %s (Elo %+.0f)", rung->name.c_str(), rung->elo);
+    std::snprintf(text, sizeof text, " -> Elo %+.0f on the ladder (first network = 0)", elo);
+    add({"eval.elo", elo, MatchExtra(r), MatchText(what, r) + text});
   } else {
-    add({"eval.elo", 0, "{}", "Elo 0 (the first network anchors the ladder)"});
+    add({"eval.elo", rung ? rung->elo : 0, "{}", "Elo 0 (the first network anchors the ladder)"});
   }
   if (game.Name() == "tictactoe") {
     auto solver = selfplay::SolverPlayer(game);

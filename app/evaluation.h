@@ -33,10 +33,20 @@ struct EvalLine {
   std::string text;   // one line for people
 };
 
-// Plays and measures; `first` (may be null) anchors the Elo ladder.
+// A rung of a run's Elo ladder: a network already rated. The first network
+// is rated 0; each evaluated network plays the rung below it, and its Elo is
+// that rung's plus the difference the match implies (one match is clamped
+// at +-800; the ladder is not).
+struct LadderRung {
+  std::shared_ptr<const net::Network> network;
+  double elo = 0;
+  std::string name;  // for people: "the first network", "step 400"
+};
+
+// Plays and measures; `rung` (may be null) is where the network joins the
+// Elo ladder ("eval.elo" is then its ladder Elo).
 std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<const net::Network> network,
-                                      std::shared_ptr<const net::Network> first, const EvalParams& params,
-                                      uint64_t seed);
+                                      const LadderRung* rung, const EvalParams& params, uint64_t seed);
 
 // Tic-tac-toe: the share of the 4,520 non-terminal reachable positions where
 // the network's top policy move is optimal.
