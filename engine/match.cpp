@@ -305,6 +305,17 @@ MatchSummary RunMatch(const MatchParams& params, const std::function<void(const 
   }
   const double hang = params.hang_seconds > 0 ? params.hang_seconds : 10 * params.move_seconds + 60;
 
+  // Each engine must start and answer once before the match: a mistyped
+  // command is an error, not a match of forfeits.
+  for (const auto& [which, command] : {std::pair{"first", params.first_command}, {"second", params.second_command}}) {
+    try {
+      Seat probe(command, hang);
+      probe.Require("protocol_version");
+    } catch (const UserError& e) {
+      throw UserError(std::string("the ") + which + " engine does not speak GTP: " + e.what());
+    }
+  }
+
   MatchSummary summary;
   std::mutex mutex;
   std::atomic<int> next{0};

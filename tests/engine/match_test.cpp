@@ -203,6 +203,15 @@ TEST(Match, BadParametersAreRefused) {
   params.game_spec = "connect4";
   params.referee_command = "gnugo --mode gtp";
   EXPECT_THROW(RunMatch(params), game::UserError);
+  // An engine that does not start (a typo) stops the match at once.
+  params.referee_command.clear();
+  params.first_command = "/nonexistent/engine --gtp";
+  try {
+    RunMatch(params);
+    ADD_FAILURE() << "a match started with an engine that does not exist";
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("the first engine does not speak GTP"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
