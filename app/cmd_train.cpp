@@ -55,6 +55,7 @@ struct TrainOptions {
   int eval_every = 1;
   int eval_games = 0;
   int eval_visits = 0;
+  int eval_rollout_visits = 0;
   float resign_false_rate = 0.05f;
   // Never resign at a value above this: the net would still give itself
   // better than a 1-in-4 chance, which no calibration should overrule.
@@ -99,6 +100,11 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   set(&o->publish_every, ttt ? 50 : 200);
   set(&o->eval_games, ttt ? 40 : 40);
   set(&o->eval_visits, ttt ? 64 : 200);
+  // The pure-MCTS referee's random rollouts per move. Go playouts are long
+  // (~100 moves on 9x9, with capture and superko checks): at 400 rollouts a
+  // 9x9 run's first evaluation had not finished after 26 minutes, while
+  // self-play starved beside it. 64 keep a Go evaluation to minutes.
+  set(&o->eval_rollout_visits, g.Name() == "go" ? 64 : 400);
 }
 
 // A token file's first line.
@@ -361,6 +367,7 @@ void TrainRun::EvalLoop() {
   EvalParams params;
   params.games = o_.eval_games;
   params.visits = o_.eval_visits;
+  params.rollout_visits = o_.eval_rollout_visits;
   params.cancel = &stop_;
   for (;;) {
     std::pair<std::string, int64_t> job;
@@ -592,6 +599,8 @@ RunFn DeclareTrain(CLI::App* sub) {
   sub->add_option("--eval-every", o->eval_every, "evaluate every Nth network (0: never)")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--eval-games", o->eval_games, "games per evaluation opponent")->check(CLI::NonNegativeNumber);
   sub->add_option("--eval-visits", o->eval_visits, "the network's visits per move in evaluation")->check(CLI::NonNegativeNumber);
+  sub->add_option("--eval-rollout-visits", o->eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation")
+      ->check(CLI::NonNegativeNumber);
   sub->add_option("--resign-false-rate", o->resign_false_rate, "accepted share of wrong resignations")->check(CLI::Range(0.0, 0.5))->capture_default_str();
   sub->add_option("--resign-max-threshold", o->resign_max_threshold, "never resign above this value")->check(CLI::Range(-1.0, 1.0))->capture_default_str();
   sub->add_option("--minutes", o->minutes, "stop after this long (0: until Ctrl-C)")->check(CLI::NonNegativeNumber);
