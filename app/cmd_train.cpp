@@ -98,8 +98,12 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   set(&o->reuse, ttt ? 8.0f : 4.0f);
   set(&o->min_samples, ttt ? 500 : 5000);
   set(&o->publish_every, ttt ? 50 : 200);
-  set(&o->eval_games, ttt ? 40 : 40);
-  set(&o->eval_visits, ttt ? 64 : 200);
+  // Evaluation shares the cores with self-play. A 9x9 evaluation at 40
+  // games and 200 visits is ~1.5 million network calls (over 10 minutes
+  // here, while self-play starves); Go gets 20 games at 64 visits.
+  const bool go = g.Name() == "go";
+  set(&o->eval_games, go ? 20 : 40);
+  set(&o->eval_visits, ttt ? 64 : go ? 64 : 200);
   // The pure-MCTS referee's random rollouts per move. Go playouts are long
   // (~100 moves on 9x9, with capture and superko checks): at 400 rollouts a
   // 9x9 run's first evaluation had not finished after 26 minutes, while
