@@ -41,10 +41,8 @@ int EvaluateAgainstGtp(const EvalOptions& o, const std::string& path, const game
   params.referee_command = o.referee;
   std::printf("vs %s: %d games\n", o.gtp.c_str(), o.games);
   std::fflush(stdout);
-  const auto on_game = [](const engine::MatchGame& g, const engine::MatchSummary& m) {
-    std::printf("game %d: net %s, %s (%s); net's score %.1f/%d\n", g.index + 1, g.first_is_black ? "Black" : "White",
-                g.result.c_str(), g.reason.c_str(), m.total.wins + 0.5 * m.total.draws, m.total.games());
-    std::fflush(stdout);
+  const auto on_game = [&](const engine::MatchGame& g, const engine::MatchSummary& m) {
+    PrintGameLine(g, m, "net", o.games);
   };
   PrintSummary(engine::RunMatch(params, on_game));
   return 0;

@@ -1,10 +1,10 @@
 // descent match: a referee between two GTP engines (Descent itself, GNU Go,
 // any other), with a results table, records per game and an optional SPRT.
 
-#include <csignal>
 #include <cstdio>
 
 #include "app/command.h"
+#include "app/console.h"
 #include "app/match_table.h"
 #include "engine/match.h"
 #include "game/registry.h"
@@ -12,9 +12,6 @@
 
 namespace descent::app {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void OnInterrupt(int) { g_interrupted = true; }
 
 struct MatchOptions {
   engine::MatchParams params;
@@ -40,21 +37,14 @@ int RunMatchCommand(MatchOptions& o) {
   std::printf("match: %s, %d games, %d at a time%s\n", o.params.game_spec.c_str(), o.params.games, o.params.parallel,
               o.params.record_dir.empty() ? "" : (", records in " + o.params.record_dir).c_str());
   std::fflush(stdout);
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  const std::atomic<bool>& interrupted = StopOnInterrupt();
   const auto on_game = [&](const engine::MatchGame& g, const engine::MatchSummary& m) {
-    std::printf("game %d/%d: first engine %s, %s (%s), %d moves; first's score %.1f/%d\n", g.index + 1,
-                o.params.games, g.first_is_black ? "Black" : "White", g.result.c_str(), g.reason.c_str(), g.moves,
-                m.total.wins + 0.5 * m.total.draws, m.total.games());
-    if (g.referee_disagrees) {
-      std::printf("  referee %s disagrees with the area score %s\n", g.referee_result.c_str(), g.area_result.c_str());
-    }
-    std::fflush(stdout);
+    PrintGameLine(g, m, "first engine", o.params.games);
   };
-  const engine::MatchSummary summary = engine::RunMatch(o.params, on_game, &g_interrupted);
-  if (g_interrupted) std::printf("interrupted: the table holds the finished games\n");
+  const engine::MatchSummary summary = engine::RunMatch(o.params, on_game, &interrupted);
+  if (Interrupted()) std::printf("interrupted: the table holds the finished games\n");
   PrintSummary(summary);
-  return g_interrupted ? 130 : 0;
+  return Interrupted() ? 130 : 0;
 }
 
 }  // namespace

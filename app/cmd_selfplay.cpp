@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/console.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/network.h"
@@ -28,9 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnWorkerSignal(int) { g_interrupted = true; }
 
 struct WorkerOptions {
   std::string server, token, token_file, spool = "descent-spool", name;
@@ -58,7 +55,7 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 
 void SleepUnlessInterrupted(double seconds) {
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  while (!g_interrupted && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (!Interrupted() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 class Worker {
@@ -110,12 +107,7 @@ std::string DefaultName() {
 std::string TokenOf(const WorkerOptions& o) {
   if (!o.token.empty()) return o.token;
   if (o.token_file.empty()) throw game::UserError("give --token or --token-file (the trainer's RUN/token)");
-  std::ifstream in(o.token_file);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) throw game::UserError("no token in " + o.token_file);
-  return token;
+  return selfplay::ReadTokenFile(o.token_file);
 }
 
 Worker::Worker(const WorkerOptions& o)
@@ -141,7 +133,7 @@ void Worker::WaitForTrainer() {
     std::fflush(stdout);
     SleepUnlessInterrupted(backoff_);
     backoff_ = std::min(o_.max_backoff_seconds, backoff_ * 2);
-    if (g_interrupted) throw game::UserError("interrupted while waiting for the trainer");
+    if (Interrupted()) throw game::UserError("interrupted while waiting for the trainer");
   }
 }
 
@@ -237,7 +229,7 @@ void Worker::PausePlayIfFull() {
     std::printf("\nspool full (%lld games in %s): self-play paused until the trainer takes games\n",
                 static_cast<long long>(spool_.Count()), o_.spool.c_str());
     std::fflush(stdout);
-  } else if (!playing_ && !g_interrupted && spool_.Count() <= spool_.max_games() / 2) {
+  } else if (!playing_ && !Interrupted() && spool_.Count() <= spool_.max_games() / 2) {
     stop_play_ = false;
     play_ = std::thread([this] { worker_->Run(stop_play_); });
     playing_ = true;
@@ -261,18 +253,11 @@ void Worker::PrintProgress(bool final) {
                 static_cast<long long>(uploaded_), static_cast<long long>(duplicates_), static_cast<long long>(stale_),
                 static_cast<long long>(rejected_), static_cast<long long>(spool_.Count()),
                 static_cast<long long>(network_id_), evals, link_.c_str());
-  if (tty_) {
-    std::printf("\r\033[K%.*s", 200, line);
-    if (final) std::printf("\n");
-  } else {
-    std::printf("%s\n", line);
-  }
-  std::fflush(stdout);
+  PrintStatusLine(line, tty_, final);
 }
 
 int Worker::Run() {
-  std::signal(SIGINT, OnWorkerSignal);
-  std::signal(SIGTERM, OnWorkerSignal);
+  StopOnInterrupt();
   std::printf("worker for %s, spool %s (%lld games waiting from before)\n", client_.url().c_str(), o_.spool.c_str(),
               static_cast<long long>(spool_.Count()));
   std::fflush(stdout);
@@ -291,7 +276,7 @@ int Worker::Run() {
   std::fflush(stdout);
 
   // Step 2: self-play in the background; uploads and network polls here.
-  while (!g_interrupted && (o_.minutes <= 0 || Seconds(Clock::now() - start_) < o_.minutes * 60)) {
+  while (!Interrupted() && (o_.minutes <= 0 || Seconds(Clock::now() - start_) < o_.minutes * 60)) {
     PausePlayIfFull();
     // Full batches go at once, one after another, for up to a second: the
     // spool drains as fast as the trainer commits.

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -19,10 +18,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/console.h"
 #include "app/evaluation.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/network.h"
+#include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
 #include "trainer/replay_buffer.h"
 #include "trainer/server.h"
@@ -34,9 +35,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnSignal(int) { g_interrupted = true; }
 
 // Every option; 0 (or a negative number) means "the game's default".
 struct TrainOptions {
@@ -109,17 +107,6 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   // 9x9 run's first evaluation had not finished after 26 minutes, while
   // self-play starved beside it. 64 keep a Go evaluation to minutes.
   set(&o->eval_rollout_visits, g.Name() == "go" ? 64 : 400);
-}
-
-// A token file's first line.
-std::string ReadToken(const std::string& path) {
-  std::ifstream in(path);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (!in && token.empty()) throw game::UserError("cannot read a token from " + path);
-  if (token.empty()) throw game::UserError("token file " + path + " is empty");
-  return token;
 }
 
 struct Progress {
@@ -350,11 +337,11 @@ void TrainRun::StartServer() {
   if (params.port < 0 || params.port > 65535) throw game::UserError("--listen port must be 0..65535");
   params.max_network_lag = o_.max_network_lag;
   params.token = o_.token;
-  if (params.token.empty() && !o_.token_file.empty()) params.token = ReadToken(o_.token_file);
+  if (params.token.empty() && !o_.token_file.empty()) params.token = selfplay::ReadTokenFile(o_.token_file);
   if (params.token.empty()) {
     const fs::path path = run_ / "token";
     if (fs::exists(path)) {
-      params.token = ReadToken(path.string());
+      params.token = selfplay::ReadTokenFile(path.string());
     } else {
       params.token = selfplay::NewUuid();
       std::ofstream(path) << params.token << "\n";
@@ -442,13 +429,7 @@ void TrainRun::PrintProgress(bool final) {
                 progress_.loss_count ? progress_.losses.policy / progress_.loss_count : 0.0f,
                 progress_.loss_count ? progress_.losses.value / progress_.loss_count : 0.0f, store_->Networks().size(),
                 evals_rate, eval.c_str());
-  if (tty_) {
-    std::printf("\r\033[K%.*s", 200, line);
-    if (final) std::printf("\n");
-  } else {
-    std::printf("%s\n", line);
-  }
-  std::fflush(stdout);
+  PrintStatusLine(line, tty_, final);
 }
 
 int TrainRun::Run() {
@@ -510,8 +491,7 @@ int TrainRun::Run() {
   std::fflush(stdout);
 
   // Step 2: self-play and evaluation in the background; training here.
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  StopOnInterrupt();
   StartServer();
   std::atomic<bool> stop_selfplay{false};
   std::thread selfplay([&] {
@@ -538,7 +518,7 @@ int TrainRun::Run() {
   for (;;) {
     StoreFinishedGames();
     const double minutes = std::chrono::duration<double>(Clock::now() - start_).count() / 60;
-    if (g_interrupted || (o_.minutes > 0 && minutes >= o_.minutes) || (o_.max_steps > 0 && trainer_->step() >= o_.max_steps)) break;
+    if (Interrupted() || (o_.minutes > 0 && minutes >= o_.minutes) || (o_.max_steps > 0 && trainer_->step() >= o_.max_steps)) break;
     // Train while the reuse bound allows: steps x batch <= samples x reuse.
     const int64_t allowed = static_cast<int64_t>(samples_stored_ * o_.reuse / o_.batch);
     if (replay_->size() >= o_.min_samples && trainer_->step() < allowed) {

@@ -104,8 +104,8 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     std::snprintf(what, sizeof what, "vs %s (Elo %+.0f)", rung->name.c_str(), rung->elo);
     std::snprintf(text, sizeof text, " -> Elo %+.0f on the ladder (first network = 0)", elo);
     add({"eval.elo", elo, MatchExtra(r), MatchText(what, r) + text});
-  } else {
-    add({"eval.elo", rung ? rung->elo : 0, "{}", "Elo 0 (the first network anchors the ladder)"});
+  } else if (rung) {  // this network is the rung itself: the first network, rated 0
+    add({"eval.elo", rung->elo, "{}", "Elo 0 (the first network anchors the ladder)"});
   }
   if (game.Name() == "tictactoe") {
     auto solver = selfplay::SolverPlayer(game);

@@ -51,4 +51,14 @@ void PrintSummary(const engine::MatchSummary& m) {
   std::printf("longest move: first %.2f s, second %.2f s\n", m.first_longest_move, m.second_longest_move);
 }
 
+void PrintGameLine(const engine::MatchGame& g, const engine::MatchSummary& m, const char* first, int games) {
+  std::printf("game %d/%d: %s %s, %s (%s), %d moves; %s's score %.1f/%d\n", g.index + 1, games, first,
+              g.first_is_black ? "Black" : "White", g.result.c_str(), g.reason.c_str(), g.moves, first,
+              m.total.wins + 0.5 * m.total.draws, m.total.games());
+  if (g.referee_disagrees) {
+    std::printf("  referee %s disagrees with the area score %s\n", g.referee_result.c_str(), g.area_result.c_str());
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace descent::app

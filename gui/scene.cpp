@@ -281,9 +281,7 @@ void Window::DrawPanel(const Rect& panel, const Thinker::Analysis& analysis) {
     painter_->Text(komi, x, y, small, kDimText);
     y += small * 1.5f;
   }
-  painter_->Text(std::string("You: ") + (human_ == 0 ? (g.Name() == "go" ? "Black" : g.Name() == "connect4" ? "Red" : "X")
-                                                      : (g.Name() == "go" ? "White" : g.Name() == "connect4" ? "Yellow" : "O")),
-                 x, y, small, kPanelText);
+  painter_->Text("You: " + PlayerName(g, human_), x, y, small, kPanelText);
   y += small * 1.4f;
   const auto& info = engine_->network().info();
   painter_->Text("Net: step " + std::to_string(info.training_step) + ", " + info.content_hash.substr(0, 8), x, y, small,

@@ -24,13 +24,13 @@ namespace {
 // fails instead of hanging a test.
 constexpr auto kScriptWaitLimit = std::chrono::seconds(300);
 
+}  // namespace
+
 std::string PlayerName(const game::Game& g, int player) {
   if (g.Name() == "go") return player == 0 ? "Black" : "White";
   if (g.Name() == "connect4") return player == 0 ? "Red" : "Yellow";
   return player == 0 ? "X" : "O";
 }
-
-}  // namespace
 
 Window::Window(const GuiParams& params) : params_(params), human_(params.human) {
   engine::EngineParams ep;

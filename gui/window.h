@@ -19,6 +19,9 @@
 
 namespace descent::gui {
 
+// A side's name as the game calls it: Black/White, Red/Yellow, X/O.
+std::string PlayerName(const game::Game& game, int player);
+
 struct Button {
   std::string label, key_hint;
   SDL_Keycode key;

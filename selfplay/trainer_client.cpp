@@ -1,6 +1,8 @@
 #include "selfplay/trainer_client.h"
 
+#include <cctype>
 #include <chrono>
+#include <fstream>
 #include <utility>  // before Boost 1.74 Asio, which needs std::exchange under C++20
 
 #include <boost/asio.hpp>
@@ -16,6 +18,16 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+std::string ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw game::UserError("cannot read a token from " + path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) throw game::UserError("token file " + path + " is empty");
+  return token;
+}
 
 TrainerClient::TrainerClient(const std::string& url, const std::string& token, const std::string& worker_name,
                              double timeout_seconds)

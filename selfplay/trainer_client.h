@@ -34,6 +34,11 @@ struct UploadAck {
   int stored = 0, duplicates = 0, stale = 0;
 };
 
+// The first line of a token file (trainer's RUN/token, a worker's
+// --token-file), trailing whitespace dropped. Throws game::UserError when
+// the file cannot be read or holds no token.
+std::string ReadTokenFile(const std::string& path);
+
 class TrainerClient {
  public:
   // `url`: http://HOST:PORT (a path prefix is allowed, for proxies). Throws

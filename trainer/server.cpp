@@ -349,7 +349,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
   }
   {
     std::lock_guard lock(workers_mutex_);
-    WorkerInfo& info = Note(worker);
+    WorkerInfo& info = workers_[worker];  // noted when the request came in
     info.games += outcome.stored;
     info.duplicates += outcome.duplicates;
     info.stale += stale;

@@ -100,6 +100,18 @@ void ExpectHumanMovesFollowClicks(const game::State& final_state, const std::vec
   }
 }
 
+// The script ran, the game is over, and the person's moves were clicks.
+void ExpectFinishedByClicks(const GuiRun& run, const std::vector<std::string>& clicks) {
+  ASSERT_EQ(run.status, 0) << run.log;
+  ASSERT_TRUE(run.final_state->IsTerminal());
+  ExpectHumanMovesFollowClicks(*run.final_state, clicks);
+}
+
+// Where the window drew the board in the screenshot.
+BoardLayout ScreenshotLayout(const GuiRun& run) {
+  return WindowBoardLayout(run.final_state->game(), run.screenshot.width, run.screenshot.height);
+}
+
 class GuiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -110,10 +122,8 @@ class GuiTest : public ::testing::Test {
 TEST_F(GuiTest, TicTacToeGameToTheEnd) {
   const std::vector<std::string> clicks = {"b2", "a1", "a3", "c1", "c3", "b1", "b3", "a2", "c2"};
   const GuiRun run = Play("tictactoe", clicks, "expect-over\n");
-  ASSERT_EQ(run.status, 0) << run.log;
-  ASSERT_TRUE(run.final_state->IsTerminal());
-  ExpectHumanMovesFollowClicks(*run.final_state, clicks);
-  const BoardLayout layout = WindowBoardLayout(run.final_state->game(), run.screenshot.width, run.screenshot.height);
+  ASSERT_NO_FATAL_FAILURE(ExpectFinishedByClicks(run, clicks));
+  const BoardLayout layout = ScreenshotLayout(run);
   const std::vector<int> cells = Occupancy(*run.final_state, BoardKind::kTicTacToe);
   for (int m = 0; m < 9; ++m) {
     const Pixel c = layout.CellCenter(m % 3, m / 3);
@@ -135,10 +145,8 @@ TEST_F(GuiTest, ConnectFourGameToTheEnd) {
     for (const char* column : {"d", "c", "e", "b", "f", "a", "g"}) clicks.push_back(column);
   }
   const GuiRun run = Play("connect4", clicks, "expect-over\n");
-  ASSERT_EQ(run.status, 0) << run.log;
-  ASSERT_TRUE(run.final_state->IsTerminal());
-  ExpectHumanMovesFollowClicks(*run.final_state, clicks);
-  const BoardLayout layout = WindowBoardLayout(run.final_state->game(), run.screenshot.width, run.screenshot.height);
+  ASSERT_NO_FATAL_FAILURE(ExpectFinishedByClicks(run, clicks));
+  const BoardLayout layout = ScreenshotLayout(run);
   const std::vector<int> cells = Occupancy(*run.final_state, BoardKind::kConnectFour);
   for (int row = 0; row < 6; ++row) {
     for (int col = 0; col < 7; ++col) {
@@ -161,7 +169,7 @@ TEST_F(GuiTest, GoGameWithPassesEndsScoredAndMarked) {
   const GuiRun run = Play("go:5:komi=0.5", clicks, tail);
   ASSERT_EQ(run.status, 0) << run.log;
   ASSERT_TRUE(run.final_state->IsTerminal());
-  const BoardLayout layout = WindowBoardLayout(run.final_state->game(), run.screenshot.width, run.screenshot.height);
+  const BoardLayout layout = ScreenshotLayout(run);
   const std::vector<int> cells = Occupancy(*run.final_state, BoardKind::kGo);
   const std::vector<int> territory = GoTerritory(*run.final_state);
   int stones = 0;
