@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <tuple>
 
 namespace descent::mcts {
 
@@ -77,9 +78,17 @@ uint32_t Search::SelectChild(uint32_t parent_index) const {
     const uint32_t index = parent.first_child + c;
     const Node& child = tree_.node(index);
     const int n = child.visits + child.virtual_loss;
-    // Each visit in flight counts as a loss, steering other leaves elsewhere.
-    const float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
-    const float score = q + params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+    float score;
+    if (params_.prove_results && child.Proven()) {
+      if (child.proven > 0) return index;  // a proved win: nothing else matters
+      // A proved loss only when every move loses; a proved draw is worth
+      // exactly 0.
+      score = child.proven < 0 ? -1e29f : params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+    } else {
+      // Each visit in flight counts as a loss, steering other leaves elsewhere.
+      const float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
+      score = q + params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+    }
     if (score > best_score) {
       best_score = score;
       best = index;
@@ -98,6 +107,12 @@ void Search::SelectLeaf(Leaf* leaf) {
     Node& node = tree_.node(index);
     ++node.virtual_loss;
     if (node.kind != Node::kExpanded) break;
+    if (params_.prove_results && node.Proven() && index != Tree::kRoot) {
+      // Proved below: scored exactly, like a finished game.
+      leaf->kind = Leaf::kTerminal;
+      leaf->value = -static_cast<float>(node.proven);
+      return;
+    }
     index = SelectChild(index);
     leaf->state->Play(tree_.node(index).move);
   }
@@ -118,6 +133,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     node.kind = Node::kTerminal;
     leaf->value = leaf->state->Outcome(mover);
     node.terminal_value = -leaf->value;
+    if (params_.prove_results) node.proven = static_cast<int8_t>((node.terminal_value > 0) - (node.terminal_value < 0));
     leaf->kind = Leaf::kTerminal;
     return;
   }
@@ -158,6 +174,32 @@ void Search::Backup(const std::vector<uint32_t>& path, float leaf_value) {
 void Search::Complete(const Leaf& leaf) {
   if (leaf.kind == Leaf::kNeedsEval) Expand(leaf.path.back(), leaf);
   Backup(leaf.path, leaf.value);
+  if (leaf.kind == Leaf::kTerminal && params_.prove_results) PropagateProof(leaf.path);
+}
+
+void Search::PropagateProof(const std::vector<uint32_t>& path) {
+  // path.back() is proved; its ancestors may now be. A node's result is the
+  // best of its children's for the player choosing there: a proved win among
+  // them decides it at once, otherwise it needs every child proved.
+  for (size_t i = path.size() - 1; i-- > 0;) {
+    Node& node = tree_.node(path[i]);
+    if (node.Proven()) return;
+    int best = -2;
+    bool all = true;
+    for (uint32_t c = 0; c < node.num_children; ++c) {
+      const Node& child = tree_.node(node.first_child + c);
+      if (child.Proven()) {
+        best = std::max(best, static_cast<int>(child.proven));
+      } else {
+        all = false;
+      }
+    }
+    if (best == 1 || (all && best > -2)) {
+      node.proven = static_cast<int8_t>(-best);
+    } else {
+      return;
+    }
+  }
 }
 
 void Search::Cancel(const Leaf& leaf) {
@@ -190,16 +232,22 @@ std::vector<float> Search::VisitDistribution() const {
 game::Move Search::PickMove(float temperature, std::mt19937_64& rng) const {
   const Node& root = tree_.root();
   if (root.num_children == 0) return game::kNoMove;
+  // Proved wins first, proved losses last, then visits, then prior.
+  const auto rank = [&](const Node& n) { return !params_.prove_results || !n.Proven() || n.proven == 0 ? 1 : n.proven + 1; };
   uint32_t best = root.first_child;
   for (uint32_t c = 1; c < root.num_children; ++c) {
     const Node& child = tree_.node(root.first_child + c);
     const Node& top = tree_.node(best);
-    if (child.visits > top.visits || (child.visits == top.visits && child.prior > top.prior)) best = root.first_child + c;
+    if (std::make_tuple(rank(child), child.visits, child.prior) > std::make_tuple(rank(top), top.visits, top.prior)) {
+      best = root.first_child + c;
+    }
   }
-  if (temperature <= 0 || tree_.node(best).visits == 0) return tree_.node(best).move;
+  const Node& top = tree_.node(best);
+  if (temperature <= 0 || top.visits == 0 || rank(top) != 1) return top.move;
   std::vector<double> weights(root.num_children);
   for (uint32_t c = 0; c < root.num_children; ++c) {
-    weights[c] = std::pow(static_cast<double>(tree_.node(root.first_child + c).visits), 1.0 / temperature);
+    const Node& child = tree_.node(root.first_child + c);
+    weights[c] = rank(child) == 1 ? std::pow(static_cast<double>(child.visits), 1.0 / temperature) : 0.0;
   }
   std::discrete_distribution<uint32_t> pick(weights.begin(), weights.end());
   return tree_.node(root.first_child + pick(rng)).move;

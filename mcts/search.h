@@ -78,7 +78,9 @@ class Search {
   // Visit shares over all NumMoves() moves (the training target).
   std::vector<float> VisitDistribution() const;
   // The most visited move (ties: higher prior) when temperature <= 0, else a
-  // move drawn with probability proportional to visits^(1/temperature).
+  // move drawn with probability proportional to visits^(1/temperature). With
+  // prove_results, a proved win is always played and a proved loss only when
+  // every move loses.
   game::Move PickMove(float temperature, std::mt19937_64& rng) const;
   // Principal variation from the root following the most visited children.
   std::vector<game::Move> PrincipalVariation(int max_length) const;
@@ -91,6 +93,8 @@ class Search {
   uint32_t SelectChild(uint32_t parent) const;
   void Expand(uint32_t node, const Leaf& leaf);
   void Backup(const std::vector<uint32_t>& path, float leaf_value);
+  // Marks the ancestors of a proved leaf proved where its result decides them.
+  void PropagateProof(const std::vector<uint32_t>& path);
   void ApplyPendingNoise();
   // Appends to `pv` the most visited line below node `index`.
   void ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const;

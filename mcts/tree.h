@@ -23,10 +23,16 @@ struct Node {
   uint32_t first_child = 0;  // index of the first child; 0 = none (0 is the root)
   uint16_t num_children = 0;
   Kind kind = kLeaf;  // kPending: being evaluated; kTerminal: game over here
+  // The game-theoretic result for the player who played `move`, once the
+  // search has proved it from finished games below (MCTS-solver):
+  // +1 win, 0 draw, -1 loss; kUnproven until then.
+  static constexpr int8_t kUnproven = -128;
+  int8_t proven = kUnproven;
   game::Move move = game::kNoMove;
   float terminal_value = 0;  // kTerminal: the exact result, same view as value_sum
 
   float Q() const { return visits > 0 ? value_sum / static_cast<float>(visits) : 0.0f; }
+  bool Proven() const { return proven != kUnproven; }
 };
 
 class Tree {

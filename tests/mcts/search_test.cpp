@@ -31,7 +31,12 @@ void ExpectConsistentTree(const Tree& tree, uint32_t index = Tree::kRoot) {
     child_visits += tree.node(node.first_child + c).visits;
     ExpectConsistentTree(tree, node.first_child + c);
   }
-  EXPECT_EQ(node.visits, 1 + child_visits) << "node " << index;
+  // A proved node below the root is scored without descending further.
+  if (node.Proven() && index != Tree::kRoot) {
+    EXPECT_GE(node.visits, 1 + child_visits) << "node " << index;
+  } else {
+    EXPECT_EQ(node.visits, 1 + child_visits) << "node " << index;
+  }
 }
 
 Move BestMove(const game::Game& g, const game::State& s, Evaluator& e, int visits, SearchParams params = {}) {
@@ -101,6 +106,93 @@ TEST(Search, Connect4FindsMateInOneAndInThree) {
       EXPECT_GT(solver.ScoreMoves(s.Bits())[m], 0) << s.ToText() << "chose " << g.MoveToText(m);
     }
   }
+}
+
+TEST(Search, ProvesTicTacToeValuesExactly) {
+  // MCTS-solver: from every reachable position 3 to 6 moves in, searching with
+  // random rollouts until the root is proved must prove the solver's value,
+  // and the move it then picks (temperature 1) must keep that value.
+  game::TicTacToeGame g;
+  game::TicTacToeSolver solver;
+  RolloutEvaluator rollouts(5, 1);
+  std::vector<std::unique_ptr<game::State>> frontier, positions;
+  frontier.push_back(g.NewInitialState());
+  std::set<uint64_t> seen;
+  std::vector<Move> legal;
+  while (!frontier.empty()) {
+    auto s = std::move(frontier.back());
+    frontier.pop_back();
+    if (s->IsTerminal() || !seen.insert(s->Hash()).second) continue;
+    s->LegalMoves(&legal);
+    for (Move m : legal) {
+      auto next = s->Clone();
+      next->Play(m);
+      frontier.push_back(std::move(next));
+    }
+    if (s->MoveNumber() >= 3 && s->MoveNumber() <= 6 && seen.size() % 7 == 0) positions.push_back(std::move(s));
+  }
+  ASSERT_GT(positions.size(), 40u);
+  std::mt19937_64 rng(3);
+  int values[3] = {0, 0, 0};
+  for (const auto& s : positions) {
+    const auto& t = static_cast<const game::TicTacToeState&>(*s);
+    GameSearch gs(g, rollouts, {});
+    gs.search().SetRoot(*s);
+    int visits = 0;
+    while (!gs.search().tree().root().Proven() && visits < 100000) gs.Run({.visits = visits += 200});
+    ASSERT_TRUE(gs.search().tree().root().Proven()) << s->ToText();
+    const int value = solver.Value(t);
+    ++values[value + 1];
+    EXPECT_EQ(-gs.search().tree().root().proven, value) << s->ToText();
+    ExpectConsistentTree(gs.search().tree());
+    const Move m = gs.search().PickMove(1.0f, rng);
+    EXPECT_EQ(solver.ScoreMoves(t)[m], value) << s->ToText() << "chose " << g.MoveToText(m);
+  }
+  // The sample holds wins, draws and losses for the mover.
+  EXPECT_GT(values[0], 0);
+  EXPECT_GT(values[1], 0);
+  EXPECT_GT(values[2], 0);
+}
+
+TEST(Search, ProvedWinIsPlayedEvenAtTemperature) {
+  // Connect Four positions where the mover wins at once: the winning child
+  // is proved, so a temperature-1 draw always plays it; without proofs the
+  // same draws sometimes do not.
+  game::Connect4Game g;
+  RolloutEvaluator rollouts(3, 1);
+  int tried = 0, missed_without = 0;
+  for (const auto& p : game::ReadPonsFile(std::string(DESCENT_TEST_DATA) + "/connect4/Test_L3_R1")) {
+    game::Connect4State before(g);
+    game::PlayPonsMoves(p.moves, &before);
+    Move quiet = 0;  // a move that does not win, after which the opponent can
+    while (quiet < 7 && (!before.IsLegal(quiet) || before.Bits().IsWinningMove(quiet))) ++quiet;
+    if (quiet == 7 || tried >= 10) continue;
+    game::Connect4State s = before;
+    s.Play(quiet);
+    if (!s.Bits().CanWinNext()) continue;
+    ++tried;
+    for (const bool prove : {true, false}) {
+      SearchParams params;
+      params.prove_results = prove;
+      GameSearch gs(g, rollouts, params);
+      gs.search().SetRoot(s);
+      gs.Run({.visits = 100});
+      std::mt19937_64 rng(tried);
+      for (int draw = 0; draw < 20; ++draw) {
+        const Move m = gs.search().PickMove(1.0f, rng);
+        if (prove) {
+          EXPECT_TRUE(s.Bits().IsWinningMove(m)) << s.ToText() << "chose " << g.MoveToText(m);
+        } else {
+          missed_without += !s.Bits().IsWinningMove(m);
+        }
+      }
+      if (prove) {
+        EXPECT_EQ(gs.search().tree().root().proven, -1);  // the mover at the root wins
+      }
+    }
+  }
+  EXPECT_EQ(tried, 10);
+  EXPECT_GT(missed_without, 0);
 }
 
 TEST(Search, GoCapturesToWinTheLibertyRace) {
