@@ -50,7 +50,7 @@ struct TrainOptions {
   float reuse = 0;
   int min_samples = 0;
   int publish_every = 0;
-  int eval_every = 1;
+  int eval_every = -1;
   int eval_games = 0;
   int eval_visits = 0;
   int eval_rollout_visits = 0;
@@ -92,8 +92,11 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   set(&o->lr, 0.02f);
   set(&o->lr_drop_steps, ttt ? 10000 : 0);
   // Each sample is trained on at most `reuse` times on average: more makes
-  // the net overfit the newest games (KataGo keeps this near 4).
-  set(&o->reuse, ttt ? 8.0f : 4.0f);
+  // the net overfit the newest games (KataGo keeps this near 4). Connect
+  // Four on two cores is starved of games (~5 games/s, ~30 samples/s) while
+  // a 256-sample step of its 5x64 net is cheap, so it trains each sample
+  // twice as often as Go does.
+  set(&o->reuse, ttt || c4 ? 8.0f : 4.0f);
   set(&o->min_samples, ttt ? 500 : 5000);
   set(&o->publish_every, ttt ? 50 : 200);
   // Evaluation shares the cores with self-play. A 9x9 evaluation at 40
@@ -101,6 +104,10 @@ void ApplyDefaults(const game::Game& g, TrainOptions* o) {
   // here, while self-play starves); Go gets 20 games at 64 visits.
   const bool go = g.Name() == "go";
   set(&o->eval_games, go ? 20 : 40);
+  // Evaluation shares the cores too: Connect Four publishes a network every
+  // ~3 minutes at reuse 8, and evaluating each one would take a quarter of
+  // the machine, so every second one is evaluated.
+  if (o->eval_every < 0) o->eval_every = c4 ? 2 : 1;
   set(&o->eval_visits, ttt ? 64 : go ? 64 : 200);
   // The pure-MCTS referee's random rollouts per move. Go playouts are long
   // (~100 moves on 9x9, with capture and superko checks): at 400 rollouts a
@@ -580,7 +587,7 @@ RunFn DeclareTrain(CLI::App* sub) {
   sub->add_option("--reuse", o->reuse, "times each sample is trained on, on average, at most")->check(CLI::Range(0.0, 1000.0));
   sub->add_option("--min-samples", o->min_samples, "samples before training starts")->check(CLI::NonNegativeNumber);
   sub->add_option("--publish-every", o->publish_every, "training steps between networks")->check(CLI::NonNegativeNumber);
-  sub->add_option("--eval-every", o->eval_every, "evaluate every Nth network (0: never)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--eval-every", o->eval_every, "evaluate every Nth network (0: never; default 2 for connect4, else 1)")->check(CLI::NonNegativeNumber);
   sub->add_option("--eval-games", o->eval_games, "games per evaluation opponent")->check(CLI::NonNegativeNumber);
   sub->add_option("--eval-visits", o->eval_visits, "the network's visits per move in evaluation")->check(CLI::NonNegativeNumber);
   sub->add_option("--eval-rollout-visits", o->eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation")
