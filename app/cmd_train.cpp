@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "app/evaluation.h"
 #include "game/registry.h"
 #include "game/user_error.h"
+#include "net/net_config.h"
 #include "net/network.h"
 #include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
@@ -563,6 +565,38 @@ int TrainRun::Run() {
 
 }  // namespace
 
+// Reads --config FILE into the options not given on the command line (CLI11
+// 2.1 reads config files only for the top-level command). Names are the long
+// option names; an unknown name or a bad value is refused, naming it; an
+// empty value (`blocks=""`) leaves the game's default.
+void ReadConfigFile(CLI::App* sub) {
+  const CLI::Option* config = sub->get_option("--config");
+  if (config->count() == 0) return;
+  const std::string path = config->as<std::string>();
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigINI().from_file(path);
+  } catch (const CLI::Error& e) {
+    throw game::UserError("config file '" + path + "': " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // a section opens or closes
+    const bool ours = item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == sub->get_name());
+    CLI::Option* opt = ours ? sub->get_option_no_throw("--" + item.name) : nullptr;
+    if (!opt || !opt->get_configurable() || opt == config) {
+      throw game::UserError("config file '" + path + "': unknown option '" + item.fullname() + "'");
+    }
+    if (opt->count() > 0) continue;  // the command line wins
+    if (std::all_of(item.inputs.begin(), item.inputs.end(), [](const std::string& v) { return v.empty(); })) continue;
+    try {
+      for (const std::string& value : item.inputs) opt->add_result(value);
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      throw game::UserError("config file '" + path + "': " + item.name + ": " + e.what());
+    }
+  }
+}
+
 RunFn DeclareTrain(CLI::App* sub) {
   auto o = std::make_shared<TrainOptions>();
   sub->description(
@@ -572,7 +606,8 @@ RunFn DeclareTrain(CLI::App* sub) {
       "0 means the game's default.");
   sub->set_config("--config", "", "read options from this file");
   sub->add_option("--game", o->game, "game spec: tictactoe, connect4, go:9:komi=7, ...")->capture_default_str();
-  sub->add_option("--run", o->run, "run directory (created, or resumed)")->required();
+  // Required, but it may come from --config: checked after the file is read.
+  sub->add_option("--run", o->run, "run directory (created, or resumed)");
   sub->add_option("--blocks", o->blocks, "residual blocks")->check(CLI::Range(0, 64));
   sub->add_option("--channels", o->channels, "channels")->check(CLI::Range(0, 512));
   sub->add_option("--games", o->games, "concurrent self-play games")->check(CLI::Range(0, 4096));
@@ -607,6 +642,25 @@ RunFn DeclareTrain(CLI::App* sub) {
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   return [o, sub] {
+    ReadConfigFile(sub);
+    if (o->run.empty()) throw game::UserError("--run is required (on the command line or as run= in --config)");
+    // RUN/config.ini holds the values the run uses, the game's defaults
+    // filled in, so the file says what ran and `--config` reproduces it.
+    {
+      const auto game = game::MakeGame(o->game);
+      TrainOptions r = *o;
+      ApplyDefaults(*game, &r);
+      const net::NetConfig net = net::DefaultNetConfig(*game, r.blocks, r.channels);
+      const auto resolved = [&](const char* name, const auto& value) { sub->get_option(name)->default_val(value); };
+      resolved("--blocks", net.blocks), resolved("--channels", net.channels), resolved("--games", r.games);
+      resolved("--full-visits", r.full_visits), resolved("--fast-visits", r.fast_visits);
+      resolved("--full-fraction", r.full_fraction), resolved("--temperature-moves", r.temperature_moves);
+      resolved("--window", r.window), resolved("--batch", r.batch), resolved("--lr", r.lr);
+      resolved("--lr-drop-steps", r.lr_drop_steps), resolved("--reuse", r.reuse), resolved("--min-samples", r.min_samples);
+      resolved("--publish-every", r.publish_every), resolved("--eval-every", r.eval_every);
+      resolved("--eval-games", r.eval_games), resolved("--eval-visits", r.eval_visits);
+      resolved("--eval-rollout-visits", r.eval_rollout_visits);
+    }
     TrainRun run(*o, sub->config_to_str(true, true));
     return run.Run();
   };
