@@ -21,6 +21,7 @@
 #include "app/command.h"
 #include "app/console.h"
 #include "app/evaluation.h"
+#include "app/run_log.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/net_config.h"
@@ -175,6 +176,8 @@ class TrainRun final : public trainer::ServerBackend {
   std::atomic<bool> stop_{false};
 
   Progress progress_;
+  std::unique_ptr<RunLog> log_;  // RUN/train.log
+  Clock::time_point last_logged_{};
   Clock::time_point start_ = Clock::now();
   int64_t games_at_start_ = 0;
   int64_t games_stored_ = 0;    // in the store (kept here: COUNT(*) is a scan)
@@ -189,6 +192,7 @@ TrainRun::TrainRun(const TrainOptions& o, const std::string& resolved_config) : 
   ApplyDefaults(*game_, &o_);
   run_ = o.run;
   fs::create_directories(run_ / "nets");
+  log_ = std::make_unique<RunLog>(run_ / "train.log");
   store_ = std::make_unique<trainer::Store>((run_ / "store.sqlite").string());
   if (auto stored = store_->GetState("game"); stored && *stored != game_->Spec()) {
     throw game::UserError("run '" + o.run + "' trains " + *stored + ", not " + game_->Spec());
@@ -207,8 +211,10 @@ std::shared_ptr<net::Network> TrainRun::LoadLatestGoodNetwork() {
       if (net->info().content_hash != it->hash) throw game::UserError("its content is not the network the store recorded");
       return net;
     } catch (const game::UserError& e) {
-      std::fprintf(stderr, "descent train: network %lld refused: %s; trying an earlier one\n",
-                   static_cast<long long>(it->id), e.what());
+      const std::string line =
+          "network " + std::to_string(it->id) + " refused: " + e.what() + "; trying an earlier one";
+      std::fprintf(stderr, "descent train: %s\n", line.c_str());
+      log_->Warn(line);
     }
   }
   return nullptr;
@@ -228,6 +234,8 @@ void TrainRun::Publish() {
   progress_.losses = {};
   progress_.loss_count = 0;
   published_step_ = trainer_->step();
+  log_->Info("network " + std::to_string(store_->Networks().size()) + " published: step " +
+             std::to_string(trainer_->step()) + ", " + name + ", " + latest_hash_.substr(0, 12));
   worker_->SetNetwork(net::Network::Load(path));
   Calibrate();
   const auto networks = store_->Networks().size();
@@ -255,6 +263,10 @@ void TrainRun::Calibrate() {
   store_->AddMetric({trainer_->step(), 0, "resign.threshold", resign_threshold_, ""});
   store_->AddMetric({trainer_->step(), 0, "resign.false_rate", false_rate, ""});
   store_->SetState("resign_threshold", std::to_string(resign_threshold_));
+  char line[160];
+  std::snprintf(line, sizeof line, "resign threshold %.3f: %.1f%% of %zu played-out games' non-losers fell below it",
+                resign_threshold_, 100 * false_rate, values.size());
+  log_->Info(line);
 }
 
 void TrainRun::StoreFinishedGames() {
@@ -397,12 +409,13 @@ void TrainRun::EvalLoop() {
         summary += buf;
       }
     }
-    if (!tty_) {
-      for (const EvalLine& line : lines) {
-        if (!line.text.empty()) std::printf("eval step %lld: %s\n", static_cast<long long>(job.second), line.text.c_str());
-      }
-      std::fflush(stdout);
+    for (const EvalLine& line : lines) {
+      if (line.text.empty()) continue;
+      const std::string text = "eval step " + std::to_string(job.second) + ": " + line.text;
+      log_->Info(text);
+      if (!tty_) std::printf("%s\n", text.c_str());
     }
+    std::fflush(stdout);
     std::lock_guard lock(progress_.mutex);
     progress_.last_eval = "step " + std::to_string(job.second) + ": " + summary;
   }
@@ -439,6 +452,10 @@ void TrainRun::PrintProgress(bool final) {
                 progress_.loss_count ? progress_.losses.value / progress_.loss_count : 0.0f, store_->Networks().size(),
                 evals_rate, eval.c_str());
   PrintStatusLine(line, tty_, final);
+  if (final || Clock::now() - last_logged_ >= std::chrono::seconds(30)) {
+    log_->Info(line);
+    last_logged_ = Clock::now();
+  }
 }
 
 int TrainRun::Run() {
@@ -493,11 +510,14 @@ int TrainRun::Run() {
     Publish();  // network 1: the random start, anchor of the Elo ladder
     first_ = net::Network::Load((run_ / store_->Networks().front().path).string());
   }
-  std::printf("%s %s in %s: %lld games and %lld samples stored, step %lld, net %d blocks x %d channels\n",
-              resumed ? "resuming" : "starting", game_->Spec().c_str(), o_.run.c_str(),
-              static_cast<long long>(games_at_start_), static_cast<long long>(samples_stored_),
-              static_cast<long long>(step), current->config().blocks, current->config().channels);
+  char started[512];
+  std::snprintf(started, sizeof started, "%s %s in %s: %lld games and %lld samples stored, step %lld, net %d blocks x %d channels",
+                resumed ? "resuming" : "starting", game_->Spec().c_str(), o_.run.c_str(),
+                static_cast<long long>(games_at_start_), static_cast<long long>(samples_stored_),
+                static_cast<long long>(step), current->config().blocks, current->config().channels);
+  std::printf("%s\n", started);
   std::fflush(stdout);
+  log_->Info(started);
 
   // Step 2: self-play and evaluation in the background; training here.
   StopOnInterrupt();
@@ -558,8 +578,10 @@ int TrainRun::Run() {
   evaluator.join();
   PrintProgress(true);
   const auto last = store_->LatestNetwork();
-  std::printf("stopped at step %lld; newest network: %s\n", static_cast<long long>(trainer_->step()),
-              (run_ / last->path).c_str());
+  const std::string stopped =
+      "stopped at step " + std::to_string(trainer_->step()) + "; newest network: " + (run_ / last->path).string();
+  std::printf("%s\n", stopped.c_str());
+  log_->Info(stopped);
   return 0;
 }
 

@@ -118,4 +118,11 @@ std::array<int, Connect4Bits::kWidth> Connect4Solver::ScoreMoves(const Connect4B
   return scores;
 }
 
+int Connect4Solver::ScoreMoveWeak(const Connect4Bits& p, int col) {
+  if (p.IsWinningMove(col)) return 1;
+  Connect4Bits next = p;
+  next.Play(col);
+  return next.moves == kCells ? 0 : -SolveWeak(next);
+}
+
 }  // namespace descent::game

@@ -32,6 +32,11 @@ class Connect4Solver {
   int SolveWeak(const Connect4Bits& position);
   // Exact score, for the mover, of every legal column; kIllegal for full ones.
   std::array<int, Connect4Bits::kWidth> ScoreMoves(const Connect4Bits& position);
+  // Only the sign, +1 / 0 / -1, of the score of one column for the mover:
+  // what a mistake count needs. Precondition: the column is not full. Fast
+  // for good moves; proving a bad move's loss can take far longer (seconds
+  // on some middle-game positions), so score only the move that was played.
+  int ScoreMoveWeak(const Connect4Bits& position, int column);
 
   static constexpr int kIllegal = -1000;
   // Search nodes since construction or the last ResetStats().

@@ -49,6 +49,27 @@ TEST(Connect4Solver, MoveScoresAgreeWithThePositionScore) {
   }
 }
 
+TEST(Connect4Solver, WeakMoveScoresAreTheSignsOfTheExactOnes) {
+  const std::vector<PonsPosition> positions = ReadPonsFile(kData + "Test_L2_R1");
+  Connect4Game g;
+  Connect4Solver solver;
+  const auto sign = [](int v) { return v == Connect4Solver::kIllegal ? v : (v > 0) - (v < 0); };
+  int losing = 0, winning = 0;
+  for (size_t i = 0; i < 40; ++i) {
+    Connect4State s(g);
+    PlayPonsMoves(positions[i].moves, &s);
+    const auto exact = solver.ScoreMoves(s.Bits());
+    for (int m = 0; m < 7; ++m) {
+      if (exact[m] == Connect4Solver::kIllegal) continue;
+      const int weak = solver.ScoreMoveWeak(s.Bits(), m);
+      EXPECT_EQ(weak, sign(exact[m])) << positions[i].moves << " column " << m;
+      losing += weak == -1, winning += weak == 1;
+    }
+  }
+  EXPECT_GT(losing, 0);
+  EXPECT_GT(winning, 0);
+}
+
 TEST(Connect4Solver, WeakSolveGivesTheSign) {
   const std::vector<PonsPosition> positions = ReadPonsFile(kData + "Test_L1_R1");
   Connect4Game g;
