@@ -467,6 +467,7 @@ int TrainRun::Run() {
     current = net::Network::Random(net::DefaultNetConfig(*game_, o_.blocks, o_.channels), o_.seed);
   }
   int64_t step = current->info().training_step;
+  published_step_ = step;  // a resumed run's next network comes publish_every steps on
   const auto rows = store_->Networks();
   if (!rows.empty()) first_ = net::Network::Load((run_ / rows.front().path).string());
   // The trainer takes its own copy of the weights.
