@@ -94,7 +94,7 @@ class Worker {
   Clock::time_point next_upload_try_ = Clock::now(), last_upload_ = Clock::now(), last_poll_ = Clock::now();
   std::string link_ = "connected";
   Clock::time_point start_ = Clock::now(), last_print_ = Clock::now();
-  uint64_t positions_at_last_print_ = 0;
+  uint64_t positions_at_last_print_ = 0, visits_at_last_print_ = 0;
   bool tty_ = isatty(fileno(stdout));
 };
 
@@ -242,17 +242,19 @@ void Worker::PrintProgress(bool final) {
   const double elapsed = Seconds(Clock::now() - start_);
   const selfplay::WorkerStats stats = worker_->Stats();
   const double evals = (stats.positions - positions_at_last_print_) / std::max(1e-3, since);
+  const double visits = (stats.visits - visits_at_last_print_) / std::max(1e-3, since);
   positions_at_last_print_ = stats.positions;
+  visits_at_last_print_ = stats.visits;
   last_print_ = Clock::now();
   char line[512];
   std::snprintf(line, sizeof line,
                 "[%02d:%02d] games %llu (%.2f/s) uploaded %lld (dup %lld, stale %lld, refused %lld) spool %lld "
-                "net %lld evals/s %.0f | %s",
+                "net %lld visits/s %.0f evals/s %.0f | %s",
                 static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60,
                 static_cast<unsigned long long>(stats.games), stats.games / std::max(1.0, elapsed),
                 static_cast<long long>(uploaded_), static_cast<long long>(duplicates_), static_cast<long long>(stale_),
                 static_cast<long long>(rejected_), static_cast<long long>(spool_.Count()),
-                static_cast<long long>(network_id_), evals, link_.c_str());
+                static_cast<long long>(network_id_), visits, evals, link_.c_str());
   PrintStatusLine(line, tty_, final);
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -182,7 +183,10 @@ class TrainRun final : public trainer::ServerBackend {
   int64_t games_at_start_ = 0;
   int64_t games_stored_ = 0;    // in the store (kept here: COUNT(*) is a scan)
   int64_t samples_stored_ = 0;
-  uint64_t positions_at_last_print_ = 0;
+  uint64_t positions_at_last_print_ = 0, visits_at_last_print_ = 0;
+  // Seconds between the two newest networks this process published (0: fewer).
+  double network_seconds_ = 0;
+  std::optional<Clock::time_point> last_publish_time_;
   Clock::time_point last_print_ = Clock::now();
   bool tty_ = isatty(fileno(stdout));
 };
@@ -234,6 +238,8 @@ void TrainRun::Publish() {
   progress_.losses = {};
   progress_.loss_count = 0;
   published_step_ = trainer_->step();
+  if (last_publish_time_) network_seconds_ = std::chrono::duration<double>(Clock::now() - *last_publish_time_).count();
+  last_publish_time_ = Clock::now();
   log_->Info("network " + std::to_string(store_->Networks().size()) + " published: step " +
              std::to_string(trainer_->step()) + ", " + name + ", " + latest_hash_.substr(0, 12));
   worker_->SetNetwork(net::Network::Load(path));
@@ -430,8 +436,16 @@ void TrainRun::PrintProgress(bool final) {
   const double rate = (games - games_at_start_) / std::max(1.0, elapsed);
   const uint64_t positions = w.positions;
   const double evals_rate = (positions - positions_at_last_print_) / std::max(1e-3, since);
+  const double visits_rate = (w.visits - visits_at_last_print_) / std::max(1e-3, since);
   positions_at_last_print_ = positions;
+  visits_at_last_print_ = w.visits;
   last_print_ = Clock::now();
+  char per_network[32] = "";
+  if (network_seconds_ >= 90) {
+    std::snprintf(per_network, sizeof per_network, " (%.1f min each)", network_seconds_ / 60);
+  } else if (network_seconds_ > 0) {
+    std::snprintf(per_network, sizeof per_network, " (%.1f s each)", network_seconds_);
+  }
   std::string eval;
   {
     std::lock_guard lock(progress_.mutex);
@@ -445,12 +459,13 @@ void TrainRun::PrintProgress(bool final) {
   }
   char line[512];
   std::snprintf(line, sizeof line,
-                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f net %zu evals/s %.0f | eval %s",
+                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f net %zu%s visits/s %.0f "
+                "evals/s %.0f | eval %s",
                 static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60, static_cast<long long>(games), rate,
                 static_cast<long long>(replay_->size()), static_cast<long long>(trainer_->step()),
                 progress_.loss_count ? progress_.losses.policy / progress_.loss_count : 0.0f,
                 progress_.loss_count ? progress_.losses.value / progress_.loss_count : 0.0f, store_->Networks().size(),
-                evals_rate, eval.c_str());
+                per_network, visits_rate, evals_rate, eval.c_str());
   PrintStatusLine(line, tty_, final);
   if (final || Clock::now() - last_logged_ >= std::chrono::seconds(30)) {
     log_->Info(line);

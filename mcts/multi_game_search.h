@@ -54,6 +54,8 @@ class MultiGameSearch {
   // Plays until every slot has retired or `stop` becomes true. Blocks.
   // Games in progress when stopped are dropped (EndGame is not called).
   MultiSearchStats Run(SelfPlayHooks& hooks, const std::atomic<bool>* stop = nullptr);
+  // Completed visits since construction; thread-safe, for progress lines.
+  uint64_t Visits() const { return visits_.load(std::memory_order_relaxed); }
 
  private:
   struct Slot;

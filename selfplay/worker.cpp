@@ -27,11 +27,19 @@ void SelfPlayWorker::SetNetwork(std::shared_ptr<const net::Network> network) {
 
 void SelfPlayWorker::Run(const std::atomic<bool>& stop) {
   mcts::MultiGameSearch driver(game_, evaluator_, params_.search, params_.games, params_.groups, params_.seed);
+  {
+    std::lock_guard lock(driver_mutex_);
+    driver_ = &driver;
+  }
   driver.Run(self_play_, &stop);
+  std::lock_guard lock(driver_mutex_);
+  visits_before_ += driver.Visits();
+  driver_ = nullptr;
 }
 
 WorkerStats SelfPlayWorker::Stats() const {
-  return {games_.load(), server_.Stats().positions};
+  std::lock_guard lock(driver_mutex_);
+  return {games_.load(), server_.Stats().positions, visits_before_ + (driver_ ? driver_->Visits() : 0)};
 }
 
 }  // namespace descent::selfplay

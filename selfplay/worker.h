@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "game/game.h"
@@ -13,6 +14,10 @@
 #include "net/net_evaluator.h"
 #include "net/network.h"
 #include "selfplay/self_play.h"
+
+namespace descent::mcts {
+class MultiGameSearch;
+}
 
 namespace descent::selfplay {
 
@@ -31,6 +36,7 @@ struct WorkerParams {
 struct WorkerStats {
   uint64_t games = 0;
   uint64_t positions = 0;  // net evaluations
+  uint64_t visits = 0;     // search visits (cache hits and finished games included)
 };
 
 class SelfPlayWorker {
@@ -52,6 +58,9 @@ class SelfPlayWorker {
   net::InferenceServer server_;
   net::NetEvaluator evaluator_;
   std::atomic<uint64_t> games_{0};
+  mutable std::mutex driver_mutex_;  // guards the two below
+  const mcts::MultiGameSearch* driver_ = nullptr;  // the running one
+  uint64_t visits_before_ = 0;                     // of drivers that have finished
   SelfPlay::Sink sink_;
   SelfPlay self_play_;
 };
