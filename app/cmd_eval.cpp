@@ -68,7 +68,8 @@ int Evaluate(const EvalOptions& o) {
     other->CheckFits(*game);
     auto a = selfplay::NetPlayer(*game, network, o.visits, "net");
     auto b = selfplay::NetPlayer(*game, other, o.visits, "other");
-    const selfplay::MatchResult r = selfplay::PlayMatch(*game, *a, *b, o.games, o.seed);
+    const selfplay::MatchResult r =
+        selfplay::PlayMatch(*game, *a, *b, o.games, o.seed, nullptr, selfplay::DefaultOpeningMoves(*game));
     const auto [lo, hi] = r.Interval95();
     std::printf("vs %s: score %.3f [%.3f, %.3f] (+%d =%d -%d), Elo %+.0f\n", o.vs.c_str(), r.Score(), lo, hi, r.wins,
                 r.draws, r.losses, r.Elo());

@@ -100,7 +100,8 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
     auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name);
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel);
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel,
+                                                        selfplay::DefaultOpeningMoves(game));
     const double elo = rung->elo + r.Elo();
     char what[96], text[96];
     std::snprintf(what, sizeof what, "vs %s (Elo %+.0f)", rung->name.c_str(), rung->elo);

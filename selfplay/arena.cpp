@@ -127,13 +127,28 @@ std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const 
   return std::make_unique<Net>(game, std::move(network), visits, name);
 }
 
+int DefaultOpeningMoves(const game::Game& game) { return game.Name() == "tictactoe" ? 1 : 2; }
+
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
-                      const std::atomic<bool>* cancel) {
+                      const std::atomic<bool>* cancel, int opening_moves) {
   MatchResult result;
   std::mt19937_64 rng(seed);
+  std::vector<game::Move> opening, legal;
   for (int i = 0; i < games; ++i) {
     const game::Player a_side = i % 2 == 0 ? 0 : 1;
     auto state = game.NewInitialState();
+    if (i % 2 == 0) {  // a new pair: a new opening
+      opening.clear();
+      std::mt19937_64 opening_rng(seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(i / 2 + 1)));
+      for (int k = 0; k < opening_moves && !state->IsTerminal(); ++k) {
+        state->LegalMoves(&legal);
+        opening.push_back(legal[opening_rng() % legal.size()]);
+        state->Play(opening.back());
+      }
+      if (state->IsTerminal()) opening.clear();  // (not in these games; played from the start then)
+      state = game.NewInitialState();
+    }
+    for (game::Move m : opening) state->Play(m);
     while (!state->IsTerminal()) {
       if (cancel && cancel->load()) return result;
       Player& mover = state->ToMove() == a_side ? a : b;

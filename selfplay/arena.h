@@ -37,8 +37,16 @@ using MatchResult = game::MatchScore;
 
 // `games` games, colours alternating, `a` first in even games. Stops early
 // (between moves) when `*cancel` becomes true; the result then holds the
-// games finished so far.
+// games finished so far. With `opening_moves` > 0 each pair of games (2k,
+// 2k+1) starts from the same `opening_moves` uniformly random plies, colours
+// swapped: two deterministic players (networks searching without noise)
+// otherwise replay one game per colour, and the match measures nothing more
+// than two games would.
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
-                      const std::atomic<bool>* cancel = nullptr);
+                      const std::atomic<bool>* cancel = nullptr, int opening_moves = 0);
+
+// Random plies for matches between deterministic players: 2 in Connect Four
+// (49 openings), 1 in tic-tac-toe (9), 2 in Go.
+int DefaultOpeningMoves(const game::Game& game);
 
 }  // namespace descent::selfplay
