@@ -79,8 +79,9 @@ class Search {
   std::vector<float> VisitDistribution() const;
   // The most visited move (ties: higher prior) when temperature <= 0, else a
   // move drawn with probability proportional to visits^(1/temperature). With
-  // prove_results, a proved win is always played and a proved loss only when
-  // every move loses.
+  // prove_results the most visited move gives way to a proved win, and a
+  // proved loss is chosen only when every move loses; draws by temperature
+  // follow visits alone.
   game::Move PickMove(float temperature, std::mt19937_64& rng) const;
   // Principal variation from the root following the most visited children.
   std::vector<game::Move> PrincipalVariation(int max_length) const;
