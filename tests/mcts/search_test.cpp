@@ -47,14 +47,9 @@ Move BestMove(const game::Game& g, const game::State& s, Evaluator& e, int visit
   return gs.search().PickMove(0, rng);
 }
 
-TEST(Search, TicTacToeFindsEveryForcedWin) {
-  // Every reachable position where the mover wins by force (in 1 or in 3):
-  // search with random rollouts must pick a winning move.
-  game::TicTacToeGame g;
-  game::TicTacToeSolver solver;
-  RolloutEvaluator rollouts(7, 4);
-  int checked = 0;
-  std::vector<std::unique_ptr<game::State>> frontier;
+// Every distinct non-terminal tic-tac-toe position, in depth-first order.
+std::vector<std::unique_ptr<game::State>> ReachableTicTacToePositions(const game::Game& g) {
+  std::vector<std::unique_ptr<game::State>> frontier, positions;
   frontier.push_back(g.NewInitialState());
   std::set<uint64_t> seen;
   std::vector<Move> legal;
@@ -62,17 +57,30 @@ TEST(Search, TicTacToeFindsEveryForcedWin) {
     auto s = std::move(frontier.back());
     frontier.pop_back();
     if (s->IsTerminal() || !seen.insert(s->Hash()).second) continue;
-    const auto& t = static_cast<const game::TicTacToeState&>(*s);
-    if (solver.Value(t) == 1 && checked < 60) {
-      ++checked;
-      const Move m = BestMove(g, *s, rollouts, 400);
-      EXPECT_EQ(solver.ScoreMoves(t)[m], 1) << s->ToText() << "chose " << g.MoveToText(m);
-    }
     s->LegalMoves(&legal);
     for (Move m : legal) {
       auto next = s->Clone();
       next->Play(m);
       frontier.push_back(std::move(next));
+    }
+    positions.push_back(std::move(s));
+  }
+  return positions;
+}
+
+TEST(Search, TicTacToeFindsEveryForcedWin) {
+  // Every reachable position where the mover wins by force (in 1 or in 3):
+  // search with random rollouts must pick a winning move.
+  game::TicTacToeGame g;
+  game::TicTacToeSolver solver;
+  RolloutEvaluator rollouts(7, 4);
+  int checked = 0;
+  for (const auto& s : ReachableTicTacToePositions(g)) {
+    const auto& t = static_cast<const game::TicTacToeState&>(*s);
+    if (solver.Value(t) == 1 && checked < 60) {
+      ++checked;
+      const Move m = BestMove(g, *s, rollouts, 400);
+      EXPECT_EQ(solver.ScoreMoves(t)[m], 1) << s->ToText() << "chose " << g.MoveToText(m);
     }
   }
   EXPECT_EQ(checked, 60);
@@ -109,27 +117,17 @@ TEST(Search, Connect4FindsMateInOneAndInThree) {
 }
 
 TEST(Search, ProvesTicTacToeValuesExactly) {
-  // MCTS-solver: from every reachable position 3 to 6 moves in, searching with
+  // MCTS-solver: from reachable positions 3 to 6 moves in, searching with
   // random rollouts until the root is proved must prove the solver's value,
   // and the move it then picks must keep that value.
   game::TicTacToeGame g;
   game::TicTacToeSolver solver;
   RolloutEvaluator rollouts(5, 1);
-  std::vector<std::unique_ptr<game::State>> frontier, positions;
-  frontier.push_back(g.NewInitialState());
-  std::set<uint64_t> seen;
-  std::vector<Move> legal;
-  while (!frontier.empty()) {
-    auto s = std::move(frontier.back());
-    frontier.pop_back();
-    if (s->IsTerminal() || !seen.insert(s->Hash()).second) continue;
-    s->LegalMoves(&legal);
-    for (Move m : legal) {
-      auto next = s->Clone();
-      next->Play(m);
-      frontier.push_back(std::move(next));
-    }
-    if (s->MoveNumber() >= 3 && s->MoveNumber() <= 6 && seen.size() % 7 == 0) positions.push_back(std::move(s));
+  // A sample: every 7th position 3 to 6 moves in.
+  std::vector<std::unique_ptr<game::State>> positions;
+  int index = 0;
+  for (auto& s : ReachableTicTacToePositions(g)) {
+    if (s->MoveNumber() >= 3 && s->MoveNumber() <= 6 && index++ % 7 == 0) positions.push_back(std::move(s));
   }
   ASSERT_GT(positions.size(), 40u);
   std::mt19937_64 rng(3);
