@@ -23,6 +23,7 @@ struct EvalOptions {
   int visits = 100;
   int rollout_visits = 400;
   int pons_positions = 200;
+  int solver_positions = EvalParams{}.solver_positions;
   uint64_t seed = 1;
 };
 
@@ -77,7 +78,12 @@ int Evaluate(const EvalOptions& o) {
   }
   std::shared_ptr<const net::Network> first;
   if (!first_path.empty()) first = net::Network::Load(first_path);
-  EvalParams params{o.games, o.visits, o.rollout_visits, o.pons_positions, "", nullptr, nullptr};
+  EvalParams params;
+  params.games = o.games;
+  params.visits = o.visits;
+  params.rollout_visits = o.rollout_visits;
+  params.pons_positions = o.pons_positions;
+  params.solver_positions = o.solver_positions;
   params.on_line = [](const EvalLine& line) {
     if (line.text.empty()) return;
     std::printf("%s\n", line.text.c_str());
@@ -112,6 +118,10 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
   sub->add_option("--pons-positions", o->pons_positions, "Connect Four positions per Pons file")->check(CLI::Range(1, 1000))->capture_default_str();
+  sub->add_option("--solver-positions", o->solver_positions,
+                  "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
   return [o] { return Evaluate(*o); };
 }

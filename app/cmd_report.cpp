@@ -58,7 +58,12 @@ int Report(const std::string& run, std::string out) {
   std::vector<Series> baselines = {MetricSeries(metrics, "eval.random", "vs random"),
                                    MetricSeries(metrics, "eval.mcts", "vs rollout MCTS")};
   if (game == "tictactoe") baselines.push_back(MetricSeries(metrics, "eval.solver", "vs solver"));
-  write("winrate.svg", "Score (win = 1, draw = 1/2) of the network with search against each baseline, with 95% intervals.",
+  if (game == "connect4") {
+    baselines.push_back(MetricSeries(metrics, "eval.solver_kept", "vs solver from L2_R1 positions (share kept)"));
+  }
+  write("winrate.svg",
+        "Score (win = 1, draw = 1/2) of the network with search against each baseline, with 95% intervals; "
+        "against the Connect Four solver, the share of middle-game positions whose value it keeps to the end.",
         {"Score against baselines", "training step", "score", std::make_pair(0.0, 1.0)}, baselines);
   write("elo.svg", "Elo of each evaluated network over the first network of the run (the anchor, 0).",
         {"Elo ladder", "training step", "Elo over the first network", std::nullopt},

@@ -51,6 +51,34 @@ double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std:
   return n ? static_cast<double>(mistakes) / n : 0;
 }
 
+// Connect Four: from each Pons position `player` plays the side to move
+// against the perfect solver to the end of the game. A position is kept when
+// the game ends with the position's game-theoretic result; the solver never
+// allows more, so every other ending is a result thrown away somewhere along
+// the game (the mistake rate above looks at one move only). Stops early on
+// `cancel`; `*kept` and `*played` count the positions finished.
+void PlayOutAgainstSolver(const game::Game& g, selfplay::Player& player, const std::string& file, int limit,
+                          const std::atomic<bool>* cancel, int* kept, int* played) {
+  const auto positions = game::ReadPonsFile(file);
+  auto solver = selfplay::SolverPlayer(g);
+  std::mt19937_64 rng(1);
+  *kept = *played = 0;
+  for (const auto& p : positions) {
+    if (*played == limit || (cancel && cancel->load())) break;
+    game::Connect4State s(static_cast<const game::Connect4Game&>(g));
+    game::PlayPonsMoves(p.moves, &s);
+    const game::Player side = s.ToMove();
+    while (!s.IsTerminal()) {
+      if (cancel && cancel->load()) return;
+      s.Play((s.ToMove() == side ? player : *solver).Choose(s, rng));
+    }
+    const float outcome = s.Outcome(side);
+    const int result = (outcome > 0) - (outcome < 0);
+    *kept += result >= (p.score > 0) - (p.score < 0);
+    ++*played;
+  }
+}
+
 }  // namespace
 
 double TicTacToeOptimalPolicyRate(const game::Game& game, std::shared_ptr<const net::Network> network) {
@@ -131,6 +159,22 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
                     100 * with_search, 100 * no_search, params.pons_positions);
       add({std::string("eval.mistakes.") + file, with_search, "{}", text});
       add({std::string("eval.mistakes_net.") + file, no_search, "{}", ""});
+    }
+    // Whole games against the solver, from middle-game positions (the solver
+    // answers there in milliseconds; from the opening it would take minutes).
+    if (params.solver_positions > 0) {
+      int kept = 0, played = 0;
+      PlayOutAgainstSolver(game, *net, dir + "/Test_L2_R1", params.solver_positions, params.cancel, &kept, &played);
+      if (played > 0) {
+        const game::MatchScore share{kept, 0, played - kept};
+        const auto [lo, hi] = share.Interval95();
+        char text[200];
+        std::snprintf(text, sizeof text,
+                      "vs the solver from Test_L2_R1 positions: keeps the game-theoretic result in %.1f%% [%.1f, "
+                      "%.1f] of %d games (%d thrown away)",
+                      100.0 * kept / played, 100 * lo, 100 * hi, played, played - kept);
+        add({"eval.solver_kept", static_cast<double>(kept) / played, MatchExtra(share), text});
+      }
     }
   }
   return lines;

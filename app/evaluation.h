@@ -19,6 +19,9 @@ struct EvalParams {
   int rollout_visits = 400;  // the pure-MCTS opponent's visits (random rollouts)
   int pons_positions = 200;  // Connect Four positions per Pons file
   std::string pons_dir;      // Pons files; "" = the copy in tests/data
+  // Connect Four: Test_L2_R1 positions the network plays out against the
+  // solver (0: none).
+  int solver_positions = 100;
   // Set from another thread to abandon the evaluation; EvaluateNetwork then
   // returns early and its lines must not be stored.
   const std::atomic<bool>* cancel = nullptr;
