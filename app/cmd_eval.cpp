@@ -24,6 +24,7 @@ struct EvalOptions {
   int rollout_visits = 400;
   int pons_positions = 200;
   int solver_positions = EvalParams{}.solver_positions;
+  int leaves = 0;
   uint64_t seed = 1;
 };
 
@@ -67,8 +68,8 @@ int Evaluate(const EvalOptions& o) {
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
-    auto a = selfplay::NetPlayer(*game, network, o.visits, "net");
-    auto b = selfplay::NetPlayer(*game, other, o.visits, "other");
+    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.leaves);
+    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.leaves);
     const selfplay::MatchResult r =
         selfplay::PlayMatch(*game, *a, *b, o.games, o.seed, nullptr, selfplay::DefaultOpeningMoves(*game));
     const auto [lo, hi] = r.Interval95();
@@ -84,6 +85,7 @@ int Evaluate(const EvalOptions& o) {
   params.rollout_visits = o.rollout_visits;
   params.pons_positions = o.pons_positions;
   params.solver_positions = o.solver_positions;
+  params.leaves_per_batch = o.leaves;
   params.on_line = [](const EvalLine& line) {
     if (line.text.empty()) return;
     std::printf("%s\n", line.text.c_str());
@@ -118,6 +120,11 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
   sub->add_option("--pons-positions", o->pons_positions, "Connect Four positions per Pons file")->check(CLI::Range(1, 1000))->capture_default_str();
+  sub->add_option("--leaves", o->leaves,
+                  "leaves per net call in the network's search (0: the default, 8; 1: sequential search, "
+                  "strongest per visit, slower)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   sub->add_option("--solver-positions", o->solver_positions,
                   "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")
       ->check(CLI::Range(0, 1000))

@@ -116,7 +116,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     if (params.on_line) params.on_line(line);
     lines.push_back(std::move(line));
   };
-  auto net = selfplay::NetPlayer(game, network, params.visits, "net");
+  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.leaves_per_batch);
   const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel);
     add({key, r.Score(), MatchExtra(r), MatchText(what, r)});
@@ -127,7 +127,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits);
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
-    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name);
+    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.leaves_per_batch);
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel,
                                                         selfplay::DefaultOpeningMoves(game));
     const double elo = rung->elo + r.Elo();

@@ -17,6 +17,8 @@ struct EvalParams {
   int games = 40;          // per opponent
   int visits = 100;        // the network's search per move
   int rollout_visits = 400;  // the pure-MCTS opponent's visits (random rollouts)
+  // Leaves per net call in the network's search (0: the search's default).
+  int leaves_per_batch = 0;
   int pons_positions = 200;  // Connect Four positions per Pons file
   std::string pons_dir;      // Pons files; "" = the copy in tests/data
   // Connect Four: Test_L2_R1 positions the network plays out against the

@@ -28,9 +28,12 @@ std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits);
 // Connect Four positions late enough to solve quickly. nullptr for others.
 std::unique_ptr<Player> SolverPlayer(const game::Game& game);
 // A network: its top policy move when visits == 0, else the most visited
-// move of a search with that many visits. Owns its inference server.
+// move of a search with that many visits, gathering `leaves_per_batch`
+// leaves per net call (0: mcts::SearchParams' default; 1: sequential
+// search, the strongest per visit and the slowest). Owns its inference
+// server.
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
-                                  const std::string& name);
+                                  const std::string& name, int leaves_per_batch = 0);
 
 // Wins, draws and losses of the first player named.
 using MatchResult = game::MatchScore;
