@@ -163,10 +163,10 @@ TEST(NetConfig, FlopsOfTheGo9x9Default) {
   auto g = game::MakeGame("go:9");
   const NetConfig c = DefaultNetConfig(*g);
   EXPECT_EQ(c.blocks, 6);
-  EXPECT_EQ(c.channels, 64);
+  EXPECT_EQ(c.channels, 32);
   EXPECT_EQ(c.input_planes, 18);
-  // 12 block convolutions of 81 x 64 x 64 x 9 multiply-adds dominate.
-  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 73.41, 0.01);
+  // 12 block convolutions of 81 x 32 x 32 x 9 multiply-adds dominate.
+  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 18.80, 0.01);
 }
 
 }  // namespace
