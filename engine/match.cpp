@@ -351,7 +351,11 @@ MatchSummary RunMatch(const MatchParams& params, const std::function<void(const 
       summary.second_longest_move =
           std::max(summary.second_longest_move, played->longest_move_seconds[1 - first_colour]);
       summary.games.push_back(*played);
-      if (params.sprt) {
+      // A game that was in flight in another slot when the SPRT decided
+      // still counts, but the decision stands: recomputed with that game,
+      // the test could fall back to "continue" in a summary that says the
+      // SPRT stopped the match.
+      if (params.sprt && !summary.stopped_by_sprt) {
         summary.sprt = game::Sprt(summary.total, *params.sprt);
         if (summary.sprt->decision != game::SprtDecision::kContinue) {
           summary.stopped_by_sprt = true;
