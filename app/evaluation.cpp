@@ -55,28 +55,29 @@ double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std:
 // against the perfect solver to the end of the game. A position is kept when
 // the game ends with the position's game-theoretic result; the solver never
 // allows more, so every other ending is a result thrown away somewhere along
-// the game (the mistake rate above looks at one move only). Stops early on
-// `cancel`; `*kept` and `*played` count the positions finished.
-void PlayOutAgainstSolver(const game::Game& g, selfplay::Player& player, const std::string& file, int limit,
-                          const std::atomic<bool>* cancel, int* kept, int* played) {
+// the game (the mistake rate above looks at one move only). Returns the
+// positions finished as wins (kept) and losses (thrown away); stops early on
+// `cancel`.
+game::MatchScore PlayOutAgainstSolver(const game::Game& g, selfplay::Player& player, const std::string& file,
+                                      int limit, const std::atomic<bool>* cancel) {
   const auto positions = game::ReadPonsFile(file);
   auto solver = selfplay::SolverPlayer(g);
   std::mt19937_64 rng(1);
-  *kept = *played = 0;
+  game::MatchScore kept;
   for (const auto& p : positions) {
-    if (*played == limit || (cancel && cancel->load())) break;
+    if (kept.games() == limit || (cancel && cancel->load())) break;
     game::Connect4State s(static_cast<const game::Connect4Game&>(g));
     game::PlayPonsMoves(p.moves, &s);
     const game::Player side = s.ToMove();
     while (!s.IsTerminal()) {
-      if (cancel && cancel->load()) return;
+      if (cancel && cancel->load()) return kept;
       s.Play((s.ToMove() == side ? player : *solver).Choose(s, rng));
     }
     const float outcome = s.Outcome(side);
     const int result = (outcome > 0) - (outcome < 0);
-    *kept += result >= (p.score > 0) - (p.score < 0);
-    ++*played;
+    ++(result >= (p.score > 0) - (p.score < 0) ? kept.wins : kept.losses);
   }
+  return kept;
 }
 
 }  // namespace
@@ -163,17 +164,16 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     // Whole games against the solver, from middle-game positions (the solver
     // answers there in milliseconds; from the opening it would take minutes).
     if (params.solver_positions > 0) {
-      int kept = 0, played = 0;
-      PlayOutAgainstSolver(game, *net, dir + "/Test_L2_R1", params.solver_positions, params.cancel, &kept, &played);
-      if (played > 0) {
-        const game::MatchScore share{kept, 0, played - kept};
-        const auto [lo, hi] = share.Interval95();
+      const game::MatchScore kept =
+          PlayOutAgainstSolver(game, *net, dir + "/Test_L2_R1", params.solver_positions, params.cancel);
+      if (kept.games() > 0) {
+        const auto [lo, hi] = kept.Interval95();
         char text[200];
         std::snprintf(text, sizeof text,
                       "vs the solver from Test_L2_R1 positions: keeps the game-theoretic result in %.1f%% [%.1f, "
                       "%.1f] of %d games (%d thrown away)",
-                      100.0 * kept / played, 100 * lo, 100 * hi, played, played - kept);
-        add({"eval.solver_kept", static_cast<double>(kept) / played, MatchExtra(share), text});
+                      100 * kept.Score(), 100 * lo, 100 * hi, kept.games(), kept.losses);
+        add({"eval.solver_kept", kept.Score(), MatchExtra(kept), text});
       }
     }
   }

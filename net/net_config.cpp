@@ -20,8 +20,8 @@ NetConfig DefaultNetConfig(const game::Game& game, int blocks, int channels) {
   } else if (game.BoardWidth() <= 7) {
     c.blocks = 6, c.channels = 64;
   } else if (game.BoardWidth() <= 9) {
-    // Half the channels of 7x7: 9x9 games are twice as long on 1.65 times
-    // the points, and on two cores 6x64 self-played 0.3 games/s and
+    // Half the channels of 7x7: 9x9 has 1.65 times the points and longer
+    // games, and on two cores 6x64 self-played 0.3 games/s and
     // published 3 networks in 37 minutes with no measurable progress; 6x32
     // (2.5x the visits/s) published 12 in an hour and rose ~960 Elo (README).
     c.blocks = 6, c.channels = 32;
