@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "app/command.h"
 #include "app/evaluation.h"
@@ -16,7 +17,7 @@ namespace descent::app {
 namespace {
 
 struct EvalOptions {
-  std::string net, run, vs, gtp, referee;
+  std::string net, run, vs, gtp, referee, games_log;
   double move_seconds = 0;
   int random_moves = 4;
   int games = 40;
@@ -91,6 +92,19 @@ int Evaluate(const EvalOptions& o) {
     std::printf("%s\n", line.text.c_str());
     std::fflush(stdout);  // evaluations are long: show each result as it comes
   };
+  std::ofstream log;
+  if (!o.games_log.empty()) {
+    log.open(o.games_log);
+    if (!log) throw game::UserError("cannot write --games-log " + o.games_log);
+    log << "# opponent\tgame\tnet_side\tresult\tmoves\n";
+    params.on_game = [&](const std::string& key, int i, game::Player side, const std::vector<game::Move>& moves,
+                         float r) {
+      log << key << '\t' << i << '\t' << (side == 0 ? "first" : "second") << '\t'
+          << (r > 0 ? "win" : r < 0 ? "loss" : "draw") << '\t';
+      for (size_t k = 0; k < moves.size(); ++k) log << (k ? " " : "") << game->MoveToText(moves[k]);
+      log << std::endl;  // flushed: a long evaluation can be read while it runs
+    };
+  }
   const LadderRung rung{first, 0, "the first network"};
   EvaluateNetwork(*game, network, first ? &rung : nullptr, params, o.seed);
   return 0;
@@ -130,6 +144,8 @@ RunFn DeclareEval(CLI::App* sub) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  sub->add_option("--games-log", o->games_log,
+                  "write every match game here, one line each: opponent, game, the net's side, result, moves");
   return [o] { return Evaluate(*o); };
 }
 

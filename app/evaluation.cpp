@@ -118,8 +118,15 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     lines.push_back(std::move(line));
   };
   auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.leaves_per_batch);
+  const auto logger = [&](const std::string& key) -> selfplay::OnGameFn {
+    if (!params.on_game) return {};
+    return [&params, key](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+      params.on_game(key, i, side, moves, r);
+    };
+  };
   const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel);
+    const selfplay::MatchResult r =
+        selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel, 0, logger(key));
     add({key, r.Score(), MatchExtra(r), MatchText(what, r)});
     return r;
   };
@@ -130,7 +137,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
     auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.leaves_per_batch);
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel,
-                                                        selfplay::DefaultOpeningMoves(game));
+                                                        selfplay::DefaultOpeningMoves(game), logger("eval.elo"));
     const double elo = rung->elo + r.Elo();
     char what[96], text[96];
     std::snprintf(what, sizeof what, "vs %s (Elo %+.0f)", rung->name.c_str(), rung->elo);

@@ -29,6 +29,12 @@ struct EvalParams {
   const std::atomic<bool>* cancel = nullptr;
   // Called with each result as soon as it is measured (optional).
   std::function<void(const struct EvalLine&)> on_line;
+  // Called with each finished match game (optional): the metric it counts
+  // towards ("eval.mcts"), the game's index, the side the network played,
+  // the moves and the network's result.
+  std::function<void(const std::string& key, int game, game::Player net_side, const std::vector<game::Move>& moves,
+                     float net_result)>
+      on_game;
 };
 
 struct EvalLine {

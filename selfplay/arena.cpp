@@ -132,7 +132,7 @@ std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const 
 int DefaultOpeningMoves(const game::Game& game) { return game.Name() == "tictactoe" ? 1 : 2; }
 
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
-                      const std::atomic<bool>* cancel, int opening_moves) {
+                      const std::atomic<bool>* cancel, int opening_moves, const OnGameFn& on_game) {
   MatchResult result;
   std::mt19937_64 rng(seed);
   std::vector<game::Move> opening, legal;
@@ -157,6 +157,7 @@ MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, u
       state->Play(mover.Choose(*state, rng));
     }
     const float r = state->Outcome(a_side);
+    if (on_game) on_game(i, a_side, state->MoveHistory(), r);
     (r > 0 ? result.wins : r < 0 ? result.losses : result.draws)++;
   }
   return result;

@@ -3,6 +3,7 @@
 // rollouts, exact solvers, and networks with or without search.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -45,8 +46,11 @@ using MatchResult = game::MatchScore;
 // swapped: two deterministic players (networks searching without noise)
 // otherwise replay one game per colour, and the match measures nothing more
 // than two games would.
+// `on_game` (optional) sees each finished game: its index, the side `a`
+// played, the moves from the empty board (opening included) and a's result.
+using OnGameFn = std::function<void(int game, game::Player a_side, const std::vector<game::Move>& moves, float a_result)>;
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
-                      const std::atomic<bool>* cancel = nullptr, int opening_moves = 0);
+                      const std::atomic<bool>* cancel = nullptr, int opening_moves = 0, const OnGameFn& on_game = {});
 
 // Random plies for matches between deterministic players: 2 in Connect Four
 // (49 openings), 1 in tic-tac-toe (9), 2 in Go.

@@ -15,7 +15,8 @@ percent() { sed -nE "s/^$1.* ([0-9.]+)% $2.*/\1/p" "$3"; }
 
 "$descent" train --game connect4 --run "$dir/untrained" --minutes 0.01 --eval-every 0 > /dev/null 2>&1
 args=(--games 2 --rollout-visits 20 --pons-positions 40 --solver-positions 40)
-"$descent" eval --net "$root/nets/connect4.safetensors" --visits 200 "${args[@]}" | tee "$dir/trained.log"
+"$descent" eval --net "$root/nets/connect4.safetensors" --visits 200 "${args[@]}" --games-log "$dir/games.tsv" |
+  tee "$dir/trained.log"
 "$descent" eval --net "$dir/untrained/nets/step-00000000.safetensors" --visits 0 "${args[@]}" | tee "$dir/untrained.log"
 
 trained_mistakes=$(percent "Test_L2_R1 mistakes:" "with search" "$dir/trained.log")
@@ -28,4 +29,9 @@ awk "BEGIN { exit !($trained_mistakes <= 10) }" || fail "shipped net with search
 awk "BEGIN { exit !($trained_kept >= 90) }" || fail "shipped net with search keeps $trained_kept% (< 90%)"
 awk "BEGIN { exit !($untrained_mistakes >= 20) }" || fail "untrained net alone: only $untrained_mistakes% mistakes"
 awk "BEGIN { exit !($untrained_kept <= 75) }" || fail "untrained net alone keeps $untrained_kept% (> 75%)"
+# --games-log: one line per match game (2 vs random, 2 vs MCTS), colours
+# alternating, each a finished game that the net won against random.
+[ "$(grep -c '^eval\.' "$dir/games.tsv")" = 4 ] || fail "games log: $(cat "$dir/games.tsv")"
+[ "$(grep -cP '^eval\.random\t\d\t(first|second)\twin\t([a-g] ){6,}' "$dir/games.tsv")" = 2 ] || fail "games log vs random: $(cat "$dir/games.tsv")"
+[ "$(cut -f3 "$dir/games.tsv" | grep -c first)" = 2 ] || fail "games log sides: $(cat "$dir/games.tsv")"
 echo PASS

@@ -62,5 +62,27 @@ TEST(Arena, RandomOpeningsGiveDeterministicPlayersDistinctFairGames) {
   EXPECT_EQ(r.wins, r.losses);
 }
 
+TEST(Arena, EachGameIsReportedWithMovesThatReplayToItsResult) {
+  auto g = game::MakeGame("tictactoe");
+  auto a = RandomPlayer();
+  Lowest b;
+  int seen = 0, wins = 0, draws = 0, losses = 0;
+  const auto on_game = [&](int i, game::Player a_side, const std::vector<game::Move>& moves, float a_result) {
+    EXPECT_EQ(i, seen++);
+    EXPECT_EQ(a_side, i % 2 == 0 ? 0 : 1);
+    auto state = g->NewInitialState();
+    for (game::Move m : moves) state->PlayChecked(m);
+    ASSERT_TRUE(state->IsTerminal());
+    EXPECT_EQ(state->Outcome(a_side), a_result);
+    (a_result > 0 ? wins : a_result < 0 ? losses : draws)++;
+  };
+  const MatchResult r = PlayMatch(*g, *a, b, 30, 11, nullptr, 1, on_game);
+  EXPECT_EQ(seen, 30);
+  EXPECT_EQ(r.wins, wins);
+  EXPECT_EQ(r.draws, draws);
+  EXPECT_EQ(r.losses, losses);
+  EXPECT_GT(r.wins, 0);  // random beats "lowest move" sometimes: the results are not all one kind
+}
+
 }  // namespace
 }  // namespace descent::selfplay
