@@ -132,7 +132,9 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   };
   auto random = selfplay::RandomPlayer();
   match("eval.random", "vs random", *random);
-  auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits);
+  // Seeded by the evaluation's seed: the network searches without noise, so
+  // the rollouts are what makes one evaluation's games differ from another's.
+  auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits, seed);
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
     auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.leaves_per_batch);

@@ -29,8 +29,8 @@ class Random final : public Player {
 
 class Rollout final : public Player {
  public:
-  Rollout(const game::Game& game, int visits)
-      : visits_(visits), evaluator_(12345), search_(game, evaluator_, SingleBatch()) {}
+  Rollout(const game::Game& game, int visits, uint64_t seed)
+      : visits_(visits), evaluator_(seed), search_(game, evaluator_, SingleBatch()) {}
   std::string Name() const override { return "mcts" + std::to_string(visits_); }
   game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
     search_.search().SetRoot(state);
@@ -119,7 +119,9 @@ class Net final : public Player {
 }  // namespace
 
 std::unique_ptr<Player> RandomPlayer() { return std::make_unique<Random>(); }
-std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits) { return std::make_unique<Rollout>(game, visits); }
+std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits, uint64_t seed) {
+  return std::make_unique<Rollout>(game, visits, seed);
+}
 std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
   if (game.Name() != "tictactoe" && game.Name() != "connect4") return nullptr;
   return std::make_unique<Solver>(game);

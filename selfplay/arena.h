@@ -23,8 +23,10 @@ class Player {
 };
 
 std::unique_ptr<Player> RandomPlayer();
-// MCTS with uniform priors and one random rollout per visit.
-std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits);
+// MCTS with uniform priors and one random rollout per visit; `seed` seeds the
+// rollouts (the player is otherwise deterministic, so two matches with one
+// seed against a deterministic opponent replay the same games).
+std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits, uint64_t seed = 12345);
 // Perfect play (a random choice among the best moves): tic-tac-toe, and
 // Connect Four positions late enough to solve quickly. nullptr for others.
 std::unique_ptr<Player> SolverPlayer(const game::Game& game);

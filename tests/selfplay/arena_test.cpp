@@ -84,5 +84,19 @@ TEST(Arena, EachGameIsReportedWithMovesThatReplayToItsResult) {
   EXPECT_GT(r.wins, 0);  // random beats "lowest move" sometimes: the results are not all one kind
 }
 
+TEST(Arena, TheRolloutSeedDecidesTheGamesAgainstADeterministicPlayer) {
+  auto g = game::MakeGame("connect4");
+  const auto games = [&](uint64_t seed) {
+    Lowest a;
+    auto b = RolloutPlayer(*g, 50, seed);
+    std::vector<std::vector<game::Move>> out;
+    PlayMatch(*g, a, *b, 2, 1, nullptr, 0,
+              [&](int, game::Player, const std::vector<game::Move>& moves, float) { out.push_back(moves); });
+    return out;
+  };
+  EXPECT_EQ(games(5), games(5));
+  EXPECT_NE(games(5), games(6));
+}
+
 }  // namespace
 }  // namespace descent::selfplay
