@@ -603,14 +603,13 @@ int TrainRun::Run() {
 
 }  // namespace
 
-// Reads --config FILE into the options not given on the command line (CLI11
-// 2.1 reads config files only for the top-level command). Names are the long
-// option names; an unknown name or a bad value is refused, naming it; an
-// empty value (`blocks=""`) leaves the game's default.
-void ReadConfigFile(CLI::App* sub) {
+// Reads a config file into the options not given on the command line nor
+// by an earlier file (CLI11 2.1 reads config files only for the top-level
+// command). Names are the long option names; an unknown name or a bad value
+// is refused, naming it; an empty value (`blocks=""`) leaves the game's
+// default; names in `skip` are ignored.
+void ReadConfigFile(CLI::App* sub, const std::string& path, const std::vector<std::string>& skip = {}) {
   const CLI::Option* config = sub->get_option("--config");
-  if (config->count() == 0) return;
-  const std::string path = config->as<std::string>();
   std::vector<CLI::ConfigItem> items;
   try {
     items = CLI::ConfigINI().from_file(path);
@@ -619,6 +618,7 @@ void ReadConfigFile(CLI::App* sub) {
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // a section opens or closes
+    if (std::find(skip.begin(), skip.end(), item.name) != skip.end()) continue;
     const bool ours = item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == sub->get_name());
     CLI::Option* opt = ours ? sub->get_option_no_throw("--" + item.name) : nullptr;
     if (!opt || !opt->get_configurable() || opt == config) {
@@ -680,8 +680,18 @@ RunFn DeclareTrain(CLI::App* sub) {
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   return [o, sub] {
-    ReadConfigFile(sub);
+    if (const CLI::Option* config = sub->get_option("--config"); config->count() > 0) {
+      ReadConfigFile(sub, config->as<std::string>());
+    }
     if (o->run.empty()) throw game::UserError("--run is required (on the command line or as run= in --config)");
+    // Resuming: the run's own resolved options fill in what neither the
+    // command line nor --config gave, so `descent train --run DIR` goes on
+    // with the game, net, schedule and evaluation settings it started with
+    // (a learning-rate drop is not lost on resume). The time limit is per
+    // session; the run directory is where it is now.
+    if (const auto ini = std::filesystem::path(o->run) / "config.ini"; std::filesystem::exists(ini)) {
+      ReadConfigFile(sub, ini.string(), {"minutes", "run"});
+    }
     // RUN/config.ini holds the values the run uses, the game's defaults
     // filled in, so the file says what ran and `--config` reproduces it.
     {

@@ -24,6 +24,16 @@ ini=$dir/a/config.ini
 "$descent" train --config "$ini" --run "$dir/b" --minutes 0.01 > /dev/null
 diff <(grep -vE '^(#|run=)' "$ini") <(grep -vE '^(#|run=)' "$dir/b/config.ini") || fail "config.ini does not reproduce the run"
 
+# Resuming with only --run goes on with the run's own options (the game, the
+# file's values, the command line's batch); a flag given now still wins.
+"$descent" train --run "$dir/a" --minutes 0.01 --eval-every 0 > /dev/null
+[ "$(value game "$ini")" = connect4 ] || fail "resume without --game did not keep the run's game"
+[ "$(value reuse "$ini")" = 3 ] || fail "resume lost reuse=3"
+[ "$(value batch "$ini")" = 64 ] || fail "resume lost the first command line's batch"
+"$descent" train --run "$dir/a" --minutes 0.01 --eval-every 0 --reuse 5 > /dev/null
+[ "$(value reuse "$ini")" = 5 ] || fail "a flag given on resume did not win"
+[ "$(value fast-visits "$ini")" = 24 ] || fail "resume lost fast-visits"
+
 expect_refused() {  # FILE-CONTENT MESSAGE
   printf "$1" > "$dir/bad.ini"
   if "$descent" train --config "$dir/bad.ini" --run "$dir/bad" --minutes 0.01 > "$dir/out" 2>&1; then fail "accepted: $1"; fi
