@@ -65,14 +65,40 @@ int Evaluate(const EvalOptions& o) {
   std::printf("%s: %s, %d blocks x %d channels, step %lld\n", path.c_str(), game->Spec().c_str(),
               network->config().blocks, network->config().channels,
               static_cast<long long>(network->info().training_step));
-  if (!o.gtp.empty()) return EvaluateAgainstGtp(o, path, *game);
+  if (!o.gtp.empty()) {
+    if (!o.games_log.empty()) {
+      throw game::UserError("--games-log is for network matches; with --gtp, descent match --records keeps the games");
+    }
+    return EvaluateAgainstGtp(o, path, *game);
+  }
+  // --games-log: one line per match game, flushed so a long evaluation can
+  // be read while it runs.
+  std::ofstream log;
+  decltype(EvalParams::on_game) games_log;
+  if (!o.games_log.empty()) {
+    log.open(o.games_log);
+    if (!log) throw game::UserError("cannot write --games-log " + o.games_log);
+    log << "# opponent\tgame\tnet_side\tresult\tmoves\n";
+    games_log = [&](const std::string& key, int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+      log << key << '\t' << i << '\t' << (side == 0 ? "first" : "second") << '\t'
+          << (r > 0 ? "win" : r < 0 ? "loss" : "draw") << '\t';
+      for (size_t k = 0; k < moves.size(); ++k) log << (k ? " " : "") << game->MoveToText(moves[k]);
+      log << std::endl;
+    };
+  }
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
     auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.leaves);
     auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.leaves);
+    selfplay::OnGameFn on_game;
+    if (games_log) {
+      on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+        games_log("eval.vs", i, side, moves, r);
+      };
+    }
     const selfplay::MatchResult r =
-        selfplay::PlayMatch(*game, *a, *b, o.games, o.seed, nullptr, selfplay::DefaultOpeningMoves(*game));
+        selfplay::PlayMatch(*game, *a, *b, o.games, o.seed, nullptr, selfplay::DefaultOpeningMoves(*game), on_game);
     const auto [lo, hi] = r.Interval95();
     std::printf("vs %s: score %.3f [%.3f, %.3f] (+%d =%d -%d), Elo %+.0f\n", o.vs.c_str(), r.Score(), lo, hi, r.wins,
                 r.draws, r.losses, r.Elo());
@@ -92,20 +118,8 @@ int Evaluate(const EvalOptions& o) {
     std::printf("%s\n", line.text.c_str());
     std::fflush(stdout);  // evaluations are long: show each result as it comes
   };
-  std::ofstream log;
-  if (!o.games_log.empty()) {
-    log.open(o.games_log);
-    if (!log) throw game::UserError("cannot write --games-log " + o.games_log);
-    log << "# opponent\tgame\tnet_side\tresult\tmoves\n";
-    params.on_game = [&](const std::string& key, int i, game::Player side, const std::vector<game::Move>& moves,
-                         float r) {
-      log << key << '\t' << i << '\t' << (side == 0 ? "first" : "second") << '\t'
-          << (r > 0 ? "win" : r < 0 ? "loss" : "draw") << '\t';
-      for (size_t k = 0; k < moves.size(); ++k) log << (k ? " " : "") << game->MoveToText(moves[k]);
-      log << std::endl;  // flushed: a long evaluation can be read while it runs
-    };
-  }
   const LadderRung rung{first, 0, "the first network"};
+  params.on_game = games_log;
   EvaluateNetwork(*game, network, first ? &rung : nullptr, params, o.seed);
   return 0;
 }
@@ -145,7 +159,8 @@ RunFn DeclareEval(CLI::App* sub) {
       ->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
   sub->add_option("--games-log", o->games_log,
-                  "write every match game here, one line each: opponent, game, the net's side, result, moves");
+                  "write every match game here (referees or --vs), one line each: opponent, game, the net's side, result, "
+                  "moves");
   return [o] { return Evaluate(*o); };
 }
 

@@ -34,4 +34,8 @@ awk "BEGIN { exit !($untrained_kept <= 75) }" || fail "untrained net alone keeps
 [ "$(grep -c '^eval\.' "$dir/games.tsv")" = 4 ] || fail "games log: $(cat "$dir/games.tsv")"
 [ "$(grep -cP '^eval\.random\t\d\t(first|second)\twin\t([a-g] ){6,}' "$dir/games.tsv")" = 2 ] || fail "games log vs random: $(cat "$dir/games.tsv")"
 [ "$(cut -f3 "$dir/games.tsv" | grep -c first)" = 2 ] || fail "games log sides: $(cat "$dir/games.tsv")"
+# ... and for a match against another network (--vs).
+"$descent" eval --net "$root/nets/connect4.safetensors" --vs "$dir/untrained/nets/step-00000000.safetensors" \
+  --games 2 --visits 10 --games-log "$dir/vs.tsv" > /dev/null
+[ "$(grep -cP '^eval\.vs\t\d\t(first|second)\t(win|draw|loss)\t' "$dir/vs.tsv")" = 2 ] || fail "games log --vs: $(cat "$dir/vs.tsv")"
 echo PASS
