@@ -26,7 +26,15 @@ struct EvalOptions {
   int pons_positions = 200;
   int solver_positions = EvalParams{}.solver_positions;
   int leaves = 0;
+  mcts::SearchParams search;  // --c-puct, --fpu-reduction
   uint64_t seed = 1;
+
+  // The network's search: the defaults with what the flags change.
+  mcts::SearchParams Search() const {
+    mcts::SearchParams p = search;
+    if (leaves > 0) p.leaves_per_batch = leaves;
+    return p;
+  }
 };
 
 // The network as `descent gtp` (this very binary) against a GTP engine,
@@ -89,8 +97,8 @@ int Evaluate(const EvalOptions& o) {
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
-    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.leaves);
-    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.leaves);
+    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.Search());
+    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.Search());
     selfplay::OnGameFn on_game;
     if (games_log) {
       on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
@@ -112,7 +120,7 @@ int Evaluate(const EvalOptions& o) {
   params.rollout_visits = o.rollout_visits;
   params.pons_positions = o.pons_positions;
   params.solver_positions = o.solver_positions;
-  params.leaves_per_batch = o.leaves;
+  params.search = o.Search();
   params.on_line = [](const EvalLine& line) {
     if (line.text.empty()) return;
     std::printf("%s\n", line.text.c_str());
@@ -152,6 +160,14 @@ RunFn DeclareEval(CLI::App* sub) {
                   "leaves per net call in the network's search (0: the default, 8; 1: sequential search, "
                   "strongest per visit, slower)")
       ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  sub->add_option("--c-puct", o->search.c_puct, "the network's PUCT exploration constant")
+      ->check(CLI::Range(0.01, 100.0))
+      ->capture_default_str();
+  sub->add_option("--fpu-reduction", o->search.fpu_reduction,
+                  "the network's first-play urgency: an unvisited move is valued at its parent's value minus this "
+                  "times sqrt(visited prior mass)")
+      ->check(CLI::Range(0.0, 2.0))
       ->capture_default_str();
   sub->add_option("--solver-positions", o->solver_positions,
                   "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")

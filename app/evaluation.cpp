@@ -117,7 +117,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     if (params.on_line) params.on_line(line);
     lines.push_back(std::move(line));
   };
-  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.leaves_per_batch);
+  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.search);
   const auto logger = [&](const std::string& key) -> selfplay::OnGameFn {
     if (!params.on_game) return {};
     return [&params, key](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
@@ -137,7 +137,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits, seed);
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
-    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.leaves_per_batch);
+    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.search);
     const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel,
                                                         selfplay::DefaultOpeningMoves(game), logger("eval.elo"));
     const double elo = rung->elo + r.Elo();

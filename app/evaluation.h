@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "game/game.h"
+#include "mcts/params.h"
 #include "net/network.h"
 
 namespace descent::app {
@@ -17,8 +18,8 @@ struct EvalParams {
   int games = 40;          // per opponent
   int visits = 100;        // the network's search per move
   int rollout_visits = 400;  // the pure-MCTS opponent's visits (random rollouts)
-  // Leaves per net call in the network's search (0: the search's default).
-  int leaves_per_batch = 0;
+  // The network's search (leaves per net call, PUCT constant, ...).
+  mcts::SearchParams search;
   int pons_positions = 200;  // Connect Four positions per Pons file
   std::string pons_dir;      // Pons files; "" = the copy in tests/data
   // Connect Four: Test_L2_R1 positions the network plays out against the

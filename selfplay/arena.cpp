@@ -76,13 +76,13 @@ class Solver final : public Player {
 class Net final : public Player {
  public:
   Net(const game::Game& game, std::shared_ptr<const net::Network> network, int visits, std::string name,
-      int leaves_per_batch)
+      mcts::SearchParams params)
       : game_(game),
         visits_(visits),
         name_(std::move(name)),
         server_(std::move(network), {.max_batch = 64, .threads = 1, .torch_threads_per_worker = 1}),
         evaluator_(game, server_, {}),
-        search_(game, evaluator_, Params(leaves_per_batch)) {}
+        search_(game, evaluator_, OneBatch(params)) {}
   std::string Name() const override { return name_; }
   game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
     if (visits_ > 0) {
@@ -100,10 +100,8 @@ class Net final : public Player {
   }
 
  private:
-  static mcts::SearchParams Params(int leaves_per_batch) {
-    mcts::SearchParams p;
+  static mcts::SearchParams OneBatch(mcts::SearchParams p) {
     p.batches_in_flight = 1;
-    if (leaves_per_batch > 0) p.leaves_per_batch = leaves_per_batch;
     return p;
   }
   const game::Game& game_;
@@ -127,8 +125,8 @@ std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
   return std::make_unique<Solver>(game);
 }
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
-                                  const std::string& name, int leaves_per_batch) {
-  return std::make_unique<Net>(game, std::move(network), visits, name, leaves_per_batch);
+                                  const std::string& name, mcts::SearchParams search) {
+  return std::make_unique<Net>(game, std::move(network), visits, name, search);
 }
 
 int DefaultOpeningMoves(const game::Game& game) { return game.Name() == "tictactoe" ? 1 : 2; }

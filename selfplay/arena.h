@@ -10,6 +10,7 @@
 
 #include "game/game.h"
 #include "game/match_stats.h"
+#include "mcts/params.h"
 #include "net/network.h"
 
 namespace descent::selfplay {
@@ -31,12 +32,12 @@ std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits, uint64
 // Connect Four positions late enough to solve quickly. nullptr for others.
 std::unique_ptr<Player> SolverPlayer(const game::Game& game);
 // A network: its top policy move when visits == 0, else the most visited
-// move of a search with that many visits, gathering `leaves_per_batch`
-// leaves per net call (0: mcts::SearchParams' default; 1: sequential
-// search, the strongest per visit and the slowest). Owns its inference
-// server.
+// move of a search with that many visits and these parameters (one batch
+// in flight; `search.leaves_per_batch` leaves per net call, 1 being
+// sequential search, the strongest per visit and the slowest). Owns its
+// inference server.
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
-                                  const std::string& name, int leaves_per_batch = 0);
+                                  const std::string& name, mcts::SearchParams search = {});
 
 // Wins, draws and losses of the first player named.
 using MatchResult = game::MatchScore;

@@ -38,4 +38,10 @@ awk "BEGIN { exit !($untrained_kept <= 75) }" || fail "untrained net alone keeps
 "$descent" eval --net "$root/nets/connect4.safetensors" --vs "$dir/untrained/nets/step-00000000.safetensors" \
   --games 2 --visits 10 --games-log "$dir/vs.tsv" > /dev/null
 [ "$(grep -cP '^eval\.vs\t\d\t(first|second)\t(win|draw|loss)\t' "$dir/vs.tsv")" = 2 ] || fail "games log --vs: $(cat "$dir/vs.tsv")"
+# The search's constants are options; an impossible one is refused by name.
+if "$descent" eval --net "$root/nets/connect4.safetensors" --c-puct 0 > "$dir/bad.log" 2>&1; then fail "--c-puct 0 accepted"; fi
+grep -q -- "--c-puct" "$dir/bad.log" || fail "--c-puct 0: $(cat "$dir/bad.log")"
+"$descent" eval --net "$root/nets/connect4.safetensors" --vs "$root/nets/connect4.safetensors" --games 2 --visits 10 \
+  --c-puct 1 --fpu-reduction 0 > "$dir/cpuct.log"
+grep -q "score" "$dir/cpuct.log" || fail "--c-puct 1: $(cat "$dir/cpuct.log")"
 echo PASS
