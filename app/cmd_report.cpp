@@ -1,5 +1,6 @@
 // descent report: plots of a run, as SVG files and an HTML page.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,11 @@ namespace descent::app {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Self-play outcomes are plotted in about this many blocks of games, each
+// of at least kMinOutcomeBlock games.
+constexpr int64_t kOutcomeBlocks = 40;
+constexpr int64_t kMinOutcomeBlock = 50;
 
 // One series per metric key, over training steps; error bars from the
 // "lo"/"hi" fields of the metric's JSON extra when present.
@@ -74,6 +80,31 @@ int Report(const std::string& run, std::string out) {
     rate.y.push_back(static_cast<double>(n));
   }
   write("games.svg", "Self-play games stored per minute.", {"Self-play speed", "minutes since the first game", "games per minute", std::nullopt}, {rate});
+  // Self-play outcomes in blocks of games: a run whose games turn into
+  // draws, or whose first player stops winning, shows it here. About 40
+  // blocks make a readable line; at least 50 games each keep a share's
+  // noise under ~7 points.
+  const int64_t block = std::max<int64_t>(kMinOutcomeBlock, (store.GameCount() + kOutcomeBlocks - 1) / kOutcomeBlocks);
+  Series first_wins{"first player wins", {}, {}, {}, {}}, draws{"draws", {}, {}, {}, {}},
+      second_wins{"second player wins", {}, {}, {}, {}}, resigned{"ended by resignation", {}, {}, {}, {}},
+      length{"moves per game", {}, {}, {}, {}};
+  for (const trainer::OutcomeBlock& b : store.OutcomesOverGames(block)) {
+    const double x = static_cast<double>(b.first_game + b.games) / 1000.0;
+    const double n = static_cast<double>(b.games);
+    for (Series* s : {&first_wins, &draws, &second_wins, &resigned, &length}) s->x.push_back(x);
+    first_wins.y.push_back(static_cast<double>(b.first_player_wins) / n);
+    draws.y.push_back(static_cast<double>(b.draws) / n);
+    second_wins.y.push_back(static_cast<double>(b.second_player_wins) / n);
+    resigned.y.push_back(static_cast<double>(b.resigned) / n);
+    length.y.push_back(b.mean_moves);
+  }
+  write("outcomes.svg",
+        "Self-play results in blocks of " + std::to_string(block) +
+            " games: shares of first-player wins, draws, second-player wins, and of games ended by resignation.",
+        {"Self-play outcomes", "thousands of games played", "share of games", std::make_pair(0.0, 1.0)},
+        {first_wins, draws, second_wins, resigned});
+  write("length.svg", "Mean self-play game length in moves, in the same blocks of games.",
+        {"Self-play game length", "thousands of games played", "moves per game", std::nullopt}, {length});
   std::vector<Series> mistakes;
   if (game == "tictactoe") {
     mistakes.push_back(MetricSeries(metrics, "eval.optimal_policy", "net alone (4,520 positions)", 1.0, true));
@@ -103,7 +134,8 @@ RunFn DeclareReport(CLI::App* sub) {
   auto run = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   sub->description("Write plots of a training run (SVG) and an HTML page holding them: losses, scores against\n"
-                   "baselines with 95% intervals, Elo over the first network, games per minute, solver mistakes.");
+                   "baselines with 95% intervals, Elo over the first network, games per minute, self-play outcomes\n"
+                   "and game length, solver mistakes.");
   sub->add_option("--run", *run, "run directory")->required();
   sub->add_option("--out", *out, "output directory (default RUN/report)");
   return [run, out] { return Report(*run, *out); };

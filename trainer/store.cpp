@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "game/user_error.h"
 
@@ -196,6 +197,21 @@ std::vector<std::pair<double, int64_t>> Store::GamesOverTime(double bucket_secon
   s.Bind(1, bucket_seconds);
   std::vector<std::pair<double, int64_t>> rows;
   while (s.Step()) rows.emplace_back(static_cast<double>(s.Int(0)) * bucket_seconds, s.Int(1));
+  return rows;
+}
+
+std::vector<OutcomeBlock> Store::OutcomesOverGames(int64_t block_games) const {
+  if (block_games < 1) throw std::invalid_argument("OutcomesOverGames: block_games < 1");
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              "SELECT b, COUNT(*), SUM(result > 0), SUM(result = 0), SUM(result < 0), SUM(resigned), AVG(moves) FROM "
+              "(SELECT (ROW_NUMBER() OVER (ORDER BY id) - 1) / ? AS b, result, resigned, moves FROM games) "
+              "GROUP BY b ORDER BY b");
+  s.Bind(1, block_games);
+  std::vector<OutcomeBlock> rows;
+  while (s.Step()) {
+    rows.push_back({s.Int(0) * block_games, s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Double(6)});
+  }
   return rows;
 }
 

@@ -25,6 +25,17 @@ struct NetworkRow {
   double created = 0;  // unix time
 };
 
+// Self-play results over a block of consecutive games (in storage order).
+struct OutcomeBlock {
+  int64_t first_game = 0;  // 0-based index of the block's first game
+  int64_t games = 0;
+  int64_t first_player_wins = 0;
+  int64_t draws = 0;
+  int64_t second_player_wins = 0;
+  int64_t resigned = 0;
+  double mean_moves = 0;
+};
+
 struct MetricRow {
   int64_t step = 0;
   double time = 0;
@@ -57,6 +68,9 @@ class Store {
   // Games stored per `bucket_seconds` since the first game: (bucket start in
   // seconds since the first game, games).
   std::vector<std::pair<double, int64_t>> GamesOverTime(double bucket_seconds) const;
+  // Results of the stored games in blocks of `block_games` (the last block
+  // may hold fewer).
+  std::vector<OutcomeBlock> OutcomesOverGames(int64_t block_games) const;
 
   void AddNetwork(const NetworkRow& row);
   std::optional<NetworkRow> LatestNetwork() const;

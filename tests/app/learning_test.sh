@@ -23,4 +23,20 @@ random=$(sed -nE 's/^vs random: score ([0-9.]+).*/\1/p' "$dir/eval.log")
 optimal=$(sed -nE 's/^net alone plays an optimal move in ([0-9.]+)%.*/\1/p' "$dir/eval.log")
 versus_first=$(sed -nE 's/^vs .*step-0+\.safetensors: score ([0-9.]+).*/\1/p' "$dir/eval.log")
 echo "score vs random $random (bar 0.85), optimal moves $optimal% (bar 90%), score vs first network $versus_first (bar 0.75)"
-awk -v r="$random" -v o="$optimal" -v f="$versus_first" 'BEGIN { exit !(r >= 0.85 && o >= 90 && f >= 0.75) }'
+awk -v r="$random" -v o="$optimal" -v f="$versus_first" 'BEGIN { exit !(r >= 0.85 && o >= 90 && f >= 0.75) }' ||
+  { echo "FAIL: below the bars"; exit 1; }
+
+# descent report: an HTML page holding every chart; the run's data drawn as
+# lines (losses, games per minute, self-play outcomes and length).
+"$descent" report --run "$run" --out "$dir/report"
+for chart in losses winrate elo games outcomes length mistakes; do
+  grep -q "<img src=\"$chart.svg\">" "$dir/report/index.html" || { echo "FAIL: $chart.svg not on the page"; exit 1; }
+  grep -q "</svg>" "$dir/report/$chart.svg" || { echo "FAIL: $chart.svg is not a whole SVG"; exit 1; }
+done
+for chart in losses games outcomes length; do
+  grep -q "<polyline" "$dir/report/$chart.svg" || { echo "FAIL: $chart.svg draws no line"; exit 1; }
+done
+for name in "first player wins" draws "second player wins" "ended by resignation"; do
+  grep -q "$name" "$dir/report/outcomes.svg" || { echo "FAIL: outcomes.svg lacks '$name'"; exit 1; }
+done
+echo PASS

@@ -60,6 +60,38 @@ TEST_F(StoreTest, GamesAreStoredOnceAndSurviveReopening) {
   EXPECT_FALSE(store.GetState("nothing").has_value());
 }
 
+TEST_F(StoreTest, OutcomesAreCountedInBlocksOfGamesInStorageOrder) {
+  Store store(path_);
+  std::vector<selfplay::GameRecord> games;
+  const float results[] = {1, 1, 0, -1, 0, 1, -1};
+  for (int i = 0; i < 7; ++i) {
+    games.push_back(Game("g" + std::to_string(i), 1, results[i]));
+    games.back().resigned = i == 0 || i == 6;
+  }
+  games[3].moves.resize(5);  // a shorter game
+  store.AddGames(games);
+  const auto blocks = store.OutcomesOverGames(3);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].first_game, 0);
+  EXPECT_EQ(blocks[0].games, 3);
+  EXPECT_EQ(blocks[0].first_player_wins, 2);
+  EXPECT_EQ(blocks[0].draws, 1);
+  EXPECT_EQ(blocks[0].second_player_wins, 0);
+  EXPECT_EQ(blocks[0].resigned, 1);
+  EXPECT_DOUBLE_EQ(blocks[0].mean_moves, 9);
+  EXPECT_EQ(blocks[1].first_game, 3);
+  EXPECT_EQ(blocks[1].first_player_wins, 1);
+  EXPECT_EQ(blocks[1].draws, 1);
+  EXPECT_EQ(blocks[1].second_player_wins, 1);
+  EXPECT_EQ(blocks[1].resigned, 0);
+  EXPECT_DOUBLE_EQ(blocks[1].mean_moves, (5 + 9 + 9) / 3.0);
+  EXPECT_EQ(blocks[2].first_game, 6);
+  EXPECT_EQ(blocks[2].games, 1);  // the last block holds the rest
+  EXPECT_EQ(blocks[2].second_player_wins, 1);
+  EXPECT_EQ(blocks[2].resigned, 1);
+  EXPECT_EQ(store.OutcomesOverGames(100).size(), 1u);
+}
+
 TEST_F(StoreTest, NotAStoreIsRefused) {
   { std::ofstream(path_) << "this is not a database, just text that goes on for a while........"; }
   EXPECT_THROW(Store store(path_), game::UserError);
