@@ -25,16 +25,8 @@ struct EvalOptions {
   int rollout_visits = 400;
   int pons_positions = 200;
   int solver_positions = EvalParams{}.solver_positions;
-  int leaves = 0;
-  mcts::SearchParams search;  // --c-puct, --fpu-reduction
+  mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction
   uint64_t seed = 1;
-
-  // The network's search: the defaults with what the flags change.
-  mcts::SearchParams Search() const {
-    mcts::SearchParams p = search;
-    if (leaves > 0) p.leaves_per_batch = leaves;
-    return p;
-  }
 };
 
 // The network as `descent gtp` (this very binary) against a GTP engine,
@@ -97,8 +89,8 @@ int Evaluate(const EvalOptions& o) {
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
-    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.Search());
-    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.Search());
+    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.search);
+    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.search);
     selfplay::OnGameFn on_game;
     if (games_log) {
       on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
@@ -120,7 +112,7 @@ int Evaluate(const EvalOptions& o) {
   params.rollout_visits = o.rollout_visits;
   params.pons_positions = o.pons_positions;
   params.solver_positions = o.solver_positions;
-  params.search = o.Search();
+  params.search = o.search;
   params.on_line = [](const EvalLine& line) {
     if (line.text.empty()) return;
     std::printf("%s\n", line.text.c_str());
@@ -156,10 +148,9 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
   sub->add_option("--pons-positions", o->pons_positions, "Connect Four positions per Pons file")->check(CLI::Range(1, 1000))->capture_default_str();
-  sub->add_option("--leaves", o->leaves,
-                  "leaves per net call in the network's search (0: the default, 8; 1: sequential search, "
-                  "strongest per visit, slower)")
-      ->check(CLI::Range(0, 256))
+  sub->add_option("--leaves", o->search.leaves_per_batch,
+                  "leaves per net call in the network's search (1: sequential search, strongest per visit, slower)")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   sub->add_option("--c-puct", o->search.c_puct, "the network's PUCT exploration constant")
       ->check(CLI::Range(0.01, 100.0))

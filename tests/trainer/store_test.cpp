@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 #include <unistd.h>
 
 #include "trainer/replay_buffer.h"
@@ -71,24 +72,18 @@ TEST_F(StoreTest, OutcomesAreCountedInBlocksOfGamesInStorageOrder) {
   games[3].moves.resize(5);  // a shorter game
   store.AddGames(games);
   const auto blocks = store.OutcomesOverGames(3);
-  ASSERT_EQ(blocks.size(), 3u);
-  EXPECT_EQ(blocks[0].first_game, 0);
-  EXPECT_EQ(blocks[0].games, 3);
-  EXPECT_EQ(blocks[0].first_player_wins, 2);
-  EXPECT_EQ(blocks[0].draws, 1);
-  EXPECT_EQ(blocks[0].second_player_wins, 0);
-  EXPECT_EQ(blocks[0].resigned, 1);
-  EXPECT_DOUBLE_EQ(blocks[0].mean_moves, 9);
-  EXPECT_EQ(blocks[1].first_game, 3);
-  EXPECT_EQ(blocks[1].first_player_wins, 1);
-  EXPECT_EQ(blocks[1].draws, 1);
-  EXPECT_EQ(blocks[1].second_player_wins, 1);
-  EXPECT_EQ(blocks[1].resigned, 0);
-  EXPECT_DOUBLE_EQ(blocks[1].mean_moves, (5 + 9 + 9) / 3.0);
-  EXPECT_EQ(blocks[2].first_game, 6);
-  EXPECT_EQ(blocks[2].games, 1);  // the last block holds the rest
-  EXPECT_EQ(blocks[2].second_player_wins, 1);
-  EXPECT_EQ(blocks[2].resigned, 1);
+  // first game, games, first-player wins, draws, second-player wins,
+  // resigned, mean moves; the last block holds the rest.
+  const std::vector<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, double>> expected = {
+      {0, 3, 2, 1, 0, 1, 9.0}, {3, 3, 1, 1, 1, 0, (5 + 9 + 9) / 3.0}, {6, 1, 0, 0, 1, 1, 9.0}};
+  ASSERT_EQ(blocks.size(), expected.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const OutcomeBlock& b = blocks[i];
+    EXPECT_EQ(std::make_tuple(b.first_game, b.games, b.first_player_wins, b.draws, b.second_player_wins, b.resigned,
+                              b.mean_moves),
+              expected[i])
+        << "block " << i;
+  }
   EXPECT_EQ(store.OutcomesOverGames(100).size(), 1u);
 }
 
