@@ -66,7 +66,7 @@ TEST_F(StoreTest, OutcomesAreCountedInBlocksOfGamesInStorageOrder) {
   std::vector<selfplay::GameRecord> games;
   const float results[] = {1, 1, 0, -1, 0, 1, -1};
   for (int i = 0; i < 7; ++i) {
-    games.push_back(Game("g" + std::to_string(i), 1, results[i]));
+    games.push_back(Game(std::to_string(i), 1, results[i]));
     games.back().resigned = i == 0 || i == 6;
   }
   games[3].moves.resize(5);  // a shorter game
