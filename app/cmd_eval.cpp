@@ -25,7 +25,7 @@ struct EvalOptions {
   int rollout_visits = 400;
   int pons_positions = 200;
   int solver_positions = EvalParams{}.solver_positions;
-  mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction
+  mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction, --policy-temperature
   uint64_t seed = 1;
 };
 
@@ -159,6 +159,10 @@ RunFn DeclareEval(CLI::App* sub) {
                   "the network's first-play urgency: an unvisited move is valued at its parent's value minus this "
                   "times sqrt(visited prior mass)")
       ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  sub->add_option("--policy-temperature", o->search.policy_temperature,
+                  "the network's policy softmax temperature in search (above 1 flattens its priors)")
+      ->check(CLI::Range(0.1, 10.0))
       ->capture_default_str();
   sub->add_option("--solver-positions", o->solver_positions,
                   "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")

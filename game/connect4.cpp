@@ -48,6 +48,16 @@ void Connect4State::LegalMoves(std::vector<Move>* out) const {
   }
 }
 
+void Connect4State::MovesNotLosingAtOnce(std::vector<Move>* out) const {
+  out->clear();
+  if (IsTerminal()) return;
+  const uint64_t wins = Connect4Bits::WinningCells(bits_.current, bits_.mask) & bits_.Possible();
+  const uint64_t moves = wins ? wins : bits_.NonLosingMoves();
+  for (int c = 0; c < Connect4Bits::kWidth; ++c) {
+    if (moves & Connect4Bits::ColumnMask(c)) out->push_back(c);
+  }
+}
+
 void Connect4State::Play(Move move) {
   const Player mover = ToMove();
   history_[bits_.moves] = static_cast<int8_t>(move);

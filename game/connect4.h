@@ -40,6 +40,7 @@ class Connect4State final : public State {
   float Outcome(Player player) const override;
   bool IsLegal(Move move) const override;
   void LegalMoves(std::vector<Move>* out) const override;
+  void MovesNotLosingAtOnce(std::vector<Move>* out) const override;
   void Play(Move move) override;
   uint64_t Hash() const override;
   std::string ToText() const override;

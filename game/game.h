@@ -89,6 +89,12 @@ class State {
   // Clears `out` and fills it with the legal moves in increasing order; empty
   // exactly when the state is terminal.
   virtual void LegalMoves(std::vector<Move>* out) const = 0;
+  // Clears `out` and fills it, in increasing order, with the legal moves
+  // that do not lose at once: only the winning ones when the mover can win
+  // with this move; otherwise those after which the opponent cannot win with
+  // theirs. Empty when every move loses at once (or the state is terminal).
+  // Exact, never a guess. Games without a cheap test give every legal move.
+  virtual void MovesNotLosingAtOnce(std::vector<Move>* out) const { LegalMoves(out); }
   // Plays a legal move. Precondition: IsLegal(move); not re-checked here,
   // because search calls it in its hot loop. Use PlayChecked for user input.
   virtual void Play(Move move) = 0;

@@ -11,6 +11,11 @@ struct SearchParams {
   // minus this times sqrt(prior mass already visited) (Leela Zero's rule;
   // 0.25 is its default). It focuses search on moves the net likes.
   float fpu_reduction = 0.25f;
+  // Policy softmax temperature: priors are raised to 1/T and renormalised
+  // when a node is expanded (Leela Chess Zero's PolicySoftmaxTemp). A trained
+  // policy puts 99% on one move; T > 1 lets search reach a refutation the net
+  // rates below 1% (1 keeps the net's priors).
+  float policy_temperature = 1.0f;
   // Dirichlet noise at the root: alpha = total / legal moves (KataGo's
   // scaling, 10.83 total: alpha 0.03 on an empty 19x19 board as in AlphaGo
   // Zero), mixed in with weight noise_fraction (AlphaZero: 0.25).
@@ -33,6 +38,16 @@ struct SearchParams {
   // games end late (Go); in Connect Four it turns short forced lines from
   // averages into certainties, and such searches need fewer net calls.
   bool prove_results = true;
+  // Expand a node with only the moves that do not lose at once
+  // (State::MovesNotLosingAtOnce: in Connect Four, take a win, block a
+  // threat, never play under one), and score a position where every move
+  // loses at once as lost without a net call. Exact, so it only saves search
+  // for what matters: a net that rates a refutation at 0.2% no longer needs
+  // ~10,000 visits to stumble on it when the refutation makes a double
+  // threat, since the node after it is lost on expansion. The root keeps
+  // every legal move when all lose. No effect where a game has no such test
+  // (Go, tic-tac-toe).
+  bool prune_losing_moves = true;
 };
 
 }  // namespace descent::mcts

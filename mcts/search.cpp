@@ -24,6 +24,8 @@ void Search::AdvanceRoot(game::Move move) {
   for (uint32_t c = 0; c < root.num_children; ++c) {
     if (tree_.node(root.first_child + c).move == move) {
       tree_.PromoteChild(root.first_child + c);
+      // A node scored lost without expansion becomes a root to search.
+      if (tree_.root().kind == Node::kTerminal && !root_state_->IsTerminal()) tree_.Reset();
       return;
     }
   }
@@ -32,7 +34,7 @@ void Search::AdvanceRoot(game::Move move) {
 
 void Search::AddRootNoise(std::mt19937_64& rng) {
   std::vector<game::Move> legal;
-  root_state_->LegalMoves(&legal);
+  ChildMoves(*root_state_, true, &legal);
   if (legal.empty()) return;
   const float alpha = params_.dirichlet_alpha_total / static_cast<float>(legal.size());
   gamma_ = std::gamma_distribution<float>(alpha, 1.0f);
@@ -50,7 +52,7 @@ void Search::AddRootNoise(std::mt19937_64& rng) {
 void Search::ApplyPendingNoise() {
   Node& root = tree_.root();
   if (pending_noise_.empty() || root.kind != Node::kExpanded) return;
-  // The root's children are its legal moves in increasing order, as is the noise.
+  // The root's children are ChildMoves in increasing order, as is the noise.
   assert(pending_noise_.size() == root.num_children);
   const float eps = params_.noise_fraction;
   for (uint32_t c = 0; c < root.num_children; ++c) {
@@ -137,19 +139,42 @@ void Search::SelectLeaf(Leaf* leaf) {
     leaf->kind = Leaf::kTerminal;
     return;
   }
+  ChildMoves(*leaf->state, index == Tree::kRoot, &leaf->legal);
+  if (leaf->legal.empty()) {
+    // Every move loses at once: scored as the lost game it is.
+    node.kind = Node::kTerminal;
+    leaf->value = -1;
+    node.terminal_value = 1;
+    if (params_.prove_results) node.proven = 1;
+    leaf->kind = Leaf::kTerminal;
+    return;
+  }
   node.kind = Node::kPending;
-  leaf->state->LegalMoves(&leaf->legal);
   leaf->priors.resize(leaf->legal.size());
   leaf->kind = Leaf::kNeedsEval;
+}
+
+void Search::ChildMoves(const game::State& state, bool root, std::vector<game::Move>* out) const {
+  if (params_.prune_losing_moves) {
+    state.MovesNotLosingAtOnce(out);
+    if (!out->empty() || !root) return;
+  }
+  state.LegalMoves(out);
 }
 
 void Search::Expand(uint32_t index, const Leaf& leaf) {
   const int n = static_cast<int>(leaf.legal.size());
   const uint32_t first = tree_.AllocateChildren(n);
+  const float inverse_temperature = 1.0f / params_.policy_temperature;
+  float sum = 0;
   for (int i = 0; i < n; ++i) {
     Node& child = tree_.node(first + i);
     child.move = leaf.legal[i];
-    child.prior = leaf.priors[i];
+    child.prior = inverse_temperature == 1.0f ? leaf.priors[i] : std::pow(leaf.priors[i], inverse_temperature);
+    sum += child.prior;
+  }
+  if (inverse_temperature != 1.0f && sum > 0) {
+    for (int i = 0; i < n; ++i) tree_.node(first + i).prior /= sum;
   }
   Node& node = tree_.node(index);
   node.first_child = first;

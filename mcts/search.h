@@ -97,6 +97,10 @@ class Search {
   // Marks the ancestors of a proved leaf proved where its result decides them.
   void PropagateProof(const std::vector<uint32_t>& path);
   void ApplyPendingNoise();
+  // The moves a node at `state` is expanded with: the legal moves, or with
+  // prune_losing_moves those that do not lose at once. Below the root an
+  // empty list means every move loses at once.
+  void ChildMoves(const game::State& state, bool root, std::vector<game::Move>* out) const;
   // Appends to `pv` the most visited line below node `index`.
   void ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const;
 

@@ -22,7 +22,7 @@ struct Node {
   int32_t virtual_loss = 0;  // visits started through this node, not yet backed up
   uint32_t first_child = 0;  // index of the first child; 0 = none (0 is the root)
   uint16_t num_children = 0;
-  Kind kind = kLeaf;  // kPending: being evaluated; kTerminal: game over here
+  Kind kind = kLeaf;  // kPending: being evaluated; kTerminal: game over here, or every move loses at once
   // The game-theoretic result for the player who played `move`, once the
   // search has proved it from finished games below (MCTS-solver):
   // +1 win, 0 draw, -1 loss; kUnproven until then.

@@ -42,6 +42,9 @@ class Rollout final : public Player {
   static mcts::SearchParams SingleBatch() {
     mcts::SearchParams p;
     p.batches_in_flight = 1;
+    // The baseline stays plain MCTS with random rollouts (and MCTS-solver,
+    // as in every figure measured against it): no rule-based pruning.
+    p.prune_losing_moves = false;
     return p;
   }
   int visits_;

@@ -179,6 +179,7 @@ TEST(Search, ProvedWinIsPlayed) {
     for (const bool prove : {true, false}) {
       SearchParams params;
       params.prove_results = prove;
+      params.prune_losing_moves = false;  // it alone would leave only the winning moves
       GameSearch gs(g, rollouts, params);
       gs.search().SetRoot(s);
       gs.Run({.visits = 100});
@@ -198,6 +199,93 @@ TEST(Search, ProvedWinIsPlayed) {
   }
   EXPECT_EQ(tried, 10);
   EXPECT_LT(missed_with, missed_without);
+}
+
+TEST(Search, PolicyTemperatureFlattensPriors) {
+  // Priors are the net's raised to 1/T and renormalised: 81:1:...:1 at T = 2
+  // becomes 9:1:...:1.
+  game::TicTacToeGame g;
+  ScriptedEvaluator net({81, 1, 1, 1, 1, 1, 1, 1, 1});
+  for (const float t : {1.0f, 2.0f}) {
+    SearchParams params;
+    params.policy_temperature = t;
+    GameSearch gs(g, net, params);
+    gs.search().SetRoot(*g.NewInitialState());
+    gs.Run({.visits = 10});
+    const auto stats = gs.search().RootStats();
+    const float total = t == 1.0f ? 89.0f : 17.0f;
+    EXPECT_NEAR(stats[0].prior, (t == 1.0f ? 81.0f : 9.0f) / total, 1e-5f);
+    for (size_t i = 1; i < stats.size(); ++i) EXPECT_NEAR(stats[i].prior, 1.0f / total, 1e-5f);
+  }
+}
+
+TEST(Search, PruningWithFlatterPriorsFindsARefutationTheNetRatesBelowOnePercent) {
+  // From a Connect Four match our net lost: O's reply e (d1 e1 e2 e3 d2 d3
+  // b1 d4 b2, then O e4) loses to X c1, which threatens a1 and c2 at once.
+  // A net that rates c at 0.16% (as ours did), e at 99.4%, and calls every
+  // position even. Plain search never finds the refutation in 400 visits and
+  // O plays e, flatter priors or not: c gets a few visits at T = 2, not
+  // enough to refute it by search. With prune_losing_moves the node after
+  // X c1 is lost on expansion, so one visit to c proves e lost; that visit
+  // comes at T = 2, while at T = 1 c's 0.16% keeps it unvisited.
+  game::Connect4Game g;
+  game::Connect4State s(g);
+  for (const char* m : {"d", "e", "e", "e", "d", "d", "b", "d", "b"}) s.Play(g.ParseMove(m));
+  game::Connect4Solver solver;
+  ScriptedEvaluator net({0.1f, 0.1f, 0.16f, 0.1f, 99.5f, 0.1f, 0.1f});
+  struct Case {
+    bool prune;
+    float temperature;
+    bool keeps_the_win;
+  };
+  for (const Case& c : {Case{false, 1.0f, false}, Case{false, 2.0f, false}, Case{true, 1.0f, false}, Case{true, 2.0f, true}}) {
+    SearchParams params;
+    params.prune_losing_moves = c.prune;
+    params.policy_temperature = c.temperature;
+    const Move m = BestMove(g, s, net, 400, params);
+    const int score = solver.ScoreMoves(s.Bits())[m];
+    EXPECT_EQ(score > 0, c.keeps_the_win) << "prune " << c.prune << " T " << c.temperature << " chose " << g.MoveToText(m);
+  }
+}
+
+TEST(Search, PruningKeepsExactlyTheMovesThatDoNotLoseAtOnce) {
+  // Connect Four, Pons' end-game positions and every position one move on:
+  // every move it drops lets the opponent win next (or passes up a win of
+  // one's own), every move it keeps does neither, and it is empty exactly
+  // when every legal move loses at once.
+  game::Connect4Game g;
+  std::vector<game::Connect4State> positions;
+  std::vector<Move> legal, kept;
+  for (const auto& p : game::ReadPonsFile(std::string(DESCENT_TEST_DATA) + "/connect4/Test_L3_R1")) {
+    if (positions.size() > 2000) break;
+    game::Connect4State s(g);
+    game::PlayPonsMoves(p.moves, &s);
+    positions.push_back(s);
+    s.LegalMoves(&legal);
+    for (Move m : legal) {
+      game::Connect4State next = s;
+      next.Play(m);
+      if (!next.IsTerminal()) positions.push_back(next);
+    }
+  }
+  int pruned = 0, lost = 0;
+  for (const game::Connect4State& s : positions) {
+    s.LegalMoves(&legal);
+    s.MovesNotLosingAtOnce(&kept);
+    const bool can_win = s.Bits().CanWinNext();
+    for (Move m : legal) {
+      game::Connect4State next = s;
+      next.Play(m);
+      const bool wins = next.IsTerminal() && next.Winner() >= 0;
+      const bool loses_at_once = !next.IsTerminal() && next.Bits().CanWinNext();
+      const bool expected = can_win ? wins : !loses_at_once;
+      EXPECT_EQ(std::count(kept.begin(), kept.end(), m) == 1, expected) << s.ToText() << g.MoveToText(m);
+    }
+    pruned += kept.size() < legal.size();
+    lost += kept.empty();
+  }
+  EXPECT_GT(pruned, 100);
+  EXPECT_GT(lost, 10);
 }
 
 TEST(Search, GoCapturesToWinTheLibertyRace) {
