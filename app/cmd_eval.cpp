@@ -25,7 +25,7 @@ struct EvalOptions {
   int rollout_visits = 400;
   int pons_positions = 200;
   int solver_positions = EvalParams{}.solver_positions;
-  mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction, --policy-temperature
+  mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction, --policy-temperature, --no-prune
   uint64_t seed = 1;
 };
 
@@ -164,6 +164,9 @@ RunFn DeclareEval(CLI::App* sub) {
                   "the network's policy softmax temperature in search (above 1 flattens its priors)")
       ->check(CLI::Range(0.1, 10.0))
       ->capture_default_str();
+  sub->add_flag("!--no-prune", o->search.prune_losing_moves,
+                "the network's search keeps moves that lose at once (by default it drops them, where the game can "
+                "tell: Connect Four)");
   sub->add_option("--solver-positions", o->solver_positions,
                   "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")
       ->check(CLI::Range(0, 1000))
