@@ -51,7 +51,7 @@ void Connect4State::LegalMoves(std::vector<Move>* out) const {
 void Connect4State::MovesNotLosingAtOnce(std::vector<Move>* out) const {
   out->clear();
   if (IsTerminal()) return;
-  const uint64_t wins = Connect4Bits::WinningCells(bits_.current, bits_.mask) & bits_.Possible();
+  const uint64_t wins = bits_.WinningMoves();
   const uint64_t moves = wins ? wins : bits_.NonLosingMoves();
   for (int c = 0; c < Connect4Bits::kWidth; ++c) {
     if (moves & Connect4Bits::ColumnMask(c)) out->push_back(c);

@@ -40,8 +40,10 @@ struct Connect4Bits {
   // Cells where a stone can be dropped now.
   uint64_t Possible() const { return (mask + kBottom) & kBoard; }
   // True if the side to move wins by playing `col`.
-  bool IsWinningMove(int col) const { return WinningCells(current, mask) & Possible() & ColumnMask(col); }
-  bool CanWinNext() const { return WinningCells(current, mask) & Possible(); }
+  // Cells where the side to move wins by playing now.
+  uint64_t WinningMoves() const { return WinningCells(current, mask) & Possible(); }
+  bool IsWinningMove(int col) const { return WinningMoves() & ColumnMask(col); }
+  bool CanWinNext() const { return WinningMoves() != 0; }
 
   // Moves that do not let the opponent win at once; 0 if every move loses.
   uint64_t NonLosingMoves() const {

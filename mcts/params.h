@@ -12,9 +12,10 @@ struct SearchParams {
   // 0.25 is its default). It focuses search on moves the net likes.
   float fpu_reduction = 0.25f;
   // Policy softmax temperature: priors are raised to 1/T and renormalised
-  // when a node is expanded (Leela Chess Zero's PolicySoftmaxTemp). A trained
-  // policy puts 99% on one move; T > 1 lets search reach a refutation the net
-  // rates below 1% (1 keeps the net's priors).
+  // when a node is expanded (Leela Chess Zero's PolicySoftmaxTemp). T > 1
+  // reaches moves the net rates below 1% sooner but spends visits on bad
+  // ones: in Connect Four (400 visits, 200 games against 1,000-rollout MCTS)
+  // T = 2 scored 0.875 against 0.928 at T = 1, so 1 keeps the net's priors.
   float policy_temperature = 1.0f;
   // Dirichlet noise at the root: alpha = total / legal moves (KataGo's
   // scaling, 10.83 total: alpha 0.03 on an empty 19x19 board as in AlphaGo
@@ -42,11 +43,11 @@ struct SearchParams {
   // (State::MovesNotLosingAtOnce: in Connect Four, take a win, block a
   // threat, never play under one), and score a position where every move
   // loses at once as lost without a net call. Exact, so it only saves search
-  // for what matters: a net that rates a refutation at 0.2% no longer needs
-  // ~10,000 visits to stumble on it when the refutation makes a double
-  // threat, since the node after it is lost on expansion. The root keeps
-  // every legal move when all lose. No effect where a game has no such test
-  // (Go, tic-tac-toe).
+  // for what matters: when a refutation makes a double threat, one visit to
+  // it proves it (the node after it is lost on expansion). Connect Four, 400
+  // visits, 200 games against 1,000-rollout MCTS: 0.928 with, 0.880 without.
+  // The root keeps every legal move when all lose. No effect where a game
+  // has no such test (Go, tic-tac-toe).
   bool prune_losing_moves = true;
 };
 

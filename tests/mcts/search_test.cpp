@@ -223,11 +223,10 @@ TEST(Search, PruningWithFlatterPriorsFindsARefutationTheNetRatesBelowOnePercent)
   // From a Connect Four match our net lost: O's reply e (d1 e1 e2 e3 d2 d3
   // b1 d4 b2, then O e4) loses to X c1, which threatens a1 and c2 at once.
   // A net that rates c at 0.16% (as ours did), e at 99.4%, and calls every
-  // position even. Plain search never finds the refutation in 400 visits and
-  // O plays e, flatter priors or not: c gets a few visits at T = 2, not
-  // enough to refute it by search. With prune_losing_moves the node after
-  // X c1 is lost on expansion, so one visit to c proves e lost; that visit
-  // comes at T = 2, while at T = 1 c's 0.16% keeps it unvisited.
+  // position even. Without pruning, 400 visits do not refute e, at T = 1 or
+  // 2. With prune_losing_moves the node after X c1 is lost on expansion, so
+  // one visit to c proves e lost: T = 2 gives c that visit, while at T = 1
+  // its 0.16% keeps it unvisited and O still plays e.
   game::Connect4Game g;
   game::Connect4State s(g);
   for (const char* m : {"d", "e", "e", "e", "d", "d", "b", "d", "b"}) s.Play(g.ParseMove(m));
