@@ -5,8 +5,10 @@
 #include <fstream>
 
 #include "app/command.h"
-#include "app/evaluation.h"
 #include "app/match_table.h"
+#include "app/options_cli.h"
+#include "mcts/search_options.h"
+#include "trainer/evaluation.h"
 #include "engine/match.h"
 #include "game/registry.h"
 #include "game/user_error.h"
@@ -15,6 +17,11 @@
 
 namespace descent::app {
 namespace {
+
+using trainer::EvalParams;
+using trainer::EvalLine;
+using trainer::LadderRung;
+using trainer::EvaluateNetwork;
 
 struct EvalOptions {
   std::string net, run, vs, gtp, referee, games_log;
@@ -36,6 +43,7 @@ int EvaluateAgainstGtp(const EvalOptions& o, const std::string& path, const game
   engine::MatchParams params;
   params.first_command = "'" + self + "' gtp --net '" + path + "' --visits " + std::to_string(std::max(1, o.visits)) +
                          " --random-moves " + std::to_string(o.random_moves) + " --seed " + std::to_string(o.seed) +
+                         OptionsAsArgs(mcts::SearchOptions(), o.search) +
                          " 2>/dev/null";
   params.second_command = o.gtp;
   params.game_spec = game.Spec();
@@ -148,25 +156,7 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
   sub->add_option("--pons-positions", o->pons_positions, "Connect Four positions per Pons file")->check(CLI::Range(1, 1000))->capture_default_str();
-  sub->add_option("--leaves", o->search.leaves_per_batch,
-                  "leaves per net call in the network's search (1: sequential search, strongest per visit, slower)")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  sub->add_option("--c-puct", o->search.c_puct, "the network's PUCT exploration constant")
-      ->check(CLI::Range(0.01, 100.0))
-      ->capture_default_str();
-  sub->add_option("--fpu-reduction", o->search.fpu_reduction,
-                  "the network's first-play urgency: an unvisited move is valued at its parent's value minus this "
-                  "times sqrt(visited prior mass)")
-      ->check(CLI::Range(0.0, 2.0))
-      ->capture_default_str();
-  sub->add_option("--policy-temperature", o->search.policy_temperature,
-                  "the network's policy softmax temperature in search (above 1 flattens its priors)")
-      ->check(CLI::Range(0.1, 10.0))
-      ->capture_default_str();
-  sub->add_flag("!--no-prune", o->search.prune_losing_moves,
-                "the network's search keeps moves that lose at once (by default it drops them, where the game can "
-                "tell: Connect Four)");
+  BindOptions(sub, mcts::SearchOptions(), &o->search, "Search (the network's)");
   sub->add_option("--solver-positions", o->solver_positions,
                   "Connect Four: Test_L2_R1 positions played out against the solver (0: none)")
       ->check(CLI::Range(0, 1000))

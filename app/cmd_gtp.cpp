@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "app/command.h"
+#include "app/options_cli.h"
+#include "mcts/search_options.h"
 #include "engine/gtp.h"
 #include "net/network.h"
 
@@ -18,6 +20,7 @@ RunFn DeclareGtp(CLI::App* sub) {
     float resign_threshold = -0.95f;
     int random_moves = 0;
     uint64_t seed = 1;
+    mcts::SearchParams search;
   };
   auto o = std::make_shared<Options>();
   sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui;\n"
@@ -32,9 +35,11 @@ RunFn DeclareGtp(CLI::App* sub) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of those draws")->capture_default_str();
+  BindOptions(sub, mcts::SearchOptions(), &o->search, "Search");
   return [o] {
     engine::EngineParams params;
     params.inference.threads = o->threads;
+    params.search = o->search;
     params.allow_resign = !o->no_resign;
     params.resign_threshold = o->resign_threshold;
     params.random_moves = o->random_moves;

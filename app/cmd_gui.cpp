@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "app/command.h"
+#include "app/options_cli.h"
+#include "mcts/search_options.h"
 #include "app/run_dir.h"
 #include "game/registry.h"
 #include "game/user_error.h"
@@ -30,6 +32,7 @@ RunFn DeclareGui(CLI::App* sub) {
   sub->add_option("--size", o->size, "Go board size (default: the network's)")->check(CLI::Range(2, 19));
   sub->add_option("--komi", o->komi, "Go komi (default: the network's game)");
   sub->add_option("--threads", o->params.threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
+  BindOptions(sub, mcts::SearchOptions(), &o->params.search, "Search");
   sub->add_option("--sgf-dir", o->params.sgf_dir, "where S saves games")->capture_default_str();
   sub->add_option("--script", o->params.script, "play a script of clicks and keys (for tests), then quit");
   sub->add_option("--width", o->params.width, "window width")->check(CLI::Range(320, 10000))->capture_default_str();

@@ -15,6 +15,8 @@
 
 #include "app/command.h"
 #include "app/console.h"
+#include "app/options_cli.h"
+#include "mcts/search_options.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/network.h"
@@ -49,6 +51,7 @@ struct WorkerOptions {
   double timeout_seconds = 30;
   double minutes = 0;
   uint64_t seed = 0;
+  mcts::SearchParams search;
 };
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -268,6 +271,7 @@ int Worker::Run() {
   params.games = o_.games > 0 ? o_.games : suggested_games_;
   params.inference.threads = o_.threads;
   params.self_play = self_play_;
+  params.search = o_.search;
   params.seed = o_.seed ? o_.seed : std::random_device{}();  // workers must not all play the same games
   worker_ = std::make_unique<selfplay::SelfPlayWorker>(*game_, first_network_, params, [this](selfplay::GameRecord&& g) {
     if (!spool_.Add(g.uuid, selfplay::ToJson(g))) dropped_ += 1;
@@ -349,6 +353,7 @@ RunFn DeclareSelfPlay(CLI::App* sub) {
       ->capture_default_str();
   sub->add_option("--minutes", o->minutes, "stop after this long (0: until Ctrl-C)")->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", o->seed, "random seed (0: a random one)");
+  BindOptions(sub, mcts::SearchOptions(), &o->search, "Search");
   return [o] {
     Worker worker(*o);
     return worker.Run();

@@ -108,4 +108,25 @@ void PlayPonsMoves(std::string_view digits, Connect4State* state) {
   }
 }
 
+GameTraits Connect4Game::Traits() const {
+  GameTraits t;
+  t.title = "Connect Four";
+  t.player_names[0] = "Red", t.player_names[1] = "Yellow";
+  t.has_exact_solver = true;
+  t.one_char_moves = true;
+  t.net_blocks = 5, t.net_channels = 64;
+  // The opening (8 moves) in proportion to visits, for variety.
+  t.temperature_moves = 8;
+  t.window = 200000;
+  // Two cores starve Connect Four of games (~5 games/s, ~30 samples/s)
+  // while a 256-sample step of its 5x64 net is cheap, so it trains each
+  // sample twice as often as Go does (KataGo keeps this near 4).
+  t.reuse = 8.0f;
+  // A network is published every ~3 minutes at reuse 8, and evaluating each
+  // one would take a quarter of the machine: every second one is evaluated.
+  t.eval_every = 2;
+  t.eval_visits = 200, t.eval_rollout_visits = 400;
+  return t;
+}
+
 }  // namespace descent::game

@@ -18,6 +18,7 @@ class Connect4Game final : public Game {
   int BoardHeight() const override { return Connect4Bits::kHeight; }
   int NumMoves() const override { return Connect4Bits::kWidth; }
   int MaxGameLength() const override { return Connect4Bits::kCells; }
+  GameTraits Traits() const override;
   int NumSymmetries() const override { return 2; }
   Move TransformMove(Move move, int sym) const override { return sym ? Connect4Bits::kWidth - 1 - move : move; }
   int InverseSymmetry(int sym) const override { return sym; }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "game/traits.h"
+
 namespace descent::game {
 
 // A move is an index into the game's move space: 0 <= move < Game::NumMoves().
@@ -40,6 +42,8 @@ class Game {
   // Size of the move space (policy size). Go: every point plus pass.
   virtual int NumMoves() const = 0;
   // Upper bound on the number of moves in one game (Go: the move cap).
+  // Defaults and facts for this game (game/traits.h).
+  virtual GameTraits Traits() const = 0;
   virtual int MaxGameLength() const = 0;
 
   // Board symmetries: 8 (dihedral group) for square boards, 2 (mirror) for

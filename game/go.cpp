@@ -376,4 +376,35 @@ float GoState::ScoreForBlack() const {
   return static_cast<float>(black - white) - game_->Komi();
 }
 
+GameTraits GoGame::Traits() const {
+  GameTraits t;
+  t.title = "Go " + std::to_string(size_) + "x" + std::to_string(size_);
+  t.player_names[0] = "Black", t.player_names[1] = "White";
+  t.has_pass = true;
+  if (size_ <= 7) {
+    t.net_blocks = 6, t.net_channels = 64;
+  } else if (size_ <= 9) {
+    // Half the channels of 7x7: 9x9 has 1.65 times the points and longer
+    // games, and on two cores 6x64 self-played 0.3 games/s and published 3
+    // networks in 37 minutes with no measurable progress; 6x32 (2.5x the
+    // visits/s) published 12 in an hour and rose ~960 Elo (README).
+    t.net_blocks = 6, t.net_channels = 32;
+  } else {
+    t.net_blocks = 10, t.net_channels = 128;
+  }
+  // The opening in proportion to visits: a tenth of the move cap, at least 8
+  // (9x9 Go: 16).
+  t.temperature_moves = std::max(8, MaxGameLength() / 10);
+  t.window = 250000, t.reuse = 4.0f;
+  // Evaluation shares the cores with self-play. A 9x9 evaluation at 40 games
+  // and 200 visits is ~1.5 million network calls (over 10 minutes here,
+  // while self-play starves): Go gets 20 games at 64 visits.
+  t.eval_games = 20, t.eval_visits = 64;
+  // Go playouts are long (~100 moves on 9x9, with capture and superko
+  // checks): at 400 rollouts a 9x9 run's first evaluation had not finished
+  // after 26 minutes; 64 keep a Go evaluation to minutes.
+  t.eval_rollout_visits = 64;
+  return t;
+}
+
 }  // namespace descent::game

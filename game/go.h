@@ -39,6 +39,7 @@ class GoGame final : public Game {
   int BoardHeight() const override { return size_; }
   int NumMoves() const override { return size_ * size_ + 1; }
   int MaxGameLength() const override { return max_moves_; }
+  GameTraits Traits() const override;
   int NumSymmetries() const override;
   Move TransformMove(Move move, int sym) const override;
   int InverseSymmetry(int sym) const override;

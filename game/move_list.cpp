@@ -13,7 +13,7 @@ std::vector<Move> ParseMoveList(const Game& game, std::string_view text) {
   const auto flush = [&] {
     if (token.empty()) return;
     // Connect Four moves are single characters, so "4453" is four moves.
-    const bool one_char_moves = game.Name() == "connect4";
+    const bool one_char_moves = game.Traits().one_char_moves;
     if (one_char_moves && token.size() > 1) {
       for (char c : token) moves.push_back(game.ParseMove(std::string_view(&c, 1)));
     } else {

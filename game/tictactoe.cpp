@@ -109,4 +109,30 @@ std::unique_ptr<State> TicTacToeState::Transformed(int sym) const {
   return out;
 }
 
+// Sizes that learn tic-tac-toe in about a minute on two cores.
+GameTraits TicTacToeGame::Traits() const {
+  GameTraits t;
+  t.title = "Tic-tac-toe";
+  t.player_names[0] = "X", t.player_names[1] = "O";
+  t.has_exact_solver = true;
+  t.net_blocks = 2, t.net_channels = 32;
+  t.selfplay_games = 32;
+  // Every move a full 100-visit search (the cache makes them cheap here;
+  // measured: 99% optimal net-alone moves after ~1 minute, against 98.9%
+  // after 5 minutes with the general 25% / 64-visit setting).
+  t.full_visits = 100, t.fast_visits = 16, t.full_fraction = 1.0f;
+  // The whole game in proportion to visits, so self-play reaches the odd
+  // positions the 99%-optimal target also counts.
+  t.temperature_moves = 9;
+  t.window = 20000, t.batch = 64, t.lr_drop_steps = 10000;
+  // Games are cheap and few: each sample may be trained on 8 times.
+  t.reuse = 8.0f;
+  t.min_samples = 500, t.publish_every = 50;
+  t.eval_games = 40, t.eval_visits = 64, t.eval_rollout_visits = 400;
+  // One random opening move: there are only 9, and two would often decide
+  // the game before the players do.
+  t.eval_opening_moves = 1;
+  return t;
+}
+
 }  // namespace descent::game

@@ -17,6 +17,7 @@ class TicTacToeGame final : public Game {
   int BoardHeight() const override { return 3; }
   int NumMoves() const override { return 9; }
   int MaxGameLength() const override { return 9; }
+  GameTraits Traits() const override;
   int NumSymmetries() const override;
   Move TransformMove(Move move, int sym) const override;
   int InverseSymmetry(int sym) const override;

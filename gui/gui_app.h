@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "mcts/params.h"
+
 namespace descent::gui {
 
 struct GuiParams {
@@ -24,6 +26,7 @@ struct GuiParams {
   int visits = 400;       // the network's visits per move...
   double seconds = 0;     // ...or seconds per move when > 0
   int threads = 2;        // inference workers
+  mcts::SearchParams search;  // the network's search
   std::string sgf_dir = ".";
   std::string script;     // a file of scripted actions; "" for a person
   int width = 1100, height = 760;

@@ -27,14 +27,13 @@ constexpr auto kScriptWaitLimit = std::chrono::seconds(300);
 }  // namespace
 
 std::string PlayerName(const game::Game& g, int player) {
-  if (g.Name() == "go") return player == 0 ? "Black" : "White";
-  if (g.Name() == "connect4") return player == 0 ? "Red" : "Yellow";
-  return player == 0 ? "X" : "O";
+  return g.Traits().player_names[player == 0 ? 0 : 1];
 }
 
 Window::Window(const GuiParams& params) : params_(params), human_(params.human) {
   engine::EngineParams ep;
   ep.inference.threads = params.threads;
+  ep.search = params.search;
   ep.allow_resign = true;
   ep.analysis_with_unvisited = true;  // priors of every move: the heat map
   network_path_ = params.network_path;

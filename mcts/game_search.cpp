@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <thread>
+#include <vector>
 
-#include <tbb/task_group.h>
 
 namespace descent::mcts {
 
@@ -21,6 +23,7 @@ struct GameSearch::RunState {
   Clock::time_point next_progress;
   int start_visits = 0;
   bool done = false;
+  std::exception_ptr error;  // the first evaluator failure; Run rethrows it
 };
 
 GameSearch::GameSearch(const game::Game& game, Evaluator& evaluator, const SearchParams& params)
@@ -37,13 +40,18 @@ SearchInfo GameSearch::Run(const SearchLimits& limits, const std::atomic<bool>* 
   run.start_visits = search_.RootVisits();
   run_ = &run;
   if (!search_.RootState().IsTerminal()) {
-    tbb::task_group workers;
-    for (int w = 0; w < static_cast<int>(leaves_.size()); ++w) {
-      workers.run([this, w, &limits, stop] { Worker(w, limits, stop); });
+    // Worker 0 runs here, the others on plain threads: they block on the
+    // evaluator, which a TBB task must not do (it could hold up another
+    // task group's work nested inside its wait).
+    std::vector<std::thread> others;
+    for (int w = 1; w < static_cast<int>(leaves_.size()); ++w) {
+      others.emplace_back([this, w, &limits, stop] { Worker(w, limits, stop); });
     }
-    workers.wait();
+    Worker(0, limits, stop);
+    for (auto& t : others) t.join();
   }
   run_ = nullptr;
+  if (run.error) std::rethrow_exception(run.error);
   SearchInfo info;
   info.root_visits = search_.RootVisits();
   info.new_visits = info.root_visits - run.start_visits;
@@ -60,8 +68,12 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
     // Step 1: decide whether to go on.
     const Clock::time_point now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - run.start).count();
-    if ((stop && stop->load()) || (limits.seconds > 0 && elapsed >= limits.seconds) ||
-        search_.RootVisits() >= limits.visits) {
+    // The root must be expanded before anything stops the search: a search
+    // with no expanded root has no move to give. A proved root stops it at
+    // once: more visits cannot change a proved result.
+    const bool expanded = search_.RootExpanded();
+    if ((expanded && ((stop && stop->load()) || (limits.seconds > 0 && elapsed >= limits.seconds))) ||
+        search_.RootVisits() >= limits.visits || (expanded && search_.RootProven())) {
       run.done = true;
     }
     if (run.done) break;
@@ -103,7 +115,17 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
 
     // Step 3: evaluate without the lock, so other workers walk the tree.
     lock.unlock();
-    evaluator_.Evaluate(requests);
+    try {
+      evaluator_.Evaluate(requests);
+    } catch (...) {
+      // The leaves go back (their virtual loss removed), the other workers
+      // stop, and Run rethrows the error to its caller.
+      lock.lock();
+      for (int i = 0; i < n; ++i) search_.Cancel(leaves[i]);
+      if (!run.error) run.error = std::current_exception();
+      run.done = true;
+      break;
+    }
     lock.lock();
 
     // Step 4: expand and back up.

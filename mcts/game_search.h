@@ -1,7 +1,9 @@
 #pragma once
 // The one-game driver (GTP, GUI, analysis, evaluation matches): several
 // leaves of one tree per batch, kept apart by virtual loss, and several
-// batches in flight at once on TBB tasks so a batching evaluator stays busy.
+// batches in flight at once (the calling thread plus batches_in_flight - 1
+// plain threads, never TBB tasks: they block on the evaluator) so a batching
+// evaluator stays busy.
 
 #include <atomic>
 #include <functional>
@@ -40,8 +42,12 @@ class GameSearch {
     progress_interval_ = interval;
   }
 
-  // Searches until a limit is reached or `stop` becomes true (checked between
-  // batches). Blocks. Returns at once when the root position is terminal.
+  // Searches until a limit is reached, `stop` becomes true (checked between
+  // batches) or the root's result is proved. Blocks. The root is always
+  // expanded first (a time limit or stop cannot leave it without a move),
+  // unless `limits.visits` is 0. Returns at once when the root position is
+  // terminal. When the evaluator throws, the leaves in flight are cancelled
+  // (the tree stays usable) and Run rethrows the exception.
   SearchInfo Run(const SearchLimits& limits, const std::atomic<bool>* stop = nullptr);
 
  private:

@@ -1,9 +1,11 @@
 #include "mcts/multi_game_search.h"
 
 #include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include <tbb/parallel_for.h>
-#include <tbb/task_group.h>
 
 namespace descent::mcts {
 
@@ -84,7 +86,7 @@ void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomi
   for (Slot* slot : mine) StartNextGame(*slot, hooks);
   std::vector<EvalRequest> requests;
   for (;;) {
-    if (stop && stop->load()) return;
+    if ((stop && stop->load()) || failed_.load()) return;
     // Step 1: one leaf (or a few) from every active tree, in parallel.
     tbb::parallel_for(size_t{0}, mine.size(), [&](size_t i) {
       if (mine[i]->active) GatherLeaves(*mine[i]);
@@ -99,7 +101,16 @@ void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomi
     if (!any_active) return;
     if (!requests.empty()) {
       const Clock::time_point start = Clock::now();
-      evaluator_.Evaluate(requests);
+      try {
+        evaluator_.Evaluate(requests);
+      } catch (...) {
+        // The leaves go back (virtual loss removed); Run rethrows.
+        for (Slot* slot : mine) {
+          for (int i = 0; i < slot->pending; ++i) slot->search.Cancel(slot->leaves[i]);
+          slot->pending = 0;
+        }
+        throw;
+      }
       evaluator_nanos_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count(),
                                  std::memory_order_relaxed);
       evaluations_.fetch_add(requests.size(), std::memory_order_relaxed);
@@ -115,9 +126,26 @@ void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomi
 MultiSearchStats MultiGameSearch::Run(SelfPlayHooks& hooks, const std::atomic<bool>* stop) {
   const Clock::time_point start = Clock::now();
   const uint64_t visits0 = visits_, evals0 = evaluations_, batches0 = batches_, nanos0 = evaluator_nanos_;
-  tbb::task_group tasks;
-  for (int g = 0; g < groups_; ++g) tasks.run([this, g, &hooks, stop] { RunGroup(g, hooks, stop); });
-  tasks.wait();
+  // One plain thread per group: a group blocks on the evaluator, which a
+  // TBB task must not do (oneTBB may run another group's task nested inside
+  // a waiting parallel_for). The tree walks inside a group are TBB loops.
+  failed_ = false;
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  std::vector<std::thread> threads;
+  for (int g = 0; g < groups_; ++g) {
+    threads.emplace_back([this, g, &hooks, stop, &error, &error_mutex] {
+      try {
+        RunGroup(g, hooks, stop);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        failed_ = true;  // the other groups stop at their next round
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
   MultiSearchStats stats;
   stats.visits = visits_ - visits0;
   stats.evaluations = evaluations_ - evals0;

@@ -3,7 +3,9 @@
 // selects one leaf (or a few) from every tree in parallel (TBB), evaluates
 // them all in one batch, and expands and backs up in parallel. Games are
 // split into groups that run as separate TBB tasks, so one group walks its
-// trees while another's batch is in the net.
+// trees while another's batch is in the net. Each group runs on its own
+// plain thread (it blocks on the evaluator); the tree walks inside a round
+// are TBB parallel loops.
 
 #include <atomic>
 #include <cstdint>
@@ -53,6 +55,8 @@ class MultiGameSearch {
 
   // Plays until every slot has retired or `stop` becomes true. Blocks.
   // Games in progress when stopped are dropped (EndGame is not called).
+  // When the evaluator (or a hook) throws, every group stops, the leaves in
+  // flight are cancelled and Run rethrows the first exception.
   MultiSearchStats Run(SelfPlayHooks& hooks, const std::atomic<bool>* stop = nullptr);
   // Completed visits since construction; thread-safe, for progress lines.
   uint64_t Visits() const { return visits_.load(std::memory_order_relaxed); }
@@ -72,6 +76,7 @@ class MultiGameSearch {
   std::atomic<uint64_t> evaluations_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> evaluator_nanos_{0};
+  std::atomic<bool> failed_{false};  // a group failed during Run: the others stop
 };
 
 }  // namespace descent::mcts

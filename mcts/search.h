@@ -70,6 +70,8 @@ class Search {
   // Leaves selected and not yet completed or cancelled.
   int InFlight() const { return tree_.root().virtual_loss; }
   bool RootExpanded() const { return tree_.root().kind == Node::kExpanded; }
+  // The root's result is proved (prove_results): more visits cannot change it.
+  bool RootProven() const { return tree_.root().Proven(); }
   // Mean result for the player to move at the root.
   float RootValue() const { return -tree_.root().Q(); }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <exception>
 
 namespace descent::net {
 
@@ -14,6 +15,7 @@ struct InferenceServer::Request {
   float* values;
   int taken = 0;  // positions handed to workers so far
   int done = 0;   // positions finished
+  std::exception_ptr error;  // the first failure of a net call holding a piece of this request
   std::condition_variable finished;
 };
 
@@ -22,6 +24,11 @@ InferenceServer::InferenceServer(std::shared_ptr<const Network> network, const I
   const NetConfig& c = network_->config();
   input_size_ = c.input_planes * c.height * c.width;
   policy_size_ = c.policy_size;
+  for (int i = 0; i < std::max(1, params_.threads); ++i) workers_.emplace_back([this] { Worker(); });
+}
+
+InferenceServer::InferenceServer(int input_size, int policy_size, ForwardFn forward, const InferenceParams& params)
+    : params_(params), input_size_(input_size), policy_size_(policy_size), forward_(std::move(forward)) {
   for (int i = 0; i < std::max(1, params_.threads); ++i) workers_.emplace_back([this] { Worker(); });
 }
 
@@ -41,6 +48,7 @@ void InferenceServer::Evaluate(const float* input, int n, float* policy_logits, 
   queue_.push_back(&request);
   work_.notify_one();
   request.finished.wait(lock, [&] { return request.done == request.n; });
+  if (request.error) std::rethrow_exception(request.error);
 }
 
 void InferenceServer::SwapNetwork(std::shared_ptr<const Network> network) {
@@ -95,6 +103,7 @@ void InferenceServer::Worker() {
     }
     if (!queue_.empty()) work_.notify_one();  // more for another worker
     const std::shared_ptr<const Network> network = network_;
+    const ForwardFn& forward = forward_;  // set once at construction
     lock.unlock();
 
     // Step 2: one net call. A single piece is used in place.
@@ -109,8 +118,19 @@ void InferenceServer::Worker() {
         offset += static_cast<size_t>(p.count) * input_size_;
       }
     }
+    // A failure (a LibTorch error, out of memory) goes to every request with
+    // a piece in this batch: their callers rethrow it; this worker goes on.
+    std::exception_ptr error;
     const auto start = std::chrono::steady_clock::now();
-    network->Forward(batch_input, total, policy.data(), values.data());
+    try {
+      if (network) {
+        network->Forward(batch_input, total, policy.data(), values.data());
+      } else {
+        forward(batch_input, total, policy.data(), values.data());
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
     busy_nanos_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     batches_ += 1;
     positions_ += total;
@@ -118,6 +138,7 @@ void InferenceServer::Worker() {
     // Step 3: hand results back.
     size_t at = 0;
     for (const Piece& p : pieces) {
+      if (error) break;
       std::memcpy(p.request->policy + static_cast<size_t>(p.first) * policy_size_,
                   policy.data() + at * policy_size_, sizeof(float) * p.count * policy_size_);
       std::memcpy(p.request->values + p.first, values.data() + at, sizeof(float) * p.count);
@@ -125,6 +146,7 @@ void InferenceServer::Worker() {
     }
     lock.lock();
     for (const Piece& p : pieces) {
+      if (error && !p.request->error) p.request->error = error;
       p.request->done += p.count;
       if (p.request->done == p.request->n) p.request->finished.notify_all();
     }

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -38,11 +39,22 @@ struct InferenceStats {
 
 class InferenceServer {
  public:
+  // A net call: `batch` inputs in, batch x policy_size logits and batch values out.
+  using ForwardFn = std::function<void(const float* input, int batch, float* policy_logits, float* values)>;
+
   InferenceServer(std::shared_ptr<const Network> network, const InferenceParams& params);
+  // Batches for an arbitrary net call (a stand-in in tests, an exported
+  // model): the same queueing, splitting and error handling. network() is
+  // then null and SwapNetwork replaces the function by the network's.
+  InferenceServer(int input_size, int policy_size, ForwardFn forward, const InferenceParams& params);
   ~InferenceServer();  // finishes queued work, stops the workers
 
   // Evaluates `n` encoded positions; blocks until outputs are written.
-  // Thread-safe. Outputs: n x policy_size logits, n values.
+  // Thread-safe. Outputs: n x policy_size logits, n values. A request
+  // bigger than max_batch is split over several net calls. When a net call
+  // holding any of its positions throws, Evaluate rethrows that exception
+  // (once every piece has come back; the outputs are then unspecified) and
+  // the server keeps serving other requests.
   void Evaluate(const float* input, int n, float* policy_logits, float* values);
   // New batches use `network` (same game and encoding); running ones finish
   // with the old one.
@@ -61,6 +73,7 @@ class InferenceServer {
   std::condition_variable work_;
   std::deque<Request*> queue_;
   std::shared_ptr<const Network> network_;
+  ForwardFn forward_;  // used when network_ is null
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> batches_{0}, positions_{0}, busy_nanos_{0};

@@ -13,21 +13,8 @@ NetConfig DefaultNetConfig(const game::Game& game, int blocks, int channels) {
   c.height = game.BoardHeight();
   c.width = game.BoardWidth();
   c.policy_size = game.NumMoves();
-  if (game.Name() == "tictactoe") {
-    c.blocks = 2, c.channels = 32;
-  } else if (game.Name() == "connect4") {
-    c.blocks = 5, c.channels = 64;
-  } else if (game.BoardWidth() <= 7) {
-    c.blocks = 6, c.channels = 64;
-  } else if (game.BoardWidth() <= 9) {
-    // Half the channels of 7x7: 9x9 has 1.65 times the points and longer
-    // games, and on two cores 6x64 self-played 0.3 games/s and
-    // published 3 networks in 37 minutes with no measurable progress; 6x32
-    // (2.5x the visits/s) published 12 in an hour and rose ~960 Elo (README).
-    c.blocks = 6, c.channels = 32;
-  } else {
-    c.blocks = 10, c.channels = 128;
-  }
+  const game::GameTraits traits = game.Traits();  // sizes and why: game/traits.h and each game's Traits()
+  c.blocks = traits.net_blocks, c.channels = traits.net_channels;
   if (blocks > 0) c.blocks = blocks;
   if (channels > 0) c.channels = channels;
   // AlphaGo Zero's value head uses 256 hidden units for 256 channels; we keep

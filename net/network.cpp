@@ -172,15 +172,40 @@ void Network::CheckFits(const game::Game& game) const {
   }
 }
 
-std::string Network::Save(const std::string& path) {
-  WeightsFile file;
-  for (auto& [name, tensor] : NamedTensors(impl_->model)) {
+namespace {
+
+// The module's tensors as plain arrays (what a weights file stores).
+std::map<std::string, Tensor> PlainTensors(ResNet& model) {
+  std::map<std::string, Tensor> tensors;
+  for (auto& [name, tensor] : NamedTensors(model)) {
     const auto t = tensor.detach().to(torch::kCPU).contiguous();
     Tensor out;
     out.shape = t.sizes().vec();
     out.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-    file.tensors.emplace(name, std::move(out));
+    tensors.emplace(name, std::move(out));
   }
+  return tensors;
+}
+
+}  // namespace
+
+std::unique_ptr<Network> Network::Clone() const {
+  auto impl = std::make_unique<Impl>(config(), impl_->device);
+  {
+    torch::NoGradGuard no_grad;
+    auto from = NamedTensors(impl_->model);
+    auto to = NamedTensors(impl->model);
+    for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
+  }
+  impl->info = impl_->info;
+  impl->info.content_hash = ContentHash(PlainTensors(impl->model));
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+std::string Network::Save(const std::string& path) {
+  WeightsFile file;
+  file.tensors = PlainTensors(impl_->model);
   const NetConfig& c = config();
   impl_->info.content_hash = ContentHash(file.tensors);
   file.metadata = {

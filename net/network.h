@@ -33,6 +33,12 @@ class Network {
   // both sides of the mismatch.
   void CheckFits(const game::Game& game) const;
 
+  // An independent copy in memory (same device): weights, batch-norm
+  // statistics, lineage, and a content hash computed from the copied tensors
+  // (the one Save would write). The copy's inference weights are fresh; the
+  // original may go on training while the copy serves searches.
+  std::unique_ptr<Network> Clone() const;
+
   // Writes a self-describing weights file (atomic replace); returns and
   // records its content hash.
   std::string Save(const std::string& path);

@@ -54,7 +54,7 @@ class Rollout final : public Player {
 
 class Solver final : public Player {
  public:
-  explicit Solver(const game::Game& game) : connect4_(game.Name() == "connect4") {}
+  explicit Solver(const game::Game& game) : connect4_(dynamic_cast<const game::Connect4Game*>(&game) != nullptr) {}
   std::string Name() const override { return "solver"; }
   game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
     std::vector<game::Move> best;
@@ -124,7 +124,7 @@ std::unique_ptr<Player> RolloutPlayer(const game::Game& game, int visits, uint64
   return std::make_unique<Rollout>(game, visits, seed);
 }
 std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
-  if (game.Name() != "tictactoe" && game.Name() != "connect4") return nullptr;
+  if (!game.Traits().has_exact_solver) return nullptr;
   return std::make_unique<Solver>(game);
 }
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
@@ -132,7 +132,7 @@ std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const 
   return std::make_unique<Net>(game, std::move(network), visits, name, search);
 }
 
-int DefaultOpeningMoves(const game::Game& game) { return game.Name() == "tictactoe" ? 1 : 2; }
+int DefaultOpeningMoves(const game::Game& game) { return game.Traits().eval_opening_moves; }
 
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
                       const std::atomic<bool>* cancel, int opening_moves, const OnGameFn& on_game) {

@@ -8,8 +8,7 @@ SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slo
                    std::function<std::string()> network)
     : game_(game),
       params_(params),
-      temperature_moves_(params.temperature_moves >= 0 ? params.temperature_moves
-                                                        : std::max(1, game.MaxGameLength() / 10)),
+      temperature_moves_(params.temperature_moves >= 0 ? params.temperature_moves : game.Traits().temperature_moves),
       sink_(std::move(sink)),
       network_(std::move(network)),
       slots_(slots) {

@@ -25,8 +25,8 @@ struct SelfPlayParams {
   int fast_visits = 40;
   float full_fraction = 0.25f;
   // Moves played in proportion to visits at the start of each game, for
-  // variety; afterwards the most visited move. -1: a tenth of the game's
-  // maximum length (tic-tac-toe 1, Connect Four 4, 9x9 Go 16).
+  // variety; afterwards the most visited move. -1: the game's default
+  // (GameTraits::temperature_moves: tic-tac-toe 9, Connect Four 8, 9x9 Go 16).
   int temperature_moves = -1;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "game/user_error.h"
 #include "net/network_impl.h"
 
 namespace descent::trainer {
@@ -49,13 +50,21 @@ Losses Trainer::Step(const float* input, const float* policy, const float* value
   return {policy_loss.item<float>(), value_loss.item<float>()};
 }
 
-std::string Trainer::Save(const std::string& weights_path, const std::string& parent) {
+std::unique_ptr<net::Network> Trainer::Snapshot(const std::string& parent) {
   network_->SetLineage(step_, parent);
-  const std::string hash = network_->Save(weights_path);
+  return network_->Clone();
+}
+
+void Trainer::SaveOptimizer(const std::string& weights_path) {
   const std::string optimizer_path = weights_path + ".optimizer";
-  torch::save(impl_->optimizer, optimizer_path + ".tmp");
-  std::rename((optimizer_path + ".tmp").c_str(), optimizer_path.c_str());
-  return hash;
+  try {
+    torch::save(impl_->optimizer, optimizer_path + ".tmp");
+  } catch (const c10::Error& e) {
+    throw game::UserError("cannot write optimizer state '" + optimizer_path + "': " + e.what_without_backtrace());
+  }
+  if (std::rename((optimizer_path + ".tmp").c_str(), optimizer_path.c_str()) != 0) {
+    throw game::UserError("cannot write optimizer state '" + optimizer_path + "'");
+  }
 }
 
 bool Trainer::LoadOptimizer(const std::string& weights_path) {

@@ -40,14 +40,16 @@ class Trainer {
   int64_t step() const { return step_; }
   float LearningRate() const;
 
-  // Writes the weights (with lineage) and the optimizer state next to them
-  // ("<weights>.optimizer"), both atomically. Returns the content hash.
-  std::string Save(const std::string& weights_path, const std::string& parent);
+  // The weights as they are now, as an independent network for searches
+  // (fresh inference weights, content hash set), with lineage: this step,
+  // trained from `parent`. Training goes on without touching it.
+  std::unique_ptr<net::Network> Snapshot(const std::string& parent);
+  // Writes the optimizer state beside a weights file ("<weights>.optimizer"),
+  // atomically.
+  void SaveOptimizer(const std::string& weights_path);
   // Restores optimizer state saved with these weights; false if absent or
   // unreadable (training then continues with fresh momentum).
   bool LoadOptimizer(const std::string& weights_path);
-
-  net::Network& network() { return *network_; }
 
  private:
   struct Impl;

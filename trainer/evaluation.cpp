@@ -1,4 +1,4 @@
-#include "app/evaluation.h"
+#include "trainer/evaluation.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,7 +11,7 @@
 #include "game/tictactoe_solver.h"
 #include "selfplay/arena.h"
 
-namespace descent::app {
+namespace descent::trainer {
 namespace {
 
 std::string MatchExtra(const selfplay::MatchResult& r) {
@@ -148,7 +148,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   } else if (rung) {  // this network is the rung itself: the first network, rated 0
     add({"eval.elo", rung->elo, "{}", "Elo 0 (the first network anchors the ladder)"});
   }
-  if (game.Name() == "tictactoe") {
+  if (dynamic_cast<const game::TicTacToeGame*>(&game)) {
     auto solver = selfplay::SolverPlayer(game);
     const selfplay::MatchResult r = match("eval.solver", "vs the solver", *solver);
     add({"eval.solver_losses", static_cast<double>(r.losses), "{}",
@@ -158,7 +158,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     std::snprintf(text, sizeof text, "net alone plays an optimal move in %.2f%% of the 4,520 positions", 100 * rate);
     add({"eval.optimal_policy", rate, "{}", text});
   }
-  if (game.Name() == "connect4") {
+  if (dynamic_cast<const game::Connect4Game*>(&game)) {
     const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
     auto alone = selfplay::NetPlayer(game, network, 0, "net alone");
     for (const char* file : {"Test_L2_R1", "Test_L1_R1"}) {
@@ -189,4 +189,4 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   return lines;
 }
 
-}  // namespace descent::app
+}  // namespace descent::trainer

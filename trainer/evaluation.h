@@ -12,7 +12,7 @@
 #include "mcts/params.h"
 #include "net/network.h"
 
-namespace descent::app {
+namespace descent::trainer {
 
 struct EvalParams {
   int games = 40;          // per opponent
@@ -64,4 +64,4 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
 // the network's top policy move is optimal.
 double TicTacToeOptimalPolicyRate(const game::Game& game, std::shared_ptr<const net::Network> network);
 
-}  // namespace descent::app
+}  // namespace descent::trainer

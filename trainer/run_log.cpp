@@ -1,11 +1,11 @@
-#include "app/run_log.h"
+#include "trainer/run_log.h"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "game/user_error.h"
 
-namespace descent::app {
+namespace descent::trainer {
 
 RunLog::RunLog(const std::filesystem::path& file) {
   try {
@@ -24,4 +24,4 @@ RunLog::~RunLog() = default;
 void RunLog::Info(const std::string& line) { logger_->info(line); }
 void RunLog::Warn(const std::string& line) { logger_->warn(line); }
 
-}  // namespace descent::app
+}  // namespace descent::trainer

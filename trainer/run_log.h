@@ -13,7 +13,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace descent::app {
+namespace descent::trainer {
 
 class RunLog {
  public:
@@ -28,4 +28,4 @@ class RunLog {
   std::shared_ptr<spdlog::logger> logger_;
 };
 
-}  // namespace descent::app
+}  // namespace descent::trainer

@@ -1,0 +1,644 @@
+#include "trainer/training_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "mcts/search_options.h"
+#include "net/encoder.h"
+#include "net/net_config.h"
+#include "net/network.h"
+#include "selfplay/trainer_client.h"
+#include "selfplay/worker.h"
+#include "trainer/evaluation.h"
+#include "trainer/replay_buffer.h"
+#include "trainer/run_log.h"
+#include "trainer/store.h"
+#include "trainer/trainer.h"
+
+namespace descent::trainer {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const game::OptionTable<TrainRunParams>& TrainRunOptions() {
+  using P = TrainRunParams;
+  static const game::OptionTable<P> table = [] {
+    game::OptionTable<P> t;
+    t.Add("game", &P::game, "game spec: tictactoe, connect4, go:9:komi=7, ...")
+        .Add("run", &P::run, "run directory (created, or resumed)")
+        .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
+        .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
+        .Add("games", &P::games, "concurrent self-play games", 0, 4096)
+        .Add("full-visits", &P::full_visits, "visits of full searches (training targets)", 0, 100000)
+        .Add("fast-visits", &P::fast_visits, "visits of fast searches", 0, 100000)
+        .Add("full-fraction", &P::full_fraction, "share of moves searched fully", 0.0, 1.0)
+        .Add("temperature-moves", &P::temperature_moves, "moves chosen in proportion to visits (-1: the game's default)",
+             -1, 100000)
+        .Include(&P::search, mcts::SearchOptions())
+        .Add("window", &P::window, "replay window in samples", 0, 100000000)
+        .Add("batch", &P::batch, "training batch size", 0, 65536)
+        .Add("lr", &P::lr, "learning rate", 0.0, 10.0)
+        .Add("lr-drop-steps", &P::lr_drop_steps, "divide the learning rate by 10 every N steps (0: never)", 0, 1e9)
+        .Add("reuse", &P::reuse, "times each sample is trained on, on average, at most", 0.0, 1000.0)
+        .Add("min-samples", &P::min_samples, "samples before training starts", 0, 1e9)
+        .Add("publish-every", &P::publish_every, "training steps between networks", 0, 1e9)
+        .Add("eval-every", &P::eval_every, "evaluate every Nth network (0: never; -1: the game's default)", -1, 1e9)
+        .Add("eval-games", &P::eval_games, "games per evaluation opponent", 0, 1e6)
+        .Add("eval-visits", &P::eval_visits, "the network's visits per move in evaluation", 0, 1e7)
+        .Add("eval-rollout-visits", &P::eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation",
+             0, 1e7)
+        .Add("resign-false-rate", &P::resign_false_rate, "accepted share of wrong resignations", 0.0, 0.5)
+        .Add("resign-max-threshold", &P::resign_max_threshold, "never resign above this value", -1.0, 1.0)
+        .Add("minutes", &P::minutes, "stop after this long (0: until Ctrl-C)", 0.0, 1e9)
+        .Add("max-steps", &P::max_steps, "stop at this training step (0: no limit)", 0, 2e9)
+        .Add("threads", &P::threads, "inference workers", 1, 64)
+        .Add("seed", &P::seed, "random seed")
+        .Add("listen", &P::listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)")
+        .Add("token", &P::token, "workers' bearer token (default: RUN/token, made up if missing)")
+        .Add("token-file", &P::token_file, "read the workers' token from this file")
+        .Add("local-selfplay", &P::local_selfplay, "play self-play games in this process too (true/false)")
+        .Add("max-network-lag", &P::max_network_lag, "refuse workers' games of networks this many generations old", 0,
+             1000000);
+    return t;
+  }();
+  return table;
+}
+
+void ResolveDefaults(const game::Game& game, TrainRunParams* p) {
+  const game::GameTraits t = game.Traits();
+  const auto set = [](auto* field, auto value) {
+    if (*field <= 0) *field = value;
+  };
+  set(&p->blocks, t.net_blocks);
+  set(&p->channels, t.net_channels);
+  set(&p->games, t.selfplay_games);
+  set(&p->full_visits, t.full_visits);
+  set(&p->fast_visits, t.fast_visits);
+  set(&p->full_fraction, t.full_fraction);
+  if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
+  set(&p->window, t.window);
+  set(&p->batch, t.batch);
+  set(&p->lr, t.learning_rate);
+  set(&p->lr_drop_steps, t.lr_drop_steps);
+  set(&p->reuse, t.reuse);
+  set(&p->min_samples, t.min_samples);
+  set(&p->publish_every, t.publish_every);
+  if (p->eval_every < 0) p->eval_every = t.eval_every;
+  set(&p->eval_games, t.eval_games);
+  set(&p->eval_visits, t.eval_visits);
+  set(&p->eval_rollout_visits, t.eval_rollout_visits);
+}
+
+class TrainingRun::Impl {
+ public:
+  Impl(TrainingRun& owner, const TrainRunParams& params, const std::string& resolved_config, TrainRunOutput output);
+  TrainRunSummary Run(const std::atomic<bool>* stop);
+
+  std::optional<NetworkOffer> NewestNetwork();
+  std::optional<int64_t> NetworkGeneration(const std::string& hash);
+  StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games);
+  std::string SelfPlayJson();
+  std::string StatusJson();
+  int port() const { return port_.load(); }
+
+ private:
+  // A network to evaluate: the published snapshot itself, not its file.
+  struct EvalJob {
+    std::shared_ptr<const net::Network> network;
+    std::string path;
+    int64_t step = 0;
+  };
+
+  void Message(const std::string& line);
+  void StartServer();
+  std::shared_ptr<net::Network> LoadLatestGoodNetwork();
+  void RestoreLadder();
+  void Publish();
+  void StoreFinishedGames();
+  void Calibrate();
+  void EvalLoop();
+  void Evaluate(const EvalJob& job);
+  void ReportProgress(bool final);
+
+  TrainingRun& owner_;
+  TrainRunParams p_;
+  TrainRunOutput out_;
+  std::unique_ptr<game::Game> game_;
+  fs::path run_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Trainer> trainer_;
+  std::unique_ptr<ReplayBuffer> replay_;
+  std::unique_ptr<selfplay::SelfPlayWorker> worker_;
+  std::string latest_hash_;
+  int64_t published_step_ = 0;
+  std::shared_ptr<const net::Network> first_;
+  LadderRung ladder_;  // the newest rated network: the next one plays it (eval thread only)
+  float resign_threshold_ = -2.0f;
+  Losses losses_;
+  float loss_count_ = 0;
+
+  std::mutex finished_mutex_;
+  std::vector<selfplay::GameRecord> finished_;
+  // Games remote workers sent, already in the store; the training loop
+  // moves them into the replay window.
+  std::vector<selfplay::GameRecord> remote_stored_;
+  std::unique_ptr<TrainerServer> server_;
+  std::atomic<int> port_{0};
+  // Copies for the server threads' status answers.
+  std::atomic<int64_t> status_step_{0}, status_games_{0}, status_samples_{0};
+  std::atomic<float> status_resign_threshold_{-2.0f};
+  std::mutex last_eval_mutex_;
+  std::string last_eval_ = "none yet";
+
+  std::mutex eval_mutex_;
+  std::condition_variable eval_cv_;
+  std::deque<EvalJob> eval_queue_;
+  std::atomic<bool> stop_eval_{false};
+
+  std::unique_ptr<RunLog> log_;  // RUN/train.log
+  Clock::time_point last_logged_{};
+  Clock::time_point start_ = Clock::now();
+  int64_t games_at_start_ = 0;
+  int64_t games_stored_ = 0;  // in the store (kept here: COUNT(*) is a scan)
+  int64_t samples_stored_ = 0;
+  uint64_t positions_at_last_print_ = 0, visits_at_last_print_ = 0;
+  // Seconds between the two newest networks this process published (0: fewer).
+  double network_seconds_ = 0;
+  std::optional<Clock::time_point> last_publish_time_;
+  Clock::time_point last_print_ = Clock::now();
+};
+
+TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const std::string& resolved_config,
+                        TrainRunOutput output)
+    : owner_(owner), p_(params), out_(std::move(output)) {
+  if (p_.run.empty()) throw game::UserError("a training run needs a run directory");
+  game_ = game::MakeGame(p_.game);
+  ResolveDefaults(*game_, &p_);
+  run_ = p_.run;
+  fs::create_directories(run_ / "nets");
+  log_ = std::make_unique<RunLog>(run_ / "train.log");
+  store_ = std::make_unique<Store>((run_ / "store.sqlite").string());
+  if (auto stored = store_->GetState("game"); stored && *stored != game_->Spec()) {
+    throw game::UserError("run '" + p_.run + "' trains " + *stored + ", not " + game_->Spec());
+  }
+  store_->SetState("game", game_->Spec());
+  if (!resolved_config.empty()) std::ofstream(run_ / "config.ini") << resolved_config;
+}
+
+void TrainingRun::Impl::Message(const std::string& line) {
+  if (out_.message) out_.message(line);
+}
+
+// The newest network whose file loads and fits; refused ones are reported.
+std::shared_ptr<net::Network> TrainingRun::Impl::LoadLatestGoodNetwork() {
+  const auto rows = store_->Networks();
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    try {
+      std::shared_ptr<net::Network> net = net::Network::Load((run_ / it->path).string());
+      net->CheckFits(*game_);
+      if (net->info().content_hash != it->hash) throw game::UserError("its content is not the network the store recorded");
+      return net;
+    } catch (const game::UserError& e) {
+      const std::string line =
+          "network " + std::to_string(it->id) + " refused: " + e.what() + "; trying an earlier one";
+      Message(line);
+      log_->Warn(line);
+    }
+  }
+  return nullptr;
+}
+
+// Publishing: the trainer's weights as an independent network, written to
+// RUN/nets (with the optimizer beside it) for the record, resumes and remote
+// workers, and handed in memory to self-play and evaluation.
+void TrainingRun::Impl::Publish() {
+  char name[64];
+  std::snprintf(name, sizeof name, "nets/step-%08lld.safetensors", static_cast<long long>(trainer_->step()));
+  const std::string path = (run_ / name).string();
+  const std::string parent = latest_hash_;
+  std::unique_ptr<net::Network> snapshot = trainer_->Snapshot(parent);
+  latest_hash_ = snapshot->Save(path);
+  trainer_->SaveOptimizer(path);
+  std::shared_ptr<const net::Network> network = std::move(snapshot);
+  // The file and its optimizer are on disk before the store names them: a
+  // crash in between leaves an unlisted file, never a listed missing one.
+  store_->AddNetwork({0, latest_hash_, parent, trainer_->step(), name, 0});
+  if (loss_count_ > 0) {
+    store_->AddMetric({trainer_->step(), 0, "loss.policy", losses_.policy / loss_count_, ""});
+    store_->AddMetric({trainer_->step(), 0, "loss.value", losses_.value / loss_count_, ""});
+  }
+  losses_ = {};
+  loss_count_ = 0;
+  published_step_ = trainer_->step();
+  if (last_publish_time_) network_seconds_ = std::chrono::duration<double>(Clock::now() - *last_publish_time_).count();
+  last_publish_time_ = Clock::now();
+  const size_t networks = store_->Networks().size();
+  log_->Info("network " + std::to_string(networks) + " published: step " + std::to_string(trainer_->step()) + ", " +
+             name + ", " + latest_hash_.substr(0, 12));
+  if (!first_) first_ = network;
+  worker_->SetNetwork(network);
+  Calibrate();
+  if (p_.eval_every > 0 && networks % p_.eval_every == 0) {
+    std::lock_guard lock(eval_mutex_);
+    eval_queue_.clear();  // only the newest matters when evaluation falls behind
+    eval_queue_.push_back({network, path, trainer_->step()});
+    eval_cv_.notify_one();
+  }
+}
+
+// Resign threshold: the value below which at most `resign_false_rate` of
+// played-out games' non-losers ever fell (AlphaGo Zero's calibration: a
+// resignation is false when the resigner would not have lost).
+void TrainingRun::Impl::Calibrate() {
+  std::vector<float> values = store_->RecentNonLoserMinValues(500);
+  if (values.size() < 20) return;
+  std::sort(values.begin(), values.end());
+  const size_t k = static_cast<size_t>(p_.resign_false_rate * values.size());
+  resign_threshold_ = std::clamp(values[k] - 0.01f, -1.0f, p_.resign_max_threshold);
+  worker_->SetResignThreshold(resign_threshold_);
+  status_resign_threshold_ = resign_threshold_;
+  const double false_rate = static_cast<double>(std::lower_bound(values.begin(), values.end(), resign_threshold_) -
+                                                values.begin()) / values.size();
+  store_->AddMetric({trainer_->step(), 0, "resign.threshold", resign_threshold_, ""});
+  store_->AddMetric({trainer_->step(), 0, "resign.false_rate", false_rate, ""});
+  store_->SetState("resign_threshold", std::to_string(resign_threshold_));
+  char line[160];
+  std::snprintf(line, sizeof line, "resign threshold %.3f: %.1f%% of %zu played-out games' non-losers fell below it",
+                resign_threshold_, 100 * false_rate, values.size());
+  log_->Info(line);
+}
+
+void TrainingRun::Impl::StoreFinishedGames() {
+  std::vector<selfplay::GameRecord> games, remote;
+  {
+    std::lock_guard lock(finished_mutex_);
+    games.swap(finished_);
+    remote.swap(remote_stored_);
+  }
+  if (!games.empty()) {
+    std::vector<bool> is_new;
+    store_->AddGames(games, &is_new);  // acknowledged once this returns
+    for (size_t i = 0; i < games.size(); ++i) {
+      if (is_new[i]) remote.push_back(std::move(games[i]));
+    }
+  }
+  for (auto& g : remote) {  // every game here is new in the store
+    games_stored_ += 1;
+    samples_stored_ += static_cast<int64_t>(g.targets.size());
+    replay_->Add(std::move(g));
+  }
+  status_games_ = games_stored_;
+  status_samples_ = samples_stored_;
+}
+
+std::optional<NetworkOffer> TrainingRun::Impl::NewestNetwork() {
+  const auto row = store_->LatestNetwork();
+  if (!row) return std::nullopt;
+  return NetworkOffer{row->id, row->hash, (run_ / row->path).string()};
+}
+
+std::optional<int64_t> TrainingRun::Impl::NetworkGeneration(const std::string& hash) {
+  for (const auto& row : store_->Networks()) {
+    if (row.hash == hash) return row.id;
+  }
+  return std::nullopt;
+}
+
+StoreOutcome TrainingRun::Impl::StoreGames(const std::vector<selfplay::GameRecord>& games) {
+  std::vector<bool> is_new;
+  const int stored = games.empty() ? 0 : store_->AddGames(games, &is_new);  // committed when this returns
+  std::lock_guard lock(finished_mutex_);
+  for (size_t i = 0; i < games.size(); ++i) {
+    if (is_new[i]) remote_stored_.push_back(games[i]);
+  }
+  return {stored, static_cast<int>(games.size()) - stored};
+}
+
+std::string TrainingRun::Impl::SelfPlayJson() {
+  return nlohmann::json{{"game", game_->Spec()},
+                        {"games", p_.games},
+                        {"full_visits", p_.full_visits},
+                        {"fast_visits", p_.fast_visits},
+                        {"full_fraction", p_.full_fraction},
+                        {"temperature_moves", p_.temperature_moves},
+                        {"resign_threshold", status_resign_threshold_.load()}}
+      .dump();
+}
+
+std::string TrainingRun::Impl::StatusJson() {
+  nlohmann::json status{{"run", fs::absolute(run_).string()},
+                        {"game", game_->Spec()},
+                        {"step", status_step_.load()},
+                        {"games", status_games_.load()},
+                        {"samples", status_samples_.load()},
+                        {"uptime_seconds", std::round(std::chrono::duration<double>(Clock::now() - start_).count())},
+                        {"resign_threshold", status_resign_threshold_.load()}};
+  if (const auto row = store_->LatestNetwork()) {
+    status["network"] = {{"id", row->id}, {"hash", row->hash}, {"step", row->step}, {"file", row->path}};
+  }
+  std::lock_guard lock(last_eval_mutex_);
+  status["evaluation"] = last_eval_;
+  return status.dump();
+}
+
+// --listen: serve remote workers; the token comes from --token, a token
+// file, or is made up and written to RUN/token for the workers to read.
+void TrainingRun::Impl::StartServer() {
+  if (p_.listen.empty()) return;
+  ServerParams params;
+  const size_t colon = p_.listen.rfind(':');
+  if (colon == std::string::npos) throw game::UserError("--listen wants HOST:PORT, not '" + p_.listen + "'");
+  params.host = p_.listen.substr(0, colon);
+  try {
+    size_t used = 0;
+    const std::string port = p_.listen.substr(colon + 1);
+    params.port = std::stoi(port, &used);
+    if (used != port.size()) throw std::invalid_argument(port);
+  } catch (const std::exception&) {
+    throw game::UserError("--listen wants HOST:PORT, not '" + p_.listen + "'");
+  }
+  if (params.port < 0 || params.port > 65535) throw game::UserError("--listen port must be 0..65535");
+  params.max_network_lag = p_.max_network_lag;
+  params.token = p_.token;
+  if (params.token.empty() && !p_.token_file.empty()) params.token = selfplay::ReadTokenFile(p_.token_file);
+  if (params.token.empty()) {
+    const fs::path path = run_ / "token";
+    if (fs::exists(path)) {
+      params.token = selfplay::ReadTokenFile(path.string());
+    } else {
+      params.token = selfplay::NewUuid();
+      std::ofstream(path) << params.token << "\n";
+      fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+    }
+    Message("workers' token: in " + path.string());
+  }
+  server_ = std::make_unique<TrainerServer>(*game_, owner_, params);
+  port_ = server_->port();
+  Message("serving workers on http://" + params.host + ":" + std::to_string(server_->port()) + " (status page at /)");
+}
+
+// The Elo ladder's top rung, kept across restarts in the store's state.
+void TrainingRun::Impl::RestoreLadder() {
+  ladder_ = {first_, 0, "the first network"};
+  const auto saved = store_->GetState("ladder");
+  if (!saved) return;
+  std::istringstream in(*saved);
+  double elo = 0;
+  long long step = 0;
+  std::string path;
+  if (in >> elo >> step >> std::ws && std::getline(in, path)) {
+    try {
+      ladder_ = {net::Network::Load(path), elo, "step " + std::to_string(step)};
+    } catch (const game::UserError&) {  // the file went away: the ladder restarts at the first network
+    }
+  }
+}
+
+void TrainingRun::Impl::EvalLoop() {
+  for (;;) {
+    EvalJob job;
+    {
+      std::unique_lock lock(eval_mutex_);
+      eval_cv_.wait(lock, [&] { return stop_eval_ || !eval_queue_.empty(); });
+      if (stop_eval_) return;
+      job = std::move(eval_queue_.front());
+      eval_queue_.pop_front();
+    }
+    Evaluate(job);
+  }
+}
+
+void TrainingRun::Impl::Evaluate(const EvalJob& job) {
+  EvalParams params;
+  params.games = p_.eval_games;
+  params.visits = p_.eval_visits;
+  params.rollout_visits = p_.eval_rollout_visits;
+  params.search = p_.search;
+  params.cancel = &stop_eval_;
+  const auto lines = EvaluateNetwork(*game_, job.network, &ladder_, params, p_.seed + job.step);
+  if (stop_eval_) return;  // stopped midway: the partial results are not stored
+  for (const EvalLine& line : lines) {
+    if (line.key != "eval.elo") continue;
+    // This network is the ladder's new top rung, kept across restarts.
+    ladder_ = {job.network, line.value, "step " + std::to_string(job.step)};
+    store_->SetState("ladder", std::to_string(line.value) + " " + std::to_string(job.step) + " " + job.path);
+  }
+  std::string summary;
+  for (const EvalLine& line : lines) {
+    store_->AddMetric({job.step, 0, line.key, line.value, line.extra});
+    if (line.key == "eval.random" || line.key == "eval.optimal_policy" || line.key == "eval.elo" ||
+        line.key == "eval.mcts" || line.key.rfind("eval.mistakes.", 0) == 0) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%s %.3g", summary.empty() ? "" : ", ", line.key.substr(5).c_str(), line.value);
+      summary += buf;
+    }
+  }
+  for (const EvalLine& line : lines) {
+    if (line.text.empty()) continue;
+    const std::string text = "eval step " + std::to_string(job.step) + ": " + line.text;
+    log_->Info(text);
+    Message(text);
+  }
+  std::lock_guard lock(last_eval_mutex_);
+  last_eval_ = "step " + std::to_string(job.step) + ": " + summary;
+}
+
+void TrainingRun::Impl::ReportProgress(bool final) {
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+  const double since = std::chrono::duration<double>(Clock::now() - last_print_).count();
+  const bool log_due = Clock::now() - last_logged_ >= std::chrono::seconds(30);
+  if (!final && since < out_.status_seconds && !log_due) return;
+  const selfplay::WorkerStats w = worker_->Stats();
+  const int64_t games = games_stored_;
+  const double rate = (games - games_at_start_) / std::max(1.0, elapsed);
+  const double evals_rate = (w.positions - positions_at_last_print_) / std::max(1e-3, since);
+  const double visits_rate = (w.visits - visits_at_last_print_) / std::max(1e-3, since);
+  positions_at_last_print_ = w.positions;
+  visits_at_last_print_ = w.visits;
+  last_print_ = Clock::now();
+  char per_network[32] = "";
+  if (network_seconds_ >= 90) {
+    std::snprintf(per_network, sizeof per_network, " (%.1f min each)", network_seconds_ / 60);
+  } else if (network_seconds_ > 0) {
+    std::snprintf(per_network, sizeof per_network, " (%.1f s each)", network_seconds_);
+  }
+  std::string eval;
+  {
+    std::lock_guard lock(last_eval_mutex_);
+    eval = last_eval_;
+  }
+  if (server_) {
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    int active = 0;
+    for (const auto& worker : server_->Workers()) active += now - worker.last_contact < 60;
+    eval += " | workers " + std::to_string(active);
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f net %zu%s visits/s %.0f "
+                "evals/s %.0f | eval %s",
+                static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60, static_cast<long long>(games), rate,
+                static_cast<long long>(replay_->size()), static_cast<long long>(trainer_->step()),
+                loss_count_ ? losses_.policy / loss_count_ : 0.0f, loss_count_ ? losses_.value / loss_count_ : 0.0f,
+                store_->Networks().size(), per_network, visits_rate, evals_rate, eval.c_str());
+  if (out_.status) out_.status(line, final);
+  if (final || log_due) {
+    log_->Info(line);
+    last_logged_ = Clock::now();
+  }
+}
+
+TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
+  // Step 1: the network to continue from (or a fresh one), the replay window.
+  std::shared_ptr<net::Network> current = LoadLatestGoodNetwork();
+  const bool resumed = current != nullptr;
+  if (!current) {
+    if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
+    current = net::Network::Random(net::DefaultNetConfig(*game_, p_.blocks, p_.channels), p_.seed);
+  }
+  const int64_t step = current->info().training_step;
+  published_step_ = step;  // a resumed run's next network comes publish_every steps on
+  const auto rows = store_->Networks();
+  if (!rows.empty()) first_ = net::Network::Load((run_ / rows.front().path).string());
+  latest_hash_ = current->info().content_hash;
+  // The trainer trains its own copy; `current` keeps serving self-play.
+  trainer_ = std::make_unique<Trainer>(current->Clone(),
+                                       TrainParams{.batch_size = p_.batch, .learning_rate = p_.lr, .lr_drop_steps = p_.lr_drop_steps},
+                                       step);
+  // Optimizer state saved beside the network actually resumed (an earlier
+  // one when the newest was refused).
+  for (const auto& row : rows) {
+    if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
+  }
+  replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window);
+  for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
+  games_at_start_ = games_stored_ = store_->GameCount();
+  samples_stored_ = store_->SampleCount();
+
+  selfplay::WorkerParams wp;
+  wp.games = p_.games;
+  wp.inference.threads = p_.threads;
+  wp.search = p_.search;
+  wp.self_play.full_visits = p_.full_visits;
+  wp.self_play.fast_visits = p_.fast_visits;
+  wp.self_play.full_fraction = p_.full_fraction;
+  wp.self_play.temperature_moves = p_.temperature_moves;
+  wp.seed = p_.seed + static_cast<uint64_t>(games_at_start_);
+  worker_ = std::make_unique<selfplay::SelfPlayWorker>(*game_, current, wp, [this](selfplay::GameRecord&& g) {
+    std::lock_guard lock(finished_mutex_);
+    finished_.push_back(std::move(g));
+  });
+  if (auto t = store_->GetState("resign_threshold")) worker_->SetResignThreshold(resign_threshold_ = std::stof(*t));
+  status_resign_threshold_ = resign_threshold_;
+  status_step_ = step;
+  status_games_ = games_stored_;
+  status_samples_ = samples_stored_;
+  if (rows.empty()) Publish();  // network 1: the random start, anchor of the Elo ladder
+  char started[512];
+  std::snprintf(started, sizeof started, "%s %s in %s: %lld games and %lld samples stored, step %lld, net %d blocks x %d channels",
+                resumed ? "resuming" : "starting", game_->Spec().c_str(), p_.run.c_str(),
+                static_cast<long long>(games_at_start_), static_cast<long long>(samples_stored_),
+                static_cast<long long>(step), current->config().blocks, current->config().channels);
+  Message(started);
+  log_->Info(started);
+
+  // Step 2: self-play, evaluation and the server on their own threads;
+  // training here. An error on the self-play thread stops the run and is
+  // rethrown here.
+  StartServer();
+  std::atomic<bool> stop_selfplay{false};
+  std::exception_ptr selfplay_error;  // written by the self-play thread before it sets selfplay_failed
+  std::atomic<bool> selfplay_failed{false};
+  std::thread selfplay([&] {
+    if (!p_.local_selfplay) return;
+    try {
+      worker_->Run(stop_selfplay);
+    } catch (...) {
+      selfplay_error = std::current_exception();
+      selfplay_failed = true;
+    }
+  });
+  RestoreLadder();
+  std::thread evaluator([this] { EvalLoop(); });
+  std::mt19937_64 rng(p_.seed ^ static_cast<uint64_t>(step));
+  const int input_size = net::Encoder::ForGame(*game_)->InputSize();
+  std::vector<float> input(static_cast<size_t>(p_.batch) * input_size),
+      policy(static_cast<size_t>(p_.batch) * game_->NumMoves()), value(p_.batch);
+  std::exception_ptr error;
+  try {
+    for (;;) {
+      StoreFinishedGames();
+      const double minutes = std::chrono::duration<double>(Clock::now() - start_).count() / 60;
+      if ((stop && stop->load()) || (p_.minutes > 0 && minutes >= p_.minutes) ||
+          (p_.max_steps > 0 && trainer_->step() >= p_.max_steps)) {
+        break;
+      }
+      if (selfplay_failed) break;  // the error is read after the join below
+      // Train while the reuse bound allows: steps x batch <= samples x reuse.
+      const int64_t allowed = static_cast<int64_t>(samples_stored_ * p_.reuse / p_.batch);
+      if (replay_->size() >= p_.min_samples && trainer_->step() < allowed) {
+        replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data());
+        const Losses l = trainer_->Step(input.data(), policy.data(), value.data(), p_.batch);
+        losses_.policy += l.policy;
+        losses_.value += l.value;
+        loss_count_ += 1;
+        status_step_ = trainer_->step();
+        if (trainer_->step() - published_step_ >= p_.publish_every) Publish();
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      ReportProgress(false);
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+
+  // Step 3: stop cleanly: keep every finished game, checkpoint, report.
+  stop_selfplay = true;
+  selfplay.join();
+  server_.reset();  // answers in flight finish first; later uploads wait for the restart
+  {
+    std::lock_guard lock(eval_mutex_);
+    stop_eval_ = true;
+  }
+  eval_cv_.notify_all();
+  evaluator.join();
+  if (!error) error = selfplay_error;
+  StoreFinishedGames();
+  if (error) std::rethrow_exception(error);  // what is stored stays; the last network is the newest published
+  if (trainer_->step() > published_step_) Publish();
+  ReportProgress(true);
+  const auto last = store_->LatestNetwork();
+  const std::string newest = (run_ / last->path).string();
+  const std::string stopped = "stopped at step " + std::to_string(trainer_->step()) + "; newest network: " + newest;
+  Message(stopped);
+  log_->Info(stopped);
+  return {trainer_->step(), games_stored_, static_cast<int>(store_->Networks().size()), newest};
+}
+
+TrainingRun::TrainingRun(const TrainRunParams& params, const std::string& resolved_config, TrainRunOutput output)
+    : impl_(std::make_unique<Impl>(*this, params, resolved_config, std::move(output))) {}
+TrainingRun::~TrainingRun() = default;
+TrainRunSummary TrainingRun::Run(const std::atomic<bool>* stop) { return impl_->Run(stop); }
+std::optional<NetworkOffer> TrainingRun::NewestNetwork() { return impl_->NewestNetwork(); }
+std::optional<int64_t> TrainingRun::NetworkGeneration(const std::string& hash) { return impl_->NetworkGeneration(hash); }
+StoreOutcome TrainingRun::StoreGames(const std::vector<selfplay::GameRecord>& games) { return impl_->StoreGames(games); }
+std::string TrainingRun::SelfPlayJson() { return impl_->SelfPlayJson(); }
+std::string TrainingRun::StatusJson() { return impl_->StatusJson(); }
+int TrainingRun::port() const { return impl_->port(); }
+
+}  // namespace descent::trainer

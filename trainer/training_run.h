@@ -1,0 +1,123 @@
+#pragma once
+// A training run: self-play (local, and remote workers through the HTTP
+// server), the durable store, gradient descent from the replay window,
+// publishing each new network (handed to self-play and evaluation in
+// memory, written to RUN/nets for the record and for workers), resignation
+// calibration, the reuse bound, evaluation in the background with the Elo
+// ladder, and resuming after a crash. `descent train` only reads options and
+// starts it; tests drive it directly.
+//
+// Threads: Run() trains on the calling thread; self-play, evaluation and the
+// server each own their threads, started and joined inside Run().
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "game/game.h"
+#include "game/options.h"
+#include "mcts/params.h"
+#include "trainer/server.h"
+
+namespace descent::trainer {
+
+// Every option of a run. A count of 0 (or -1 where 0 is meaningful) means
+// "the game's default" (game/traits.h), filled in by ResolveDefaults.
+struct TrainRunParams {
+  std::string game = "tictactoe";
+  std::string run;  // the run directory (created, or resumed)
+  int blocks = 0, channels = 0;
+  // Self-play (playout cap randomisation, selfplay/self_play.h).
+  int games = 0, full_visits = 0, fast_visits = 0;
+  float full_fraction = 0;
+  int temperature_moves = -1;
+  mcts::SearchParams search;
+  // Training.
+  int window = 0, batch = 0;
+  float lr = 0;
+  int lr_drop_steps = 0;
+  float reuse = 0;
+  int min_samples = 0;
+  int publish_every = 0;
+  // Evaluation (-1: the game's default; 0: never).
+  int eval_every = -1;
+  int eval_games = 0;
+  int eval_visits = 0;
+  int eval_rollout_visits = 0;
+  // Resignation: the threshold is calibrated so that at most this share of
+  // played-out games' non-losers fell below it (AlphaGo Zero: 5%).
+  float resign_false_rate = 0.05f;
+  // Never resign at a value above this: the net would still give itself
+  // better than a 1-in-4 chance, which no calibration should overrule.
+  float resign_max_threshold = -0.5f;
+  // Limits (0: none).
+  double minutes = 0;
+  int max_steps = 0;
+  int threads = 2;  // inference workers
+  uint64_t seed = 1;
+  // Serving remote workers (selfplay/protocol.h).
+  std::string listen;  // HOST:PORT; empty: no server
+  std::string token, token_file;
+  bool local_selfplay = true;
+  int max_network_lag = ServerParams{}.max_network_lag;
+};
+
+// The options `descent train` takes, declared once (names, help, ranges);
+// the search's own options are included under their usual names.
+const game::OptionTable<TrainRunParams>& TrainRunOptions();
+
+// Fills every field left at "the game's default" from game.Traits().
+void ResolveDefaults(const game::Game& game, TrainRunParams* params);
+
+// Where a run reports to people. Both optional; called from the thread
+// that calls Run() (status) or from the evaluation thread (message).
+struct TrainRunOutput {
+  // The one-line progress summary, every status_seconds (final: once at the end).
+  std::function<void(const std::string& line, bool final)> status;
+  double status_seconds = 1.0;
+  // Events worth a line of their own: start, the server's address, each
+  // evaluation result, refused files.
+  std::function<void(const std::string& line)> message;
+};
+
+struct TrainRunSummary {
+  int64_t step = 0;
+  int64_t games = 0;       // in the store
+  int networks = 0;        // published (all sessions)
+  std::string newest;      // path of the newest network
+};
+
+class TrainingRun final : public ServerBackend {
+ public:
+  // Opens (or creates) the run directory and its store and writes
+  // `resolved_config` to RUN/config.ini. UserError when the run trains
+  // another game or cannot be opened. `params` is resolved here.
+  TrainingRun(const TrainRunParams& params, const std::string& resolved_config, TrainRunOutput output = {});
+  ~TrainingRun() override;
+
+  // Plays, trains and publishes until `stop` is set (may be null), the time
+  // limit or the step limit. Resumes from the newest network that loads
+  // (refusing corrupt or foreign ones by name). On return every finished
+  // game is stored and the newest weights are published. Blocks. Call once.
+  TrainRunSummary Run(const std::atomic<bool>* stop = nullptr);
+
+  // ServerBackend, for remote workers (called from server threads).
+  std::optional<NetworkOffer> NewestNetwork() override;
+  std::optional<int64_t> NetworkGeneration(const std::string& hash) override;
+  StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games) override;
+  std::string SelfPlayJson() override;
+  std::string StatusJson() override;
+
+  // The server's port once Run has started it (0: none).
+  int port() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace descent::trainer
