@@ -19,6 +19,9 @@
 
 namespace descent::engine {
 
+// The search settings, as the facade's users (gui/) see them.
+using SearchParams = mcts::SearchParams;
+
 struct EngineParams {
   mcts::SearchParams search;
   net::InferenceParams inference;

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "mcts/params.h"
+#include "engine/engine.h"
 
 namespace descent::gui {
 
@@ -26,7 +26,7 @@ struct GuiParams {
   int visits = 400;       // the network's visits per move...
   double seconds = 0;     // ...or seconds per move when > 0
   int threads = 2;        // inference workers
-  mcts::SearchParams search;  // the network's search
+  engine::SearchParams search;  // the network's search
   std::string sgf_dir = ".";
   std::string script;     // a file of scripted actions; "" for a person
   int width = 1100, height = 760;

@@ -35,7 +35,7 @@ GameSearch::GameSearch(const game::Game& game, Evaluator& evaluator, const Searc
 
 SearchInfo GameSearch::Run(const SearchLimits& limits, const std::atomic<bool>* stop) {
   RunState run;
-  run.start = Clock::now();
+  run.start = now_();
   run.next_progress = run.start;
   run.start_visits = search_.RootVisits();
   run_ = &run;
@@ -55,7 +55,7 @@ SearchInfo GameSearch::Run(const SearchLimits& limits, const std::atomic<bool>* 
   SearchInfo info;
   info.root_visits = search_.RootVisits();
   info.new_visits = info.root_visits - run.start_visits;
-  info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  info.seconds = std::chrono::duration<double>(now_() - run.start).count();
   return info;
 }
 
@@ -66,7 +66,7 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
   std::unique_lock lock(run.mutex);
   for (;;) {
     // Step 1: decide whether to go on.
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = now_();
     const double elapsed = std::chrono::duration<double>(now - run.start).count();
     // The root must be expanded before anything stops the search: a search
     // with no expanded root has no move to give. A proved root stops it at
@@ -138,13 +138,13 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
 
 // Calls the progress callback when its interval has passed; under the lock.
 void GameSearch::Report(RunState& run) {
-  if (!progress_ || Clock::now() < run.next_progress) return;
+  if (!progress_ || now_() < run.next_progress) return;
   run.next_progress =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(progress_interval_));
+      now_() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(progress_interval_));
   SearchInfo info;
   info.root_visits = search_.RootVisits();
   info.new_visits = info.root_visits - run.start_visits;
-  info.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  info.seconds = std::chrono::duration<double>(now_() - run.start).count();
   progress_(search_, info);
 }
 

@@ -6,6 +6,7 @@
 // evaluator stays busy.
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -42,6 +43,11 @@ class GameSearch {
     progress_interval_ = interval;
   }
 
+  // The clock time limits are measured on (steady_clock by default); tests
+  // inject one. Only between Runs.
+  using ClockFn = std::function<std::chrono::steady_clock::time_point()>;
+  void SetClock(ClockFn now) { now_ = std::move(now); }
+
   // Searches until a limit is reached, `stop` becomes true (checked between
   // batches) or the root's result is proved. Blocks. The root is always
   // expanded first (a time limit or stop cannot leave it without a move),
@@ -59,6 +65,7 @@ class GameSearch {
   SearchParams params_;
   Search search_;
   ProgressFn progress_;
+  ClockFn now_ = [] { return std::chrono::steady_clock::now(); };
   double progress_interval_ = 0;
   // Per worker: leaves and requests, reused between batches.
   std::vector<std::vector<Leaf>> leaves_;

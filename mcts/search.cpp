@@ -229,6 +229,9 @@ void Search::PropagateProof(const std::vector<uint32_t>& path) {
 
 void Search::Cancel(const Leaf& leaf) {
   for (uint32_t index : leaf.path) --tree_.node(index).virtual_loss;
+  // A leaf that was waiting for its evaluation is a plain leaf again (a
+  // collision's node belongs to the leaf that is being evaluated).
+  if (leaf.kind == Leaf::kNeedsEval) tree_.node(leaf.path.back()).kind = Node::kLeaf;
 }
 
 std::vector<MoveStats> Search::RootStats() const {

@@ -62,7 +62,8 @@ class Search {
   // Expands the leaf (kNeedsEval) with its priors and backs up its value,
   // removing the virtual loss.
   void Complete(const Leaf& leaf);
-  // Removes the virtual loss of a leaf that will not be completed.
+  // Removes the virtual loss of a leaf that will not be completed; a
+  // kNeedsEval leaf's node can be selected and evaluated again.
   void Cancel(const Leaf& leaf);
 
   // Completed visits of the root (the root's own evaluation included).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "game/connect4.h"
@@ -72,19 +73,43 @@ TEST(MultiGameSearch, PlaysEveryGameToTheEndInEverySlot) {
   EXPECT_GE(hooks.results_[1], 30);
 }
 
-TEST(MultiGameSearch, StopsWhenAsked) {
+// Rollouts that set `stop` at call `stop_after` and throw at call `fail_at`.
+class CountingEvaluator final : public Evaluator {
+ public:
+  void Evaluate(std::span<const EvalRequest> batch) override {
+    const int call = ++calls_;
+    if (call == fail_at_) throw std::runtime_error("the net call failed");
+    rollouts_.Evaluate(batch);
+    if (call == stop_after_) stop_ = true;
+  }
+  RolloutEvaluator rollouts_{2};
+  std::atomic<int> calls_{0};
+  int stop_after_ = -1, fail_at_ = -1;
+  std::atomic<bool> stop_{false};
+};
+
+TEST(MultiGameSearch, StopEndsEveryGroupWithinARound) {
   game::Connect4Game g;
-  RolloutEvaluator rollouts(2);
-  MultiGameSearch driver(g, rollouts, {}, 8, 2, 5);
-  CountingHooks hooks(g, 8, 1000000, 32);
-  std::atomic<bool> stop{false};
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    stop = true;
-  });
-  driver.Run(hooks, &stop);
-  stopper.join();
-  EXPECT_GT(hooks.moves_.load(), 0);
+  CountingEvaluator net;
+  net.stop_after_ = 30;
+  MultiGameSearch driver(g, net, {}, 8, 2, 5);
+  CountingHooks hooks(g, 8, 1000000, 8);
+  driver.Run(hooks, &net.stop_);
+  // Each group sees the stop at its next round: at most one more call each.
+  EXPECT_GE(net.calls_.load(), 30);
+  EXPECT_LE(net.calls_.load(), 32);
+  EXPECT_GT(hooks.moves_.load(), 0);  // 30 rounds of 8-visit searches played moves
+}
+
+TEST(MultiGameSearch, AFailedNetCallStopsTheRunAndReachesTheCaller) {
+  game::Connect4Game g;
+  CountingEvaluator net;
+  net.fail_at_ = 20;
+  MultiGameSearch driver(g, net, {}, 8, 2, 5);
+  CountingHooks hooks(g, 8, 1000000, 8);
+  // Every slot has a million games to play: Run returns only because the
+  // failure stopped the other group too.
+  EXPECT_THROW(driver.Run(hooks), std::runtime_error);
 }
 
 }  // namespace

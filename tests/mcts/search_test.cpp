@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <numeric>
+#include <stdexcept>
 #include <set>
 
 #include "game/connect4.h"
@@ -366,17 +368,112 @@ TEST(Search, TreeReuseKeepsTheChosenSubtree) {
   ExpectConsistentTree(gs.search().tree());
 }
 
-TEST(Search, TimeBudgetAndStopEndTheSearch) {
+// Rollouts behind a fake clock: every net call takes exactly `tick`, and
+// the call numbered `stop_after` sets `stop`, the one numbered `fail_at`
+// throws. Time limits and stops are then checked by counts, not the wall.
+class TickingEvaluator final : public Evaluator {
+ public:
+  explicit TickingEvaluator(std::chrono::milliseconds tick) : rollouts_(3), tick_(tick) {}
+  void Evaluate(std::span<const EvalRequest> batch) override {
+    const int call = ++calls_;
+    if (call == fail_at_) throw std::runtime_error("the net call failed");
+    rollouts_.Evaluate(batch);
+    nanos_ += std::chrono::nanoseconds(tick_).count();
+    if (call == stop_after_) stop_ = true;
+  }
+  GameSearch::ClockFn Clock() {
+    return [this] { return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(nanos_.load())); };
+  }
+  RolloutEvaluator rollouts_;
+  std::chrono::milliseconds tick_;
+  std::atomic<int64_t> nanos_{0};  // the fake clock
+  std::atomic<int> calls_{0};
+  int stop_after_ = -1, fail_at_ = -1;
+  std::atomic<bool> stop_{false};
+};
+
+SearchParams Sequential() {
+  SearchParams p;
+  p.leaves_per_batch = 1;
+  p.batches_in_flight = 1;
+  return p;
+}
+
+TEST(GameSearch, TimeBudgetEndsTheSearchOnItsClock) {
   game::GoGame g({.size = 9});
-  RolloutEvaluator rollouts(17);
-  GameSearch gs(g, rollouts, {});
+  TickingEvaluator net(std::chrono::milliseconds(10));
+  GameSearch gs(g, net, Sequential());
+  gs.SetClock(net.Clock());
   gs.search().SetRoot(*g.NewInitialState());
+  // 0.2 s at 10 ms a call: the root's call and 19 more see the budget open.
   const SearchInfo timed = gs.Run({.visits = 1 << 30, .seconds = 0.2});
-  EXPECT_LT(timed.root_visits, 1 << 30);
-  EXPECT_GT(timed.root_visits, 0);
+  EXPECT_EQ(timed.root_visits, 20);
+  EXPECT_EQ(net.calls_.load(), 20);
+  EXPECT_NEAR(timed.seconds, 0.2, 1e-9);
+}
+
+TEST(GameSearch, StopEndsTheSearchAfterTheCallThatSetIt) {
+  game::GoGame g({.size = 9});
+  TickingEvaluator net(std::chrono::milliseconds(1));
+  net.stop_after_ = 7;
+  GameSearch gs(g, net, Sequential());
+  gs.search().SetRoot(*g.NewInitialState());
+  const SearchInfo info = gs.Run({.visits = 1 << 30}, &net.stop_);
+  EXPECT_EQ(info.new_visits, 7);
+  // Already stopped: nothing more, the expanded root keeps its move.
+  const SearchInfo again = gs.Run({.visits = 1 << 30}, &net.stop_);
+  EXPECT_EQ(again.new_visits, 0);
+  EXPECT_NE(gs.search().PickMove(0, *std::make_unique<std::mt19937_64>(1)), game::kNoMove);
+}
+
+TEST(GameSearch, AStopOrAnExpiredClockStillExpandsTheRoot) {
+  game::GoGame g({.size = 9});
+  TickingEvaluator net(std::chrono::milliseconds(1000));
+  GameSearch gs(g, net, Sequential());
+  gs.SetClock(net.Clock());
+  gs.search().SetRoot(*g.NewInitialState());
   std::atomic<bool> stop{true};
-  const SearchInfo stopped = gs.Run({.visits = 1 << 30}, &stop);
-  EXPECT_EQ(stopped.new_visits, 0);
+  // A NaN-sized or spent clock and a stop before the first call: the root
+  // is still expanded, so there is a move to play (never a resignation by
+  // an empty search).
+  const SearchInfo info = gs.Run({.visits = 1 << 30, .seconds = 1e-9}, &stop);
+  EXPECT_EQ(info.root_visits, 1);
+  EXPECT_TRUE(gs.search().RootExpanded());
+}
+
+TEST(GameSearch, AFailedNetCallReachesTheCallerAndLeavesTheTreeUsable) {
+  game::GoGame g({.size = 9});
+  TickingEvaluator net(std::chrono::milliseconds(1));
+  net.fail_at_ = 40;
+  SearchParams p;
+  p.leaves_per_batch = 4;
+  p.batches_in_flight = 3;
+  GameSearch gs(g, net, p);
+  gs.search().SetRoot(*g.NewInitialState());
+  EXPECT_THROW(gs.Run({.visits = 100000}), std::runtime_error);
+  EXPECT_EQ(gs.search().InFlight(), 0);  // the failed batch's leaves were cancelled
+  ExpectConsistentTree(gs.search().tree());
+  // The same tree searches on once the net works again.
+  const int before = gs.search().RootVisits();
+  const SearchInfo info = gs.Run({.visits = before + 50});
+  EXPECT_EQ(info.root_visits, before + 50);
+  ExpectConsistentTree(gs.search().tree());
+}
+
+TEST(GameSearch, AProvedRootStopsTheSearchAtOnce) {
+  // X to move wins at once (c1 completes the row): proved once the search
+  // first tries c1 (a few hundred rollout visits here), long before the
+  // budget; without the stop it would spend all 100,000 visits.
+  game::TicTacToeGame g;
+  auto s = g.NewInitialState();
+  for (const char* m : {"a1", "a2", "b1", "b2"}) s->Play(g.ParseMove(m));
+  RolloutEvaluator rollouts(5);
+  GameSearch gs(g, rollouts, Sequential());
+  gs.search().SetRoot(*s);
+  const SearchInfo info = gs.Run({.visits = 100000});
+  EXPECT_TRUE(gs.search().RootProven());
+  EXPECT_LT(info.root_visits, 1000);
+  EXPECT_EQ(g.MoveToText(gs.search().PickMove(0, *std::make_unique<std::mt19937_64>(1))), "c1");
 }
 
 }  // namespace

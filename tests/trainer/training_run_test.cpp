@@ -1,0 +1,251 @@
+#include "trainer/training_run.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "net/network.h"
+#include "net/net_config.h"
+#include "trainer/store.h"
+#include "trainer/trainer.h"
+
+namespace descent::trainer {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A tiny tic-tac-toe run: networks every 5 steps, a few hundred games a
+// second; stopped by step counts, never by the clock.
+TrainRunParams Tiny(const fs::path& dir) {
+  TrainRunParams p;
+  p.game = "tictactoe";
+  p.run = dir.string();
+  p.blocks = 1, p.channels = 8;
+  p.games = 8, p.full_visits = 16, p.fast_visits = 8;
+  p.min_samples = 32, p.batch = 16, p.publish_every = 5;
+  p.eval_every = 0;
+  p.threads = 1;
+  return p;
+}
+
+class TrainingRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("descent_run_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs to `max_steps` (0: until `stop_when` returns true for a message);
+  // returns the summary and collects the messages.
+  TrainRunSummary RunTo(TrainRunParams p, int max_steps,
+                        std::function<bool(const std::string&)> stop_when = nullptr) {
+    p.max_steps = max_steps;
+    std::atomic<bool> stop{false};
+    TrainRunOutput out;
+    out.message = [&](const std::string& line) {
+      std::lock_guard lock(mutex_);
+      messages_.push_back(line);
+      if (stop_when && stop_when(line)) stop = true;
+    };
+    TrainingRun run(p, "", out);
+    return run.Run(&stop);
+  }
+  bool Said(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    for (const auto& m : messages_) {
+      if (m.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  fs::path dir_;
+  std::mutex mutex_;
+  std::vector<std::string> messages_;
+};
+
+TEST_F(TrainingRunTest, PublishesNetworksWithLineage) {
+  const TrainRunSummary s = RunTo(Tiny(dir_), 20);
+  EXPECT_EQ(s.step, 20);
+  Store store((dir_ / "store.sqlite").string());
+  const auto rows = store.Networks();
+  ASSERT_EQ(rows.size(), 5u);  // the random start, then steps 5, 10, 15, 20
+  std::string parent;
+  int64_t step = -1;
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.parent, parent) << "network " << row.id;
+    EXPECT_GT(row.step, step);
+    // The file is what the store says, lineage included.
+    const auto net = net::Network::Load((dir_ / row.path).string());
+    EXPECT_EQ(net->info().content_hash, row.hash);
+    EXPECT_EQ(net->info().parent, parent);
+    EXPECT_EQ(net->info().training_step, row.step);
+    EXPECT_TRUE(fs::exists(dir_ / (row.path + ".optimizer"))) << row.path;
+    parent = row.hash;
+    step = row.step;
+  }
+  EXPECT_EQ(s.games, store.GameCount());
+  EXPECT_GT(s.games, 0);
+}
+
+TEST_F(TrainingRunTest, NeverTrainsPastTheReuseBound) {
+  TrainRunParams p = Tiny(dir_);
+  p.reuse = 0.5f;  // every sample seen half a time on average: training waits for games
+  const TrainRunSummary s = RunTo(p, 30);
+  Store store((dir_ / "store.sqlite").string());
+  // Steps x batch <= samples x reuse, counting only what was stored.
+  EXPECT_LE(s.step * p.batch, static_cast<int64_t>(store.SampleCount() * p.reuse));
+  EXPECT_EQ(s.step, 30);
+}
+
+TEST_F(TrainingRunTest, ResumesWhereItStoppedAfterACrashAtEachStage) {
+  RunTo(Tiny(dir_), 15);
+  int64_t games = 0;
+  std::vector<NetworkRow> rows;
+  {
+    Store s((dir_ / "store.sqlite").string());
+    games = s.GameCount();
+    rows = s.Networks();
+  }
+  ASSERT_EQ(rows.back().step, 15);
+
+  // A crash after the weights were written but before the store named them:
+  // an unlisted file is ignored.
+  fs::copy_file(dir_ / rows.back().path, dir_ / "nets/step-00000099.safetensors");
+  // A crash before the optimizer state was written: fresh momentum, same step.
+  fs::remove(dir_ / (rows.back().path + ".optimizer"));
+  messages_.clear();
+  RunTo(Tiny(dir_), 20);
+  EXPECT_TRUE(Said("resuming tictactoe in " + dir_.string() + ": " + std::to_string(games) + " games"));
+  EXPECT_TRUE(Said(", step 15,"));
+  {
+    Store s((dir_ / "store.sqlite").string());
+    EXPECT_GE(s.GameCount(), games);  // nothing acknowledged is lost
+    games = s.GameCount();
+    rows = s.Networks();
+  }
+  ASSERT_EQ(rows.back().step, 20);
+
+  // The newest listed file torn (a crash mid-write by something else, a
+  // disk error): refused by name, the run goes on from the one before.
+  const fs::path newest = dir_ / rows.back().path;
+  fs::resize_file(newest, 1000);
+  messages_.clear();
+  RunTo(Tiny(dir_), 25);
+  EXPECT_TRUE(Said("refused: weights file"));
+  EXPECT_TRUE(Said(", step " + std::to_string(rows[rows.size() - 2].step) + ","));
+  Store s((dir_ / "store.sqlite").string());
+  EXPECT_GE(s.GameCount(), games);
+}
+
+TEST_F(TrainingRunTest, RefusesAForeignNetworkAndAnotherGamesRun) {
+  RunTo(Tiny(dir_), 10);
+  // A Connect Four network in place of the newest tic-tac-toe one.
+  const fs::path other = dir_.string() + "_c4";
+  fs::remove_all(other);
+  fs::create_directories(other);
+  const auto c4 = game::MakeGame("connect4");
+  net::Network::Random(net::DefaultNetConfig(*c4, 1, 8), 1)->Save((other / "c4.safetensors").string());
+  std::vector<NetworkRow> rows;
+  {
+    Store s((dir_ / "store.sqlite").string());
+    rows = s.Networks();
+  }
+  fs::copy_file(other / "c4.safetensors", dir_ / rows.back().path, fs::copy_options::overwrite_existing);
+  messages_.clear();
+  RunTo(Tiny(dir_), 12);
+  EXPECT_TRUE(Said("refused: the network is for connect4, not tictactoe"));
+  EXPECT_TRUE(Said(", step " + std::to_string(rows[rows.size() - 2].step) + ","));
+
+  // The run directory itself belongs to tic-tac-toe.
+  TrainRunParams p = Tiny(dir_);
+  p.game = "connect4";
+  EXPECT_THROW(TrainingRun(p, ""), game::UserError);
+  fs::remove_all(other);
+}
+
+TEST_F(TrainingRunTest, EvaluatesEveryNthNetworkOnly) {
+  TrainRunParams p = Tiny(dir_);
+  p.eval_every = 2;
+  p.eval_games = 2;
+  p.eval_visits = 2;
+  p.eval_rollout_visits = 2;
+  int evaluations = 0;
+  // Until three evaluations have finished (their first line is the score
+  // against random play).
+  RunTo(p, 0, [&](const std::string& line) {
+    return line.find("vs random") != std::string::npos && ++evaluations == 3;
+  });
+  Store store((dir_ / "store.sqlite").string());
+  const auto rows = store.Networks();
+  std::set<int64_t> evaluable;  // steps of the 2nd, 4th, ... networks
+  for (size_t i = 1; i < rows.size(); i += 2) evaluable.insert(rows[i].step);
+  const auto evaluated = store.Metrics("eval.random");
+  EXPECT_GE(evaluated.size(), 2u);  // the third may be cut short by the stop
+  for (const auto& m : evaluated) {
+    EXPECT_TRUE(evaluable.count(m.step)) << "step " << m.step << " was evaluated";
+  }
+}
+
+TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
+  for (const char* spec : {"tictactoe", "connect4", "go:9"}) {
+    const auto g = game::MakeGame(spec);
+    TrainRunParams p;
+    ResolveDefaults(*g, &p);
+    const game::GameTraits t = g->Traits();
+    EXPECT_EQ(p.temperature_moves, t.temperature_moves) << spec;
+    EXPECT_EQ(p.full_visits, t.full_visits) << spec;
+    EXPECT_EQ(p.blocks, t.net_blocks) << spec;
+    EXPECT_EQ(p.eval_every, t.eval_every) << spec;
+    // Given values win.
+    TrainRunParams q;
+    q.temperature_moves = 0;  // 0 is a value here: never by visits
+    q.full_visits = 7;
+    ResolveDefaults(*g, &q);
+    EXPECT_EQ(q.temperature_moves, 0);
+    EXPECT_EQ(q.full_visits, 7);
+  }
+  // Every search option is a train option under the same name.
+  for (const char* name : {"c-puct", "fpu-reduction", "prune", "leaves"}) {
+    EXPECT_NE(TrainRunOptions().Find(name), nullptr) << name;
+  }
+}
+
+TEST(Trainer, ASnapshotIsIndependentOfFurtherTraining) {
+  const auto g = game::MakeGame("tictactoe");
+  const net::NetConfig config = net::DefaultNetConfig(*g, 1, 8);
+  Trainer trainer(net::Network::Random(config, 3), {.batch_size = 4}, 0);
+  const int in_size = config.input_planes * config.height * config.width;
+  std::vector<float> input(4 * in_size, 1.0f), policy(4 * config.policy_size, 0.0f), value(4, 1.0f);
+  for (int i = 0; i < 4; ++i) policy[i * config.policy_size + i] = 1;
+  const auto before = trainer.Snapshot("");
+  std::vector<float> p0(config.policy_size), p1(config.policy_size), p2(config.policy_size);
+  float v0, v1, v2;
+  before->Forward(input.data(), 1, p0.data(), &v0);
+  for (int i = 0; i < 20; ++i) trainer.Step(input.data(), policy.data(), value.data(), 4);
+  before->Forward(input.data(), 1, p1.data(), &v1);
+  EXPECT_EQ(p0, p1);  // untouched by the training that followed
+  EXPECT_EQ(v0, v1);
+  const auto after = trainer.Snapshot(before->info().content_hash);
+  after->Forward(input.data(), 1, p2.data(), &v2);
+  EXPECT_NE(p0, p2);  // the new snapshot serves the trained weights
+  EXPECT_EQ(after->info().training_step, 20);
+  EXPECT_EQ(after->info().parent, before->info().content_hash);
+  EXPECT_NE(after->info().content_hash, before->info().content_hash);
+  // The hash in memory is the one the file gets.
+  const auto path = fs::temp_directory_path() / ("descent_snapshot_" + std::to_string(::getpid()) + ".safetensors");
+  std::unique_ptr<net::Network> copy = after->Clone();
+  EXPECT_EQ(copy->Save(path.string()), after->info().content_hash);
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace descent::trainer
