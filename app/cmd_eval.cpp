@@ -34,6 +34,8 @@ struct EvalOptions {
   int solver_positions = EvalParams{}.solver_positions;
   mcts::SearchParams search;  // the network's: --leaves, --c-puct, --fpu-reduction, --policy-temperature, --no-prune
   uint64_t seed = 1;
+  int concurrency = selfplay::MatchParams{}.concurrency;
+  int threads = 2;  // inference threads per network
 };
 
 // The network as `descent gtp` (this very binary) against a GTP engine,
@@ -97,16 +99,19 @@ int Evaluate(const EvalOptions& o) {
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
-    auto a = selfplay::NetPlayer(*game, network, o.visits, "net", o.search);
-    auto b = selfplay::NetPlayer(*game, other, o.visits, "other", o.search);
-    selfplay::OnGameFn on_game;
+    selfplay::MatchParams match;
+    match.games = o.games;
+    match.seed = o.seed;
+    match.opening_moves = selfplay::DefaultOpeningMoves(*game);
+    match.concurrency = o.concurrency;
     if (games_log) {
-      on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+      match.on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
         games_log("eval.vs", i, side, moves, r);
       };
     }
-    const selfplay::MatchResult r =
-        selfplay::PlayMatch(*game, *a, *b, o.games, o.seed, nullptr, selfplay::DefaultOpeningMoves(*game), on_game);
+    const selfplay::MatchResult r = selfplay::PlayMatch(
+        *game, selfplay::NetPlayerFactory(*game, network, o.visits, "net", o.search, o.threads),
+        selfplay::NetPlayerFactory(*game, other, o.visits, "other", o.search, o.threads), match);
     const auto [lo, hi] = r.Interval95();
     std::printf("vs %s: score %.3f [%.3f, %.3f] (+%d =%d -%d), Elo %+.0f\n", o.vs.c_str(), r.Score(), lo, hi, r.wins,
                 r.draws, r.losses, r.Elo());
@@ -121,6 +126,8 @@ int Evaluate(const EvalOptions& o) {
   params.pons_positions = o.pons_positions;
   params.solver_positions = o.solver_positions;
   params.search = o.search;
+  params.concurrency = o.concurrency;
+  params.inference_threads = o.threads;
   params.on_line = [](const EvalLine& line) {
     if (line.text.empty()) return;
     std::printf("%s\n", line.text.c_str());
@@ -162,6 +169,10 @@ RunFn DeclareEval(CLI::App* sub) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   sub->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  sub->add_option("--concurrency", o->concurrency, "match games played at once (their net calls batched together)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  sub->add_option("--threads", o->threads, "inference threads per network")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_option("--games-log", o->games_log,
                   "write every match game here (referees or --vs), one line each: opponent, game, the net's side, result, "
                   "moves");

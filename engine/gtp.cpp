@@ -18,13 +18,6 @@ namespace {
 
 using game::UserError;
 
-const char* const kCommands[] = {
-    "protocol_version", "name",        "version",      "known_command", "list_commands", "quit",
-    "boardsize",        "clear_board", "komi",         "play",          "genmove",       "reg_genmove",
-    "undo",             "showboard",   "final_score",  "time_settings", "time_left",     "printsgf",
-    "fixed_handicap",   "place_free_handicap", "set_free_handicap", "final_status_list", "loadsgf",
-    "kgs-time_settings", "lz-analyze", "kata-analyze", "lz-genmove_analyze",
-};
 
 // The GTP specification's fixed handicap points: corners on the 3-3 points
 // (boards under 13) or 4-4 points, then the sides and the centre; boards of
@@ -228,233 +221,324 @@ std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) 
   return text;
 }
 
-std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::string>& args, bool* quit) {
+std::string GtpServer::CmdProtocolVersion(const std::vector<std::string>& /*args*/) {
+  return "2";
+}
+
+std::string GtpServer::CmdName(const std::vector<std::string>& /*args*/) {
+  return "Descent";
+}
+
+std::string GtpServer::CmdVersion(const std::vector<std::string>& /*args*/) {
+  return "0.1.0";
+}
+
+std::string GtpServer::CmdKnownCommand(const std::vector<std::string>& args) {
+  ExpectArgs(args, 1);
+  for (const Handler& h : Handlers()) {
+    if (args[0] == h.name) return "true";
+  }
+  return "false";
+}
+
+std::string GtpServer::CmdListCommands(const std::vector<std::string>& /*args*/) {
+  std::string out;
+  for (const Handler& h : Handlers()) {
+    if (!out.empty()) out += '\n';
+    out += h.name;
+  }
+  return out;
+}
+
+std::string GtpServer::CmdQuit(const std::vector<std::string>& /*args*/) {
+  quit_ = true;
+  return "";
+}
+
+std::string GtpServer::CmdBoardsize(const std::vector<std::string>& args) {
   const game::Game& g = engine_.game();
-  const auto expect = [&](size_t n) {
-    if (args.size() != n) throw UserError(cmd + " takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s"));
-  };
-  if (cmd == "protocol_version") return "2";
-  if (cmd == "name") return "Descent";
-  if (cmd == "version") return "0.1.0";
-  if (cmd == "known_command") {
-    expect(1);
-    return std::find(std::begin(kCommands), std::end(kCommands), args[0]) != std::end(kCommands) ? "true" : "false";
+  ExpectArgs(args, 1);
+  int size = 0;
+  try {
+    size = std::stoi(args[0]);
+  } catch (const std::exception&) {
+    throw UserError("boardsize needs a number");
   }
-  if (cmd == "list_commands") {
-    std::string out;
-    for (const char* c : kCommands) {
-      if (!out.empty()) out += '\n';
-      out += c;
-    }
-    return out;
-  }
-  if (cmd == "quit") {
-    *quit = true;
-    return "";
-  }
-  if (cmd == "boardsize") {
-    expect(1);
-    int size = 0;
-    try {
-      size = std::stoi(args[0]);
-    } catch (const std::exception&) {
-      throw UserError("boardsize needs a number");
-    }
-    if (!IsGo(g)) {
-      if (size != g.BoardWidth()) throw UserError("unacceptable size");
-      engine_.NewGame(g.Spec());
-      return "";
-    }
-    try {
-      engine_.NewGame("go:" + std::to_string(size) + ":komi=" + FormatFloat(komi_));
-    } catch (const UserError& e) {
-      throw UserError(std::string("unacceptable size (") + e.what() + ")");
-    }
-    return "";
-  }
-  if (cmd == "clear_board") {
+  if (!IsGo(g)) {
+    if (size != g.BoardWidth()) throw UserError("unacceptable size");
     engine_.NewGame(g.Spec());
     return "";
   }
-  if (cmd == "komi") {
-    expect(1);
-    float komi = 0;
-    try {
-      size_t used = 0;
-      komi = std::stof(args[0], &used);
-      if (used != args[0].size()) throw std::invalid_argument("komi");
-    } catch (const std::exception&) {
-      throw UserError("syntax error");
-    }
-    if (!IsGo(g)) return "";  // no komi in these games: accepted, ignored
-    const std::vector<game::Move> moves = engine_.moves(), handicap = engine_.handicap();
-    engine_.NewGame("go:" + std::to_string(g.BoardWidth()) + ":komi=" + FormatFloat(komi));
-    komi_ = komi;
-    if (!handicap.empty()) engine_.SetHandicap(handicap);
-    for (game::Move m : moves) engine_.Play(m);
-    return "";
+  try {
+    engine_.NewGame("go:" + std::to_string(size) + ":komi=" + FormatFloat(komi_));
+  } catch (const UserError& e) {
+    throw UserError(std::string("unacceptable size (") + e.what() + ")");
   }
-  if (cmd == "play") {
-    expect(2);
-    const game::Player colour = ParseColour(args[0]);
-    const game::Move move = engine_.game().ParseMove(args[1]);
-    if (engine_.state().IsTerminal()) throw UserError("illegal move");
-    const std::vector<game::Move> before = engine_.moves();
-    AlignTurn(colour);
-    if (!engine_.state().IsLegal(move)) {
-      // Take back an inserted pass: a refused command changes nothing.
-      while (engine_.moves().size() > before.size()) engine_.Undo();
-      throw UserError("illegal move");
-    }
-    engine_.Play(move);
-    return "";
-  }
-  if (cmd == "genmove") return GenMove(args, true);
-  if (cmd == "lz-analyze" || cmd == "kata-analyze" || cmd == "lz-genmove_analyze") return Analyze(cmd, args, pending_id_);
-  if (cmd == "reg_genmove") return GenMove(args, false);
-  if (cmd == "undo") {
-    expect(0);
-    if (!engine_.Undo()) throw UserError("cannot undo");
-    return "";
-  }
-  if (cmd == "showboard") {
-    std::string board(1, '\n');
-    board += engine_.state().ToText();
-    return board;
-  }
-  if (cmd == "final_score") {
-    if (!IsGo(g)) {
-      if (!engine_.state().IsTerminal()) throw UserError("the game is not over");
-      const float r = engine_.state().Outcome(0);
-      return r > 0 ? "B+" : r < 0 ? "W+" : "0";
-    }
-    return game::ResultText(static_cast<const game::GoState&>(engine_.state()));
-  }
-  if (cmd == "time_settings") {
-    expect(3);
-    try {
-      main_time_ = std::stod(args[0]);
-      byo_time_ = std::stod(args[1]);
-      byo_stones_ = std::stoi(args[2]);
-    } catch (const std::exception&) {
-      throw UserError("syntax error");
-    }
-    if (main_time_ < 0 || byo_time_ < 0 || byo_stones_ < 0) throw UserError("syntax error");
-    if (main_time_ == 0 && byo_time_ > 0 && byo_stones_ == 0) throw UserError("syntax error");
-    time_left_[0] = time_left_[1] = main_time_ > 0 ? main_time_ : byo_time_;
-    stones_left_[0] = stones_left_[1] = main_time_ > 0 ? 0 : byo_stones_;
-    if (main_time_ == 0 && byo_time_ == 0) main_time_ = -1;  // no time limit
-    return "";
-  }
-  if (cmd == "time_left") {
-    expect(3);
-    const game::Player colour = ParseColour(args[0]);
-    try {
-      time_left_[colour] = std::stod(args[1]);
-      stones_left_[colour] = std::stoi(args[2]);
-    } catch (const std::exception&) {
-      throw UserError("syntax error");
-    }
-    return "";
-  }
-  if (cmd == "fixed_handicap" || cmd == "place_free_handicap") {
-    expect(1);
-    if (!IsGo(g)) throw UserError("handicap stones are for Go");
-    int stones = 0;
-    try {
-      stones = std::stoi(args[0]);
-    } catch (const std::exception&) {
-      throw UserError("invalid handicap");
-    }
-    // Free placement uses the same points: the standard ones are good.
-    const std::vector<game::Move> points = FixedHandicap(static_cast<const game::GoGame&>(g), stones);
-    engine_.SetHandicap(points);
-    std::string out;
-    for (game::Move m : points) AppendWord(&out, g.MoveToText(m));
-    return out;
-  }
-  if (cmd == "set_free_handicap") {
-    if (!IsGo(g)) throw UserError("handicap stones are for Go");
-    if (args.size() < 2) throw UserError("invalid handicap");
-    std::vector<game::Move> points;
-    for (const std::string& v : args) {
-      const game::Move m = g.ParseMove(v);
-      if (m == static_cast<const game::GoGame&>(g).PassMove()) throw UserError("bad vertex list");
-      points.push_back(m);
-    }
-    try {
-      engine_.SetHandicap(points);
-    } catch (const UserError& e) {
-      throw UserError(std::string("bad vertex list (") + e.what() + ")");
-    }
-    return "";
-  }
-  if (cmd == "final_status_list") {
-    expect(1);
-    if (!IsGo(g)) throw UserError("final_status_list is for Go");
-    // Area scoring of the board as it stands (Tromp-Taylor): every stone on
-    // the board counts as alive; none is dead or in seki.
-    if (args[0] == "dead" || args[0] == "seki") return "";
-    if (args[0] != "alive") throw UserError("syntax error");
-    const auto& s = static_cast<const game::GoState&>(engine_.state());
-    std::string out;
-    for (game::Move m = 0; m < g.BoardWidth() * g.BoardHeight(); ++m) {
-      if (s.AtMove(m) != game::GoState::kEmpty) AppendWord(&out, g.MoveToText(m));
-    }
-    return out;
-  }
-  if (cmd == "loadsgf") {
-    if (args.empty() || args.size() > 2) throw UserError("loadsgf takes a file and an optional move number");
-    if (!IsGo(g)) throw UserError("loadsgf is for Go");
-    std::ifstream in(args[0], std::ios::binary);
-    if (!in) throw UserError("cannot load file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    const game::SgfRecord record = game::ParseSgf(text.str());
-    size_t limit = record.moves.size();
-    if (args.size() == 2) {
-      try {
-        limit = std::min(limit, static_cast<size_t>(std::max(1, std::stoi(args[1])) - 1));
-      } catch (const std::exception&) {
-        throw UserError("syntax error");
-      }
-    }
-    const float komi = record.komi.value_or(komi_);
-    const std::string spec = "go:" + std::to_string(record.size) + ":komi=" + FormatFloat(komi);
-    // Check everything on a scratch game first: a refused file changes nothing.
-    game::GoGame scratch_game({.size = record.size, .komi = komi});
-    game::SgfRecord prefix = record;
-    prefix.moves.resize(limit);
-    game::ReplaySgf(scratch_game, prefix);
-    engine_.NewGame(spec);
-    komi_ = komi;
-    std::vector<game::Move> handicap;
-    for (const auto& [m, colour] : record.setup) {
-      if (colour != 0) throw UserError("white setup stones are not supported");
-      handicap.push_back(m);
-    }
-    if (!handicap.empty()) engine_.SetHandicap(handicap);
-    for (size_t i = 0; i < limit; ++i) {
-      AlignTurn(record.moves[i].player);
-      engine_.Play(record.moves[i].move);
-    }
-    return engine_.state().ToMove() == 0 ? "black" : "white";
-  }
-  if (cmd == "kgs-time_settings") {
-    if (args.empty()) throw UserError("syntax error");
-    // none | absolute MAIN | byoyomi MAIN PERIOD PERIODS | canadian MAIN TIME STONES.
-    // Byo-yomi periods are kept as one period per move.
-    const std::string& kind = args[0];
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (kind == "none" && rest.empty()) return Dispatch("time_settings", {"0", "0", "0"}, quit);
-    if (kind == "absolute" && rest.size() == 1) return Dispatch("time_settings", {rest[0], "0", "0"}, quit);
-    if (kind == "byoyomi" && rest.size() == 3) return Dispatch("time_settings", {rest[0], rest[1], "1"}, quit);
-    if (kind == "canadian" && rest.size() == 3) return Dispatch("time_settings", {rest[0], rest[1], rest[2]}, quit);
+  return "";
+}
+
+std::string GtpServer::CmdClearBoard(const std::vector<std::string>& /*args*/) {
+  const game::Game& g = engine_.game();
+  engine_.NewGame(g.Spec());
+  return "";
+}
+
+std::string GtpServer::CmdKomi(const std::vector<std::string>& args) {
+  const game::Game& g = engine_.game();
+  ExpectArgs(args, 1);
+  float komi = 0;
+  try {
+    size_t used = 0;
+    komi = std::stof(args[0], &used);
+    if (used != args[0].size()) throw std::invalid_argument("komi");
+  } catch (const std::exception&) {
     throw UserError("syntax error");
   }
-  if (cmd == "printsgf") {
-    if (!IsGo(g)) throw UserError("printsgf is for Go");
-    return game::WriteSgf(game::RecordOf(static_cast<const game::GoState&>(engine_.state())));
+  if (!IsGo(g)) return "";  // no komi in these games: accepted, ignored
+  const std::vector<game::Move> moves = engine_.moves(), handicap = engine_.handicap();
+  engine_.NewGame("go:" + std::to_string(g.BoardWidth()) + ":komi=" + FormatFloat(komi));
+  komi_ = komi;
+  if (!handicap.empty()) engine_.SetHandicap(handicap);
+  for (game::Move m : moves) engine_.Play(m);
+  return "";
+}
+
+std::string GtpServer::CmdPlay(const std::vector<std::string>& args) {
+  ExpectArgs(args, 2);
+  const game::Player colour = ParseColour(args[0]);
+  const game::Move move = engine_.game().ParseMove(args[1]);
+  if (engine_.state().IsTerminal()) throw UserError("illegal move");
+  const std::vector<game::Move> before = engine_.moves();
+  AlignTurn(colour);
+  if (!engine_.state().IsLegal(move)) {
+    // Take back an inserted pass: a refused command changes nothing.
+    while (engine_.moves().size() > before.size()) engine_.Undo();
+    throw UserError("illegal move");
+  }
+  engine_.Play(move);
+  return "";
+}
+
+std::string GtpServer::CmdGenmove(const std::vector<std::string>& args) {
+  return GenMove(args, true);
+}
+
+std::string GtpServer::CmdLzAnalyze(const std::vector<std::string>& args) {
+  return Analyze(command_, args, pending_id_);
+}
+
+std::string GtpServer::CmdRegGenmove(const std::vector<std::string>& args) {
+  return GenMove(args, false);
+}
+
+std::string GtpServer::CmdUndo(const std::vector<std::string>& args) {
+  ExpectArgs(args, 0);
+  if (!engine_.Undo()) throw UserError("cannot undo");
+  return "";
+}
+
+std::string GtpServer::CmdShowboard(const std::vector<std::string>& /*args*/) {
+  std::string board(1, '\n');
+  board += engine_.state().ToText();
+  return board;
+}
+
+std::string GtpServer::CmdFinalScore(const std::vector<std::string>& /*args*/) {
+  const game::Game& g = engine_.game();
+  if (!IsGo(g)) {
+    if (!engine_.state().IsTerminal()) throw UserError("the game is not over");
+    const float r = engine_.state().Outcome(0);
+    return r > 0 ? "B+" : r < 0 ? "W+" : "0";
+  }
+  return game::ResultText(static_cast<const game::GoState&>(engine_.state()));
+}
+
+std::string GtpServer::CmdTimeSettings(const std::vector<std::string>& args) {
+  ExpectArgs(args, 3);
+  try {
+    main_time_ = std::stod(args[0]);
+    byo_time_ = std::stod(args[1]);
+    byo_stones_ = std::stoi(args[2]);
+  } catch (const std::exception&) {
+    throw UserError("syntax error");
+  }
+  if (main_time_ < 0 || byo_time_ < 0 || byo_stones_ < 0) throw UserError("syntax error");
+  if (main_time_ == 0 && byo_time_ > 0 && byo_stones_ == 0) throw UserError("syntax error");
+  time_left_[0] = time_left_[1] = main_time_ > 0 ? main_time_ : byo_time_;
+  stones_left_[0] = stones_left_[1] = main_time_ > 0 ? 0 : byo_stones_;
+  if (main_time_ == 0 && byo_time_ == 0) main_time_ = -1;  // no time limit
+  return "";
+}
+
+std::string GtpServer::CmdTimeLeft(const std::vector<std::string>& args) {
+  ExpectArgs(args, 3);
+  const game::Player colour = ParseColour(args[0]);
+  try {
+    time_left_[colour] = std::stod(args[1]);
+    stones_left_[colour] = std::stoi(args[2]);
+  } catch (const std::exception&) {
+    throw UserError("syntax error");
+  }
+  return "";
+}
+
+std::string GtpServer::CmdFixedHandicap(const std::vector<std::string>& args) {
+  const game::Game& g = engine_.game();
+  ExpectArgs(args, 1);
+  if (!IsGo(g)) throw UserError("handicap stones are for Go");
+  int stones = 0;
+  try {
+    stones = std::stoi(args[0]);
+  } catch (const std::exception&) {
+    throw UserError("invalid handicap");
+  }
+  // Free placement uses the same points: the standard ones are good.
+  const std::vector<game::Move> points = FixedHandicap(static_cast<const game::GoGame&>(g), stones);
+  engine_.SetHandicap(points);
+  std::string out;
+  for (game::Move m : points) AppendWord(&out, g.MoveToText(m));
+  return out;
+}
+
+std::string GtpServer::CmdSetFreeHandicap(const std::vector<std::string>& args) {
+  const game::Game& g = engine_.game();
+  if (!IsGo(g)) throw UserError("handicap stones are for Go");
+  if (args.size() < 2) throw UserError("invalid handicap");
+  std::vector<game::Move> points;
+  for (const std::string& v : args) {
+    const game::Move m = g.ParseMove(v);
+    if (m == static_cast<const game::GoGame&>(g).PassMove()) throw UserError("bad vertex list");
+    points.push_back(m);
+  }
+  try {
+    engine_.SetHandicap(points);
+  } catch (const UserError& e) {
+    throw UserError(std::string("bad vertex list (") + e.what() + ")");
+  }
+  return "";
+}
+
+std::string GtpServer::CmdFinalStatusList(const std::vector<std::string>& args) {
+  const game::Game& g = engine_.game();
+  ExpectArgs(args, 1);
+  if (!IsGo(g)) throw UserError("final_status_list is for Go");
+  // Area scoring of the board as it stands (Tromp-Taylor): every stone on
+  // the board counts as alive; none is dead or in seki.
+  if (args[0] == "dead" || args[0] == "seki") return "";
+  if (args[0] != "alive") throw UserError("syntax error");
+  const auto& s = static_cast<const game::GoState&>(engine_.state());
+  std::string out;
+  for (game::Move m = 0; m < g.BoardWidth() * g.BoardHeight(); ++m) {
+    if (s.AtMove(m) != game::GoState::kEmpty) AppendWord(&out, g.MoveToText(m));
+  }
+  return out;
+}
+
+std::string GtpServer::CmdLoadsgf(const std::vector<std::string>& args) {
+  const game::Game& g = engine_.game();
+  if (args.empty() || args.size() > 2) throw UserError("loadsgf takes a file and an optional move number");
+  if (!IsGo(g)) throw UserError("loadsgf is for Go");
+  std::ifstream in(args[0], std::ios::binary);
+  if (!in) throw UserError("cannot load file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const game::SgfRecord record = game::ParseSgf(text.str());
+  size_t limit = record.moves.size();
+  if (args.size() == 2) {
+    try {
+      limit = std::min(limit, static_cast<size_t>(std::max(1, std::stoi(args[1])) - 1));
+    } catch (const std::exception&) {
+      throw UserError("syntax error");
+    }
+  }
+  const float komi = record.komi.value_or(komi_);
+  const std::string spec = "go:" + std::to_string(record.size) + ":komi=" + FormatFloat(komi);
+  // Check everything on a scratch game first: a refused file changes nothing.
+  game::GoGame scratch_game({.size = record.size, .komi = komi});
+  game::SgfRecord prefix = record;
+  prefix.moves.resize(limit);
+  game::ReplaySgf(scratch_game, prefix);
+  engine_.NewGame(spec);
+  komi_ = komi;
+  std::vector<game::Move> handicap;
+  for (const auto& [m, colour] : record.setup) {
+    if (colour != 0) throw UserError("white setup stones are not supported");
+    handicap.push_back(m);
+  }
+  if (!handicap.empty()) engine_.SetHandicap(handicap);
+  for (size_t i = 0; i < limit; ++i) {
+    AlignTurn(record.moves[i].player);
+    engine_.Play(record.moves[i].move);
+  }
+  return engine_.state().ToMove() == 0 ? "black" : "white";
+}
+
+std::string GtpServer::CmdKgsTimeSettings(const std::vector<std::string>& args) {
+  if (args.empty()) throw UserError("syntax error");
+  // none | absolute MAIN | byoyomi MAIN PERIOD PERIODS | canadian MAIN TIME STONES.
+  // Byo-yomi periods are kept as one period per move.
+  const std::string& kind = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (kind == "none" && rest.empty()) return CmdTimeSettings({"0", "0", "0"});
+  if (kind == "absolute" && rest.size() == 1) return CmdTimeSettings({rest[0], "0", "0"});
+  if (kind == "byoyomi" && rest.size() == 3) return CmdTimeSettings({rest[0], rest[1], "1"});
+  if (kind == "canadian" && rest.size() == 3) return CmdTimeSettings({rest[0], rest[1], rest[2]});
+  throw UserError("syntax error");
+}
+
+std::string GtpServer::CmdPrintsgf(const std::vector<std::string>& /*args*/) {
+  const game::Game& g = engine_.game();
+  if (!IsGo(g)) throw UserError("printsgf is for Go");
+  return game::WriteSgf(game::RecordOf(static_cast<const game::GoState&>(engine_.state())));
+}
+
+// Every command, once: the name a controller sends and its handler. known_command
+// and list_commands read this table.
+const std::vector<GtpServer::Handler>& GtpServer::Handlers() {
+  static const std::vector<Handler> handlers = {
+      {"protocol_version", &GtpServer::CmdProtocolVersion},
+      {"name", &GtpServer::CmdName},
+      {"version", &GtpServer::CmdVersion},
+      {"known_command", &GtpServer::CmdKnownCommand},
+      {"list_commands", &GtpServer::CmdListCommands},
+      {"quit", &GtpServer::CmdQuit},
+      {"boardsize", &GtpServer::CmdBoardsize},
+      {"clear_board", &GtpServer::CmdClearBoard},
+      {"komi", &GtpServer::CmdKomi},
+      {"play", &GtpServer::CmdPlay},
+      {"genmove", &GtpServer::CmdGenmove},
+      {"lz-analyze", &GtpServer::CmdLzAnalyze},
+      {"kata-analyze", &GtpServer::CmdLzAnalyze},
+      {"lz-genmove_analyze", &GtpServer::CmdLzAnalyze},
+      {"reg_genmove", &GtpServer::CmdRegGenmove},
+      {"undo", &GtpServer::CmdUndo},
+      {"showboard", &GtpServer::CmdShowboard},
+      {"final_score", &GtpServer::CmdFinalScore},
+      {"time_settings", &GtpServer::CmdTimeSettings},
+      {"time_left", &GtpServer::CmdTimeLeft},
+      {"fixed_handicap", &GtpServer::CmdFixedHandicap},
+      {"place_free_handicap", &GtpServer::CmdFixedHandicap},
+      {"set_free_handicap", &GtpServer::CmdSetFreeHandicap},
+      {"final_status_list", &GtpServer::CmdFinalStatusList},
+      {"loadsgf", &GtpServer::CmdLoadsgf},
+      {"kgs-time_settings", &GtpServer::CmdKgsTimeSettings},
+      {"printsgf", &GtpServer::CmdPrintsgf},
+  };
+  return handlers;
+}
+
+void GtpServer::ExpectArgs(const std::vector<std::string>& args, size_t n) const {
+  if (args.size() != n) throw UserError(command_ + " takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s"));
+}
+
+std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::string>& args, bool* quit) {
+  for (const Handler& h : Handlers()) {
+    if (cmd != h.name) continue;
+    command_ = cmd;
+    quit_ = false;
+    std::string out = (this->*h.run)(args);
+    *quit = quit_;
+    return out;
   }
   throw UserError("unknown command");
 }

@@ -44,7 +44,39 @@ class GtpServer {
   std::string Handle(const std::string& line, bool* quit);
 
  private:
+  // The command table: one handler per GTP command (aliases share one).
+  struct Handler {
+    const char* name;
+    std::string (GtpServer::*run)(const std::vector<std::string>& args);
+  };
+  static const std::vector<Handler>& Handlers();
   std::string Dispatch(const std::string& command, const std::vector<std::string>& args, bool* quit);
+  // UserError unless `args` holds exactly n words.
+  void ExpectArgs(const std::vector<std::string>& args, size_t n) const;
+  std::string CmdProtocolVersion(const std::vector<std::string>& args);
+  std::string CmdName(const std::vector<std::string>& args);
+  std::string CmdVersion(const std::vector<std::string>& args);
+  std::string CmdKnownCommand(const std::vector<std::string>& args);
+  std::string CmdListCommands(const std::vector<std::string>& args);
+  std::string CmdQuit(const std::vector<std::string>& args);
+  std::string CmdBoardsize(const std::vector<std::string>& args);
+  std::string CmdClearBoard(const std::vector<std::string>& args);
+  std::string CmdKomi(const std::vector<std::string>& args);
+  std::string CmdPlay(const std::vector<std::string>& args);
+  std::string CmdGenmove(const std::vector<std::string>& args);
+  std::string CmdLzAnalyze(const std::vector<std::string>& args);
+  std::string CmdRegGenmove(const std::vector<std::string>& args);
+  std::string CmdUndo(const std::vector<std::string>& args);
+  std::string CmdShowboard(const std::vector<std::string>& args);
+  std::string CmdFinalScore(const std::vector<std::string>& args);
+  std::string CmdTimeSettings(const std::vector<std::string>& args);
+  std::string CmdTimeLeft(const std::vector<std::string>& args);
+  std::string CmdFixedHandicap(const std::vector<std::string>& args);
+  std::string CmdSetFreeHandicap(const std::vector<std::string>& args);
+  std::string CmdFinalStatusList(const std::vector<std::string>& args);
+  std::string CmdLoadsgf(const std::vector<std::string>& args);
+  std::string CmdKgsTimeSettings(const std::vector<std::string>& args);
+  std::string CmdPrintsgf(const std::vector<std::string>& args);
   game::Player ParseColour(const std::string& text) const;
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
@@ -67,6 +99,8 @@ class GtpServer {
   // Streaming analysis: the output it writes to, and its thread.
   std::ostream* out_ = nullptr;
   std::string pending_id_;  // id of the command being dispatched
+  std::string command_;     // its name, as sent
+  bool quit_ = false;       // set by quit
   std::mutex out_mutex_;
   std::thread analysis_;
   std::atomic<bool> analysis_stop_{false};

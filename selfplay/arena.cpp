@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "game/connect4.h"
 #include "game/connect4_solver.h"
@@ -76,16 +79,24 @@ class Solver final : public Player {
   game::Connect4Solver c4_;
 };
 
+// A network with its inference server: one per NetPlayer, or shared by
+// every player a NetPlayerFactory makes.
+struct ServedNetwork {
+  ServedNetwork(const game::Game& game, std::shared_ptr<const net::Network> network, int threads, int max_batch)
+      : server(std::move(network), {.max_batch = max_batch, .threads = threads, .torch_threads_per_worker = 1}),
+        evaluator(game, server, {}) {}
+  net::InferenceServer server;
+  net::NetEvaluator evaluator;
+};
+
 class Net final : public Player {
  public:
-  Net(const game::Game& game, std::shared_ptr<const net::Network> network, int visits, std::string name,
+  Net(const game::Game& game, std::shared_ptr<ServedNetwork> served, int visits, std::string name,
       mcts::SearchParams params)
-      : game_(game),
-        visits_(visits),
+      : visits_(visits),
         name_(std::move(name)),
-        server_(std::move(network), {.max_batch = 64, .threads = 1, .torch_threads_per_worker = 1}),
-        evaluator_(game, server_, {}),
-        search_(game, evaluator_, OneBatch(params)) {}
+        served_(std::move(served)),
+        search_(game, served_->evaluator, OneBatch(params)) {}
   std::string Name() const override { return name_; }
   game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
     if (visits_ > 0) {
@@ -98,7 +109,7 @@ class Net final : public Player {
     priors_.resize(legal_.size());
     float value = 0;
     mcts::EvalRequest r{&state, legal_.data(), static_cast<int>(legal_.size()), priors_.data(), &value};
-    evaluator_.Evaluate({&r, 1});
+    served_->evaluator.Evaluate({&r, 1});
     return legal_[std::max_element(priors_.begin(), priors_.end()) - priors_.begin()];
   }
 
@@ -107,15 +118,39 @@ class Net final : public Player {
     p.batches_in_flight = 1;
     return p;
   }
-  const game::Game& game_;
   int visits_;
   std::string name_;
-  net::InferenceServer server_;
-  net::NetEvaluator evaluator_;
+  std::shared_ptr<ServedNetwork> served_;
   mcts::GameSearch search_;
   std::vector<game::Move> legal_;
   std::vector<float> priors_;
 };
+
+// One game of a match: its opening (shared by the pair 2k, 2k+1, colours
+// swapped) and its own random draws, both from the seed and its index.
+// Returns false when cancelled midway.
+bool PlayOneGame(const game::Game& game, Player& a, Player& b, int index, uint64_t seed, int opening_moves,
+                 const std::atomic<bool>* cancel, std::vector<game::Move>* moves, float* a_result,
+                 game::Player* a_side) {
+  *a_side = index % 2 == 0 ? 0 : 1;
+  std::vector<game::Move> legal;
+  auto state = game.NewInitialState();
+  std::mt19937_64 opening_rng(seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(index / 2 + 1)));
+  for (int k = 0; k < opening_moves && !state->IsTerminal(); ++k) {
+    state->LegalMoves(&legal);
+    state->Play(legal[opening_rng() % legal.size()]);
+  }
+  if (state->IsTerminal()) state = game.NewInitialState();  // (not in these games; played from the start then)
+  std::mt19937_64 rng(seed * 0x2545f4914f6cdd1dULL + static_cast<uint64_t>(index));
+  while (!state->IsTerminal()) {
+    if (cancel && cancel->load()) return false;
+    Player& mover = state->ToMove() == *a_side ? a : b;
+    state->Play(mover.Choose(*state, rng));
+  }
+  *a_result = state->Outcome(*a_side);
+  *moves = state->MoveHistory();
+  return true;
+}
 
 }  // namespace
 
@@ -129,7 +164,33 @@ std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
 }
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
                                   const std::string& name, mcts::SearchParams search) {
-  return std::make_unique<Net>(game, std::move(network), visits, name, search);
+  auto served = std::make_shared<ServedNetwork>(game, std::move(network), 1, 64);
+  return std::make_unique<Net>(game, std::move(served), visits, name, search);
+}
+
+PlayerFactory RandomPlayerFactory() {
+  return [](int) { return RandomPlayer(); };
+}
+
+PlayerFactory RolloutPlayerFactory(const game::Game& game, int visits, uint64_t seed) {
+  return [&game, visits, seed](int index) {
+    return RolloutPlayer(game, visits, seed * 1000003 + static_cast<uint64_t>(index));
+  };
+}
+
+PlayerFactory SolverPlayerFactory(const game::Game& game) {
+  if (!game.Traits().has_exact_solver) return nullptr;
+  return [&game](int) { return SolverPlayer(game); };
+}
+
+PlayerFactory NetPlayerFactory(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
+                               const std::string& name, mcts::SearchParams search, int inference_threads) {
+  // 256 positions per net call at most: past the knee of batched throughput
+  // on CPU (net::InferenceParams).
+  auto served = std::make_shared<ServedNetwork>(game, std::move(network), std::max(1, inference_threads), 256);
+  return [&game, served, visits, name, search](int) {
+    return std::make_unique<Net>(game, served, visits, name, search);
+  };
 }
 
 int DefaultOpeningMoves(const game::Game& game) { return game.Traits().eval_opening_moves; }
@@ -137,32 +198,50 @@ int DefaultOpeningMoves(const game::Game& game) { return game.Traits().eval_open
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
                       const std::atomic<bool>* cancel, int opening_moves, const OnGameFn& on_game) {
   MatchResult result;
-  std::mt19937_64 rng(seed);
-  std::vector<game::Move> opening, legal;
+  std::vector<game::Move> moves;
   for (int i = 0; i < games; ++i) {
-    const game::Player a_side = i % 2 == 0 ? 0 : 1;
-    auto state = game.NewInitialState();
-    if (i % 2 == 0) {  // a new pair: a new opening
-      opening.clear();
-      std::mt19937_64 opening_rng(seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(i / 2 + 1)));
-      for (int k = 0; k < opening_moves && !state->IsTerminal(); ++k) {
-        state->LegalMoves(&legal);
-        opening.push_back(legal[opening_rng() % legal.size()]);
-        state->Play(opening.back());
-      }
-      if (state->IsTerminal()) opening.clear();  // (not in these games; played from the start then)
-      state = game.NewInitialState();
-    }
-    for (game::Move m : opening) state->Play(m);
-    while (!state->IsTerminal()) {
-      if (cancel && cancel->load()) return result;
-      Player& mover = state->ToMove() == a_side ? a : b;
-      state->Play(mover.Choose(*state, rng));
-    }
-    const float r = state->Outcome(a_side);
-    if (on_game) on_game(i, a_side, state->MoveHistory(), r);
+    float r = 0;
+    game::Player a_side = 0;
+    if (!PlayOneGame(game, a, b, i, seed, opening_moves, cancel, &moves, &r, &a_side)) return result;
+    if (on_game) on_game(i, a_side, moves, r);
     (r > 0 ? result.wins : r < 0 ? result.losses : result.draws)++;
   }
+  return result;
+}
+
+MatchResult PlayMatch(const game::Game& game, const PlayerFactory& a, const PlayerFactory& b,
+                      const MatchParams& params) {
+  MatchResult result;
+  std::mutex mutex;  // result, on_game, error
+  std::exception_ptr error;
+  std::atomic<int> next{0};
+  std::atomic<bool> failed{false};
+  const auto play = [&] {
+    std::vector<game::Move> moves;
+    for (int i; !failed && (i = next.fetch_add(1)) < params.games;) {
+      try {
+        const std::unique_ptr<Player> pa = a(i), pb = b(i);
+        float r = 0;
+        game::Player a_side = 0;
+        if (!PlayOneGame(game, *pa, *pb, i, params.seed, params.opening_moves, params.cancel, &moves, &r, &a_side)) {
+          return;
+        }
+        std::lock_guard lock(mutex);
+        if (params.on_game) params.on_game(i, a_side, moves, r);
+        (r > 0 ? result.wins : r < 0 ? result.losses : result.draws)++;
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        failed = true;
+      }
+    }
+  };
+  const int threads = std::clamp(params.concurrency, 1, std::max(1, params.games));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(play);
+  play();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
   return result;
 }
 

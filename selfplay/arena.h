@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "game/game.h"
 #include "game/match_stats.h"
@@ -54,6 +55,39 @@ using MatchResult = game::MatchScore;
 using OnGameFn = std::function<void(int game, game::Player a_side, const std::vector<game::Move>& moves, float a_result)>;
 MatchResult PlayMatch(const game::Game& game, Player& a, Player& b, int games, uint64_t seed,
                       const std::atomic<bool>* cancel = nullptr, int opening_moves = 0, const OnGameFn& on_game = {});
+
+// Many games at once. A factory makes a fresh player for each game (called
+// with the game's index, from the thread that plays it); the players of one
+// NetPlayerFactory share its inference server, so the leaves of every game
+// in flight are batched into common net calls, as in self-play.
+using PlayerFactory = std::function<std::unique_ptr<Player>(int game)>;
+PlayerFactory RandomPlayerFactory();
+// Each game's rollouts are seeded by `seed` and the game's index.
+PlayerFactory RolloutPlayerFactory(const game::Game& game, int visits, uint64_t seed = 12345);
+// nullptr where SolverPlayer has none.
+PlayerFactory SolverPlayerFactory(const game::Game& game);
+// `inference_threads` serve every game of the match.
+PlayerFactory NetPlayerFactory(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
+                               const std::string& name, mcts::SearchParams search = {}, int inference_threads = 1);
+
+struct MatchParams {
+  int games = 40;
+  uint64_t seed = 1;
+  const std::atomic<bool>* cancel = nullptr;
+  int opening_moves = 0;
+  // Games in flight at once, each on its own plain thread (they block on
+  // the net). 16 keep batches of ~16 x leaves_per_batch positions, past the
+  // knee of batched throughput on CPU (descent bench); 1 plays one game
+  // after another.
+  int concurrency = 16;
+  OnGameFn on_game;  // called from the playing threads, one at a time
+};
+
+// As PlayMatch above, `concurrency` games at a time. A game's moves depend
+// only on the seed and its index (its players and random draws are its
+// own), so a match gives the same games however the threads interleave.
+MatchResult PlayMatch(const game::Game& game, const PlayerFactory& a, const PlayerFactory& b,
+                      const MatchParams& params);
 
 // Random plies for matches between deterministic players: 2 in Connect Four
 // (49 openings), 1 in tic-tac-toe (9), 2 in Go.

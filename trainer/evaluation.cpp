@@ -117,29 +117,42 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     if (params.on_line) params.on_line(line);
     lines.push_back(std::move(line));
   };
-  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.search);
   const auto logger = [&](const std::string& key) -> selfplay::OnGameFn {
     if (!params.on_game) return {};
     return [&params, key](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
       params.on_game(key, i, side, moves, r);
     };
   };
-  const auto match = [&](const std::string& key, const std::string& what, selfplay::Player& opponent) {
-    const selfplay::MatchResult r =
-        selfplay::PlayMatch(game, *net, opponent, params.games, seed, params.cancel, 0, logger(key));
+  // The net plays every game of a match at once through one inference
+  // server (its leaves batched); `net` alone serves the one-position tests.
+  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.search);
+  const selfplay::PlayerFactory nets =
+      selfplay::NetPlayerFactory(game, network, params.visits, "net", params.search, params.inference_threads);
+  const auto match_params = [&](uint64_t match_seed, int opening_moves, const std::string& key) {
+    selfplay::MatchParams m;
+    m.games = params.games;
+    m.seed = match_seed;
+    m.cancel = params.cancel;
+    m.opening_moves = opening_moves;
+    m.concurrency = params.concurrency;
+    m.on_game = logger(key);
+    return m;
+  };
+  const auto match = [&](const std::string& key, const std::string& what, const selfplay::PlayerFactory& opponent) {
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, nets, opponent, match_params(seed, 0, key));
     add({key, r.Score(), MatchExtra(r), MatchText(what, r)});
     return r;
   };
-  auto random = selfplay::RandomPlayer();
-  match("eval.random", "vs random", *random);
+  match("eval.random", "vs random", selfplay::RandomPlayerFactory());
   // Seeded by the evaluation's seed: the network searches without noise, so
   // the rollouts are what makes one evaluation's games differ from another's.
-  auto rollouts = selfplay::RolloutPlayer(game, params.rollout_visits, seed);
-  match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts", *rollouts);
+  match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts",
+        selfplay::RolloutPlayerFactory(game, params.rollout_visits, seed));
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
-    auto below = selfplay::NetPlayer(game, rung->network, params.visits, rung->name, params.search);
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, *net, *below, params.games, seed + 1, params.cancel,
-                                                        selfplay::DefaultOpeningMoves(game), logger("eval.elo"));
+    const selfplay::PlayerFactory below = selfplay::NetPlayerFactory(game, rung->network, params.visits, rung->name,
+                                                                     params.search, params.inference_threads);
+    const selfplay::MatchResult r = selfplay::PlayMatch(
+        game, nets, below, match_params(seed + 1, selfplay::DefaultOpeningMoves(game), "eval.elo"));
     const double elo = rung->elo + r.Elo();
     char what[96], text[96];
     std::snprintf(what, sizeof what, "vs %s (Elo %+.0f)", rung->name.c_str(), rung->elo);
@@ -149,8 +162,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     add({"eval.elo", rung->elo, "{}", "Elo 0 (the first network anchors the ladder)"});
   }
   if (dynamic_cast<const game::TicTacToeGame*>(&game)) {
-    auto solver = selfplay::SolverPlayer(game);
-    const selfplay::MatchResult r = match("eval.solver", "vs the solver", *solver);
+    const selfplay::MatchResult r = match("eval.solver", "vs the solver", selfplay::SolverPlayerFactory(game));
     add({"eval.solver_losses", static_cast<double>(r.losses), "{}",
                      "losses to the solver: " + std::to_string(r.losses) + " of " + std::to_string(r.games())});
     const double rate = TicTacToeOptimalPolicyRate(game, network);

@@ -11,6 +11,7 @@
 #include "game/game.h"
 #include "mcts/params.h"
 #include "net/network.h"
+#include "selfplay/arena.h"
 
 namespace descent::trainer {
 
@@ -18,6 +19,11 @@ struct EvalParams {
   int games = 40;          // per opponent
   int visits = 100;        // the network's search per move
   int rollout_visits = 400;  // the pure-MCTS opponent's visits (random rollouts)
+  // Games of a match played at once (selfplay::MatchParams), and the
+  // inference threads serving the network's games. One thread: during
+  // training evaluation shares the cores with self-play.
+  int concurrency = selfplay::MatchParams{}.concurrency;
+  int inference_threads = 1;
   // The network's search (leaves per net call, PUCT constant, ...).
   mcts::SearchParams search;
   int pons_positions = 200;  // Connect Four positions per Pons file

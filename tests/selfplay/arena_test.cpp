@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "game/registry.h"
+#include "net/net_config.h"
 
 namespace descent::selfplay {
 namespace {
@@ -96,6 +98,44 @@ TEST(Arena, TheRolloutSeedDecidesTheGamesAgainstADeterministicPlayer) {
   };
   EXPECT_EQ(games(5), games(5));
   EXPECT_NE(games(5), games(6));
+}
+
+TEST(Arena, ConcurrentMatchPlaysTheSameGamesAsOneAtATime) {
+  auto g = game::MakeGame("connect4");
+  const auto net = std::shared_ptr<const net::Network>(net::Network::Random(net::DefaultNetConfig(*g, 1, 8), 4));
+  const auto play = [&](int concurrency) {
+    MatchParams p;
+    p.games = 12;
+    p.seed = 9;
+    p.opening_moves = 2;
+    p.concurrency = concurrency;
+    std::vector<std::string> games(p.games);
+    int calls = 0;
+    p.on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+      ++calls;  // one at a time: no lock needed
+      games[i] = std::to_string(side) + ":" + std::to_string(r) + ":";
+      for (game::Move m : moves) games[i] += g->MoveToText(m) + " ";
+    };
+    const MatchResult r = PlayMatch(*g, NetPlayerFactory(*g, net, 16, "net"), RolloutPlayerFactory(*g, 50, 3), p);
+    EXPECT_EQ(calls, 12);
+    EXPECT_EQ(r.games(), 12);
+    return games;
+  };
+  EXPECT_EQ(play(1), play(8));
+}
+
+TEST(Arena, AFailingPlayerStopsTheConcurrentMatchWithItsError) {
+  auto g = game::MakeGame("tictactoe");
+  class Failing final : public Player {
+   public:
+    std::string Name() const override { return "failing"; }
+    game::Move Choose(const game::State&, std::mt19937_64&) override { throw std::runtime_error("net call failed"); }
+  };
+  MatchParams p;
+  p.games = 1000;
+  p.concurrency = 4;
+  EXPECT_THROW(PlayMatch(*g, RandomPlayerFactory(), [](int) { return std::make_unique<Failing>(); }, p),
+               std::runtime_error);
 }
 
 }  // namespace
