@@ -1,0 +1,185 @@
+// The remote self-play worker (selfplay/remote_worker) against the real
+// trainer server in front of a fake run: delivery, backoff, the spool bound
+// and smaller batches when the server finds one too big.
+#include "selfplay/remote_worker.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "game/registry.h"
+#include "net/net_config.h"
+#include "net/network.h"
+#include "trainer/server.h"
+
+namespace descent::trainer {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A run that offers one tiny tic-tac-toe network and counts what it is sent;
+// `fail` makes every upload fail (the server answers 500).
+class FakeRun final : public ServerBackend {
+ public:
+  explicit FakeRun(const fs::path& dir) : weights_(dir / "net.safetensors") {
+    const auto g = game::MakeGame("tictactoe");
+    hash_ = net::Network::Random(net::DefaultNetConfig(*g, 1, 8), 2)->Save(weights_.string());
+  }
+  std::optional<NetworkOffer> NewestNetwork() override { return NetworkOffer{1, hash_, weights_.string()}; }
+  std::optional<int64_t> NetworkGeneration(const std::string& hash) override {
+    return hash == hash_ ? std::optional<int64_t>(1) : std::nullopt;
+  }
+  StoreOutcome StoreGames(const std::vector<selfplay::GameRecord>& games) override {
+    std::lock_guard lock(mutex_);
+    ++attempts_;
+    if (fail_) throw std::runtime_error("the store is down");
+    StoreOutcome out;
+    for (const auto& g : games) (uuids_.insert(g.uuid).second ? out.stored : out.duplicates)++;
+    return out;
+  }
+  std::string SelfPlayJson() override {
+    return R"({"game":"tictactoe","games":8,"full_visits":8,"fast_visits":4,"full_fraction":1,)"
+           R"("temperature_moves":9,"resign_threshold":-2})";
+  }
+  std::string StatusJson() override { return "{}"; }
+
+  int attempts() {
+    std::lock_guard lock(mutex_);
+    return attempts_;
+  }
+  size_t stored() {
+    std::lock_guard lock(mutex_);
+    return uuids_.size();
+  }
+
+  std::mutex mutex_;
+  bool fail_ = false;
+  int attempts_ = 0;
+  std::set<std::string> uuids_;
+
+ private:
+  fs::path weights_;
+  std::string hash_;
+};
+
+class RemoteWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("descent_worker_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    run_ = std::make_unique<FakeRun>(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<TrainerServer> Serve(size_t max_body_bytes = ServerParams{}.max_body_bytes) {
+    ServerParams p;
+    p.token = "secret";
+    p.max_body_bytes = max_body_bytes;
+    return std::make_unique<TrainerServer>(*game_, *run_, p);
+  }
+  selfplay::RemoteWorkerParams Worker(int port) {
+    selfplay::RemoteWorkerParams p;
+    p.server = "http://127.0.0.1:" + std::to_string(port);
+    p.token = "secret";
+    p.spool = (dir_ / "spool").string();
+    p.threads = 1;
+    p.upload_seconds = 0;  // upload whatever waits, every round
+    p.poll_seconds = 0.2;
+    p.seed = 5;
+    return p;
+  }
+  // Runs the worker until `done` (checked every 20 ms) or 120 s.
+  selfplay::RemoteWorkerSummary RunUntil(const selfplay::RemoteWorkerParams& p, const std::function<bool()>& done,
+                                         std::vector<std::string>* messages = nullptr) {
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    selfplay::RemoteWorkerOutput out;
+    out.message = [&](const std::string& line) {
+      std::lock_guard lock(mutex);
+      if (messages) messages->push_back(line);
+    };
+    std::thread watcher([&] {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+      while (!done() && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      stop = true;
+    });
+    selfplay::RemoteWorker worker(p, out);
+    const auto summary = worker.Run(&stop);
+    watcher.join();
+    return summary;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<game::Game> game_ = game::MakeGame("tictactoe");  // outlives the servers
+  std::unique_ptr<FakeRun> run_;
+};
+
+TEST_F(RemoteWorkerTest, DeliversEveryFinishedGameExactlyOnce) {
+  auto server = Serve();
+  const auto s = RunUntil(Worker(server->port()), [&] { return run_->stored() >= 40; });
+  EXPECT_EQ(s.spooled, 0);  // the last games went on the way out
+  EXPECT_EQ(static_cast<int64_t>(run_->stored()), s.uploaded);
+  EXPECT_EQ(s.duplicates, 0);
+  EXPECT_EQ(s.games, static_cast<uint64_t>(s.uploaded + s.dropped));
+}
+
+TEST_F(RemoteWorkerTest, BacksOffWhileUploadsFail) {
+  auto server = Serve();
+  run_->fail_ = true;
+  // Retries wait 1 s, then 2 s: by 3.5 s after the first attempt at most
+  // three uploads were tried (without backoff one every round, ~30).
+  std::optional<std::chrono::steady_clock::time_point> first;
+  int attempts_at_stop = 0;
+  RunUntil(Worker(server->port()), [&] {
+    const int attempts = run_->attempts();
+    if (attempts > 0 && !first) first = std::chrono::steady_clock::now();
+    if (!first || std::chrono::steady_clock::now() - *first < std::chrono::milliseconds(3500)) return false;
+    attempts_at_stop = attempts;
+    return true;
+  });
+  EXPECT_GE(attempts_at_stop, 2);
+  EXPECT_LE(attempts_at_stop, 3);
+}
+
+TEST_F(RemoteWorkerTest, AFullSpoolPausesSelfPlayAndDropsNothingStored) {
+  auto server = Serve();
+  run_->fail_ = true;
+  selfplay::RemoteWorkerParams p = Worker(server->port());
+  p.max_spool_games = 12;
+  p.max_backoff_seconds = 0.2;
+  std::vector<std::string> messages;
+  const auto s = RunUntil(p, [&] { return run_->attempts() >= 8; }, &messages);
+  EXPECT_LE(s.spooled, 12);
+  bool paused = false;
+  for (const auto& m : messages) paused |= m.find("spool full (12 games") != std::string::npos;
+  EXPECT_TRUE(paused);
+  // Then the trainer comes back: everything in the spool is delivered.
+  run_->fail_ = false;
+  p.max_spool_games = 1000;
+  const auto later = RunUntil(p, [&] { return run_->stored() >= 20; });
+  EXPECT_EQ(later.spooled, 0);
+  EXPECT_GE(run_->stored(), static_cast<size_t>(s.spooled));
+}
+
+TEST_F(RemoteWorkerTest, HalvesItsBatchWhenTheServerFindsItTooBig) {
+  // A server that takes about four tic-tac-toe games per request.
+  auto server = Serve(4000);
+  selfplay::RemoteWorkerParams p = Worker(server->port());
+  p.batch_games = 64;
+  const auto s = RunUntil(p, [&] { return run_->stored() >= 30; });
+  EXPECT_LT(s.batch_games, 64);
+  EXPECT_GE(run_->stored(), 30u);
+  EXPECT_EQ(s.rejected, 0);
+}
+
+}  // namespace
+}  // namespace descent::trainer
