@@ -18,6 +18,27 @@ namespace {
 
 using game::UserError;
 
+// A whole word as a number, or a syntax error (the clock checks the range).
+double ParseNumber(const std::string& word) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(word, &used);
+    if (used == word.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UserError("syntax error ('" + word.substr(0, 40) + "' is not a number)");
+}
+
+int ParseCount(const std::string& word) {
+  try {
+    size_t used = 0;
+    const long v = std::stol(word, &used);
+    if (used == word.size() && v >= 0 && v <= 1000000000) return static_cast<int>(v);
+  } catch (const std::exception&) {
+  }
+  throw UserError("syntax error ('" + word.substr(0, 40) + "' is not a count)");
+}
+
 
 // The GTP specification's fixed handicap points: corners on the 3-3 points
 // (boards under 13) or 4-4 points, then the sides and the centre; boards of
@@ -73,7 +94,8 @@ std::string FormatFloat(double v) {
 
 }  // namespace
 
-GtpServer::GtpServer(Engine& engine, const GtpParams& params) : engine_(engine), params_(params) {
+GtpServer::GtpServer(Engine& engine, const GtpParams& params)
+    : engine_(engine), params_(params), clock_(params.clock) {
   if (auto* go = dynamic_cast<const game::GoGame*>(&engine_.game())) komi_ = go->Komi();
 }
 
@@ -171,40 +193,13 @@ void GtpServer::AlignTurn(game::Player colour) {
 
 mcts::SearchLimits GtpServer::MoveLimits(game::Player colour) const {
   mcts::SearchLimits limits{params_.visits, 0.0};
-  if (main_time_ < 0) return limits;
+  if (!clock_.active()) return limits;
   limits.visits = 1 << 30;  // the clock decides
-  const double left = time_left_[colour];
-  double budget;
-  if (stones_left_[colour] > 0) {  // byo-yomi: this period's time over its stones
-    budget = left / stones_left_[colour];
-  } else {
-    const game::Game& g = engine_.game();
-    const double expected_length =
-        IsGo(g) ? params_.go_length_per_point * g.BoardWidth() * g.BoardHeight() : g.MaxGameLength();
-    const double moves_left =
-        std::max<double>(params_.min_moves_left, (expected_length - engine_.state().MoveNumber()) / 2);
-    budget = left / moves_left;
-    // With byo-yomi to come, main time may go faster: a move never gets less
-    // than a byo-yomi move will.
-    if (byo_time_ > 0 && byo_stones_ > 0) budget = std::max(budget, byo_time_ / byo_stones_);
-  }
-  limits.seconds = std::max(0.01, budget * (1 - params_.reserve_fraction) - params_.overhead_seconds);
+  const game::Game& g = engine_.game();
+  const double expected_length =
+      IsGo(g) ? params_.go_length_per_point * g.BoardWidth() * g.BoardHeight() : g.MaxGameLength();
+  limits.seconds = clock_.Budget(colour, (expected_length - engine_.state().MoveNumber()) / 2);
   return limits;
-}
-
-void GtpServer::ChargeClock(game::Player colour, double seconds) {
-  if (main_time_ < 0) return;
-  time_left_[colour] -= seconds;
-  if (stones_left_[colour] > 0) {  // in byo-yomi: a period's stones played renew it
-    if (--stones_left_[colour] == 0) {
-      time_left_[colour] = byo_time_;
-      stones_left_[colour] = byo_stones_;
-    }
-  } else if (time_left_[colour] <= 0 && byo_stones_ > 0) {  // main time over: byo-yomi starts
-    time_left_[colour] += byo_time_;
-    stones_left_[colour] = byo_stones_;
-  }
-  time_left_[colour] = std::max(0.0, time_left_[colour]);
 }
 
 std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) {
@@ -214,7 +209,7 @@ std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) 
   AlignTurn(colour);
   const auto start = std::chrono::steady_clock::now();
   const ThinkResult r = engine_.Think(MoveLimits(colour));
-  ChargeClock(colour, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  clock_.Charge(colour, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (r.move == game::kNoMove) return "resign";
   const std::string text = engine_.game().MoveToText(r.move);
   if (play) engine_.Play(r.move);
@@ -355,30 +350,14 @@ std::string GtpServer::CmdFinalScore(const std::vector<std::string>& /*args*/) {
 
 std::string GtpServer::CmdTimeSettings(const std::vector<std::string>& args) {
   ExpectArgs(args, 3);
-  try {
-    main_time_ = std::stod(args[0]);
-    byo_time_ = std::stod(args[1]);
-    byo_stones_ = std::stoi(args[2]);
-  } catch (const std::exception&) {
-    throw UserError("syntax error");
-  }
-  if (main_time_ < 0 || byo_time_ < 0 || byo_stones_ < 0) throw UserError("syntax error");
-  if (main_time_ == 0 && byo_time_ > 0 && byo_stones_ == 0) throw UserError("syntax error");
-  time_left_[0] = time_left_[1] = main_time_ > 0 ? main_time_ : byo_time_;
-  stones_left_[0] = stones_left_[1] = main_time_ > 0 ? 0 : byo_stones_;
-  if (main_time_ == 0 && byo_time_ == 0) main_time_ = -1;  // no time limit
+  clock_.Set(ParseNumber(args[0]), ParseNumber(args[1]), ParseCount(args[2]));
   return "";
 }
 
 std::string GtpServer::CmdTimeLeft(const std::vector<std::string>& args) {
   ExpectArgs(args, 3);
   const game::Player colour = ParseColour(args[0]);
-  try {
-    time_left_[colour] = std::stod(args[1]);
-    stones_left_[colour] = std::stoi(args[2]);
-  } catch (const std::exception&) {
-    throw UserError("syntax error");
-  }
+  clock_.SetLeft(colour, ParseNumber(args[1]), ParseCount(args[2]));
   return "";
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/game_clock.h"
 
 namespace descent::engine {
 
@@ -19,15 +20,10 @@ struct GtpParams {
   size_t max_line = 4096;      // longer lines are refused
   // Main time is spread over the moves we expect still to play: Go games
   // last about `go_length_per_point` x board area moves (0.7: pro 19x19
-  // games average ~250 moves), other games their longest length; never
-  // fewer than `min_moves_left` of ours, so the clock lasts past the
-  // expected end. In byo-yomi a period's time goes to its stones.
+  // games average ~250 moves), other games their longest length. In
+  // byo-yomi a period's time goes to its stones (engine/game_clock.h).
   double go_length_per_point = 0.7;
-  int min_moves_left = 10;
-  // Never spent: 10% of each budget plus `overhead_seconds` for the answer's
-  // way back to the controller.
-  double reserve_fraction = 0.1;
-  double overhead_seconds = 0.05;
+  ClockParams clock{};
 };
 
 class GtpServer {
@@ -80,8 +76,6 @@ class GtpServer {
   game::Player ParseColour(const std::string& text) const;
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
-  // Our own clock: a controller need not send time_left after every move.
-  void ChargeClock(game::Player colour, double seconds);
   std::string GenMove(const std::vector<std::string>& args, bool play);
   // lz-analyze / kata-analyze / lz-genmove_analyze.
   std::string Analyze(const std::string& command, const std::vector<std::string>& args, const std::string& id);
@@ -91,11 +85,9 @@ class GtpServer {
   Engine& engine_;
   GtpParams params_;
   float komi_ = 7.5f;
-  // Clock (time_settings / time_left), in seconds; main_time < 0: none.
-  double main_time_ = -1, byo_time_ = 0;
-  int byo_stones_ = 0;
-  double time_left_[2] = {0, 0};
-  int stones_left_[2] = {0, 0};
+  // Our own clock (time_settings / time_left): a controller need not send
+  // time_left after every move.
+  GameClock clock_;
   // Streaming analysis: the output it writes to, and its thread.
   std::ostream* out_ = nullptr;
   std::string pending_id_;  // id of the command being dispatched
