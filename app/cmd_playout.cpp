@@ -34,7 +34,7 @@ RunFn DeclarePlayout(CLI::App* sub) {
   sub->add_option("--sgf", o->sgf, "write the last game to this SGF file (Go only)");
   return [o] {
     auto g = game::MakeGame(o->game);
-    if (!o->sgf.empty() && g->Name() != "go") throw game::UserError("--sgf is for Go games only");
+    if (!o->sgf.empty() && !dynamic_cast<const game::GoGame*>(g.get())) throw game::UserError("--sgf is for Go games only");
     std::mt19937_64 rng(o->seed);
     std::vector<game::Move> legal;
     int wins[2] = {0, 0};

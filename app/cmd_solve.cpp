@@ -121,9 +121,9 @@ RunFn DeclareSolve(CLI::App* sub) {
   return [o] {
     auto g = game::MakeGame(o->game);
     Solvers solvers;
-    if (g->Name() == "tictactoe") {
+    if (dynamic_cast<const game::TicTacToeGame*>(g.get())) {
       solvers.tictactoe = std::make_unique<game::TicTacToeSolver>();
-    } else if (g->Name() == "connect4") {
+    } else if (dynamic_cast<const game::Connect4Game*>(g.get())) {
       solvers.connect4 = std::make_unique<game::Connect4Solver>();
     } else {
       throw game::UserError("no exact solver for " + g->Spec() + " (tictactoe and connect4 have one)");

@@ -64,7 +64,7 @@ std::vector<game::Move> FixedHandicap(const game::GoGame& g, int stones) {
   }
 }
 
-bool IsGo(const game::Game& g) { return g.Name() == "go"; }
+bool IsGo(const game::Game& g) { return dynamic_cast<const game::GoGame*>(&g) != nullptr; }
 
 // Dispatch result of commands that wrote their own response.
 const char kStreamed[] = "\x01streamed";

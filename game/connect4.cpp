@@ -114,6 +114,7 @@ GameTraits Connect4Game::Traits() const {
   t.player_names[0] = "Red", t.player_names[1] = "Yellow";
   t.has_exact_solver = true;
   t.one_char_moves = true;
+  t.board_style = GameTraits::BoardStyle::kColumns;
   t.net_blocks = 5, t.net_channels = 64;
   // The opening (8 moves) in proportion to visits, for variety.
   t.temperature_moves = 8;

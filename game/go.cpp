@@ -381,6 +381,7 @@ GameTraits GoGame::Traits() const {
   t.title = "Go " + std::to_string(size_) + "x" + std::to_string(size_);
   t.player_names[0] = "Black", t.player_names[1] = "White";
   t.has_pass = true;
+  t.board_style = GameTraits::BoardStyle::kIntersections;
   if (size_ <= 7) {
     t.net_blocks = 6, t.net_channels = 64;
   } else if (size_ <= 9) {

@@ -16,6 +16,10 @@ struct GameTraits {
   bool has_exact_solver = false;  // game/ holds an exact solver for it
   // Moves are written one character each ("4453"), not space-separated.
   bool one_char_moves = false;
+  // How a board is drawn and clicked: stones on the lines' intersections
+  // (Go), discs dropped into columns (Connect Four), marks in cells.
+  enum class BoardStyle { kIntersections, kColumns, kCells };
+  BoardStyle board_style = BoardStyle::kCells;
 
   // --- Network (net::DefaultNetConfig) -------------------------------------
   int net_blocks = 6;

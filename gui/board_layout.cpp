@@ -8,7 +8,11 @@
 namespace descent::gui {
 
 BoardLayout::BoardLayout(const game::Game& game, Rect area) {
-  kind_ = game.Name() == "go" ? BoardKind::kGo : game.Name() == "connect4" ? BoardKind::kConnectFour : BoardKind::kTicTacToe;
+  switch (game.Traits().board_style) {
+    case game::GameTraits::BoardStyle::kIntersections: kind_ = BoardKind::kGo; break;
+    case game::GameTraits::BoardStyle::kColumns: kind_ = BoardKind::kConnectFour; break;
+    case game::GameTraits::BoardStyle::kCells: kind_ = BoardKind::kTicTacToe; break;
+  }
   columns_ = game.BoardWidth();
   rows_ = game.BoardHeight();
   // Go: points sit on the lines, with a margin of 1.2 cells for the

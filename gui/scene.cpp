@@ -271,13 +271,12 @@ void Window::DrawPanel(const Rect& panel, const Thinker::Analysis& analysis) {
   const float pad = panel.w * 0.06f, x = panel.x + pad, w = panel.w - 2 * pad;
   const int big = std::max(14, static_cast<int>(height_ / 30)), small = std::max(11, static_cast<int>(height_ / 46));
   float y = pad + big / 2.0f;
-  std::string title = g.Name() == "go" ? "Go " + std::to_string(g.BoardWidth()) + "x" + std::to_string(g.BoardWidth())
-                                      : g.Name() == "connect4" ? "Connect Four" : "Tic-tac-toe";
+  const std::string title = g.Traits().title;
   painter_->Text("Descent: " + title, x, y, big, kPanelText);
   y += big * 1.3f;
-  if (g.Name() == "go") {
+  if (const auto* go = dynamic_cast<const game::GoGame*>(&g)) {
     char komi[48];
-    std::snprintf(komi, sizeof komi, "komi %g, area scoring", static_cast<const game::GoGame&>(g).Komi());
+    std::snprintf(komi, sizeof komi, "komi %g, area scoring", go->Komi());
     painter_->Text(komi, x, y, small, kDimText);
     y += small * 1.5f;
   }
@@ -332,7 +331,7 @@ void Window::DrawPanel(const Rect& panel, const Thinker::Analysis& analysis) {
   const float bw = (w - pad / 2) / 2, bh = small * 2.2f;
   size_t slot = 0;
   for (Button& b : buttons_) {
-    if (b.key == SDLK_p && g.Name() != "go") {  // no passing outside Go
+    if (b.key == SDLK_p && !g.Traits().has_pass) {  // no passing outside Go
       b.rect = {};
       continue;
     }

@@ -137,7 +137,7 @@ void Window::HandleKey(SDL_Keycode key) {
     case SDLK_n: NewGame(); break;
     case SDLK_u: Undo(); break;
     case SDLK_p:
-      if (engine_->game().Name() != "go") {
+      if (!engine_->game().Traits().has_pass) {
         Say("There is no passing in this game.");
       } else {
         HumanMove(static_cast<const game::GoGame&>(engine_->game()).PassMove());
@@ -176,7 +176,8 @@ void Window::HumanMove(game::Move move) {
   if (game_over_) return Say("The game is over: N starts a new one.");
   if (thinker_->busy() || view_->ToMove() != human_) return Say("Descent is thinking; wait for its move.");
   if (!view_->IsLegal(move)) {
-    return Say(g.MoveToText(move) + (g.Name() == "connect4" ? ": that column is full." : " is not a legal move here."));
+    return Say(g.MoveToText(move) + (g.Traits().board_style == game::GameTraits::BoardStyle::kColumns ? ": that column is full."
+                                                                                         : " is not a legal move here."));
   }
   Apply(move);
   Say("You played " + g.MoveToText(move) + ".");
@@ -221,7 +222,7 @@ void Window::CheckGameOver() {
   if (!view_->IsTerminal()) return;
   game_over_ = true;
   const game::Game& g = engine_->game();
-  if (g.Name() == "go") {
+  if (dynamic_cast<const game::GoGame*>(&g)) {
     const auto& go = static_cast<const game::GoState&>(*view_);
     const auto [black, white] = go.Area();
     const std::string score = game::ResultText(go);
@@ -296,12 +297,12 @@ void Window::SaveRecord(const std::string& path_in) {
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
     std::string spec = g.Spec();
     for (char& c : spec) c = (c == ':' || c == '=') ? '-' : c;
-    path = (std::filesystem::path(params_.sgf_dir) / ("descent-" + spec + "-" + stamp + (g.Name() == "go" ? ".sgf" : ".txt")))
+    path = (std::filesystem::path(params_.sgf_dir) / ("descent-" + spec + "-" + stamp + (dynamic_cast<const game::GoGame*>(&g) ? ".sgf" : ".txt")))
                .string();
   }
   std::string text;
   const std::string you = "You", net = "Descent (" + std::filesystem::path(network_path_).filename().string() + ")";
-  if (g.Name() == "go") {
+  if (dynamic_cast<const game::GoGame*>(&g)) {
     game::SgfRecord record = game::RecordOf(static_cast<const game::GoState&>(*view_));
     record.black_name = human_ == 0 ? you : net;
     record.white_name = human_ == 0 ? net : you;
@@ -382,7 +383,7 @@ bool Window::RunScriptStep() {
       p = {x, y};
     } else {
       const game::Move move = g.ParseMove(where);
-      p = g.Name() == "connect4" ? layout.CellCenter(move, 0) : layout.CellCenter(move % layout.columns(), move / layout.columns());
+      p = g.Traits().board_style == game::GameTraits::BoardStyle::kColumns ? layout.CellCenter(move, 0) : layout.CellCenter(move % layout.columns(), move / layout.columns());
     }
     PushMouse(SDL_MOUSEMOTION, p.x, p.y);
     if (command == "click") {

@@ -91,7 +91,9 @@ class BoardEncoder final : public Encoder {
 
 std::unique_ptr<Encoder> Encoder::ForGame(const game::Game& game) {
   if (auto* go = dynamic_cast<const game::GoGame*>(&game)) return std::make_unique<GoEncoder>(*go);
-  if (game.Name() == "connect4" || game.Name() == "tictactoe") return std::make_unique<BoardEncoder>(game);
+  if (dynamic_cast<const game::Connect4Game*>(&game) || dynamic_cast<const game::TicTacToeGame*>(&game)) {
+    return std::make_unique<BoardEncoder>(game);
+  }
   throw game::UserError("no input encoding for " + game.Spec());
 }
 
