@@ -1,0 +1,78 @@
+// The training run's options, declared once (names, help, ranges), and the
+// per-game defaults (game/traits.h) that fill in what a user leaves out.
+
+#include "mcts/search_options.h"
+#include "trainer/training_run.h"
+
+namespace descent::trainer {
+
+const game::OptionTable<TrainRunParams>& TrainRunOptions() {
+  using P = TrainRunParams;
+  static const game::OptionTable<P> table = [] {
+    game::OptionTable<P> t;
+    t.Add("game", &P::game, "game spec: tictactoe, connect4, go:9:komi=7, ...")
+        .Add("run", &P::run, "run directory (created, or resumed)")
+        .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
+        .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
+        .Add("games", &P::games, "concurrent self-play games", 0, 4096)
+        .Add("full-visits", &P::full_visits, "visits of full searches (training targets)", 0, 100000)
+        .Add("fast-visits", &P::fast_visits, "visits of fast searches", 0, 100000)
+        .Add("full-fraction", &P::full_fraction, "share of moves searched fully", 0.0, 1.0)
+        .Add("temperature-moves", &P::temperature_moves, "moves chosen in proportion to visits (-1: the game's default)",
+             -1, 100000)
+        .Include(&P::search, mcts::SearchOptions())
+        .Add("window", &P::window, "replay window in samples", 0, 100000000)
+        .Add("batch", &P::batch, "training batch size", 0, 65536)
+        .Add("lr", &P::lr, "learning rate", 0.0, 10.0)
+        .Add("lr-drop-steps", &P::lr_drop_steps, "divide the learning rate by 10 every N steps (0: never)", 0, 1e9)
+        .Add("reuse", &P::reuse, "times each sample is trained on, on average, at most", 0.0, 1000.0)
+        .Add("min-samples", &P::min_samples, "samples before training starts", 0, 1e9)
+        .Add("publish-every", &P::publish_every, "training steps between networks", 0, 1e9)
+        .Add("eval-every", &P::eval_every, "evaluate every Nth network (0: never; -1: the game's default)", -1, 1e9)
+        .Add("eval-games", &P::eval_games, "games per evaluation opponent", 0, 1e6)
+        .Add("eval-visits", &P::eval_visits, "the network's visits per move in evaluation", 0, 1e7)
+        .Add("eval-rollout-visits", &P::eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation",
+             0, 1e7)
+        .Add("resign-false-rate", &P::resign_false_rate, "accepted share of wrong resignations", 0.0, 0.5)
+        .Add("resign-max-threshold", &P::resign_max_threshold, "never resign above this value", -1.0, 1.0)
+        .Add("minutes", &P::minutes, "stop after this long (0: until Ctrl-C)", 0.0, 1e9)
+        .Add("max-steps", &P::max_steps, "stop at this training step (0: no limit)", 0, 2e9)
+        .Add("threads", &P::threads, "inference workers", 1, 64)
+        .Add("seed", &P::seed, "random seed")
+        .Add("listen", &P::listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)")
+        .Add("token", &P::token, "workers' bearer token (default: RUN/token, made up if missing)")
+        .Add("token-file", &P::token_file, "read the workers' token from this file")
+        .Add("local-selfplay", &P::local_selfplay, "play self-play games in this process too (true/false)")
+        .Add("max-network-lag", &P::max_network_lag, "refuse workers' games of networks this many generations old", 0,
+             1000000);
+    return t;
+  }();
+  return table;
+}
+
+void ResolveDefaults(const game::Game& game, TrainRunParams* p) {
+  const game::GameTraits t = game.Traits();
+  const auto set = [](auto* field, auto value) {
+    if (*field <= 0) *field = value;
+  };
+  set(&p->blocks, t.net_blocks);
+  set(&p->channels, t.net_channels);
+  set(&p->games, t.selfplay_games);
+  set(&p->full_visits, t.full_visits);
+  set(&p->fast_visits, t.fast_visits);
+  set(&p->full_fraction, t.full_fraction);
+  if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
+  set(&p->window, t.window);
+  set(&p->batch, t.batch);
+  set(&p->lr, t.learning_rate);
+  set(&p->lr_drop_steps, t.lr_drop_steps);
+  set(&p->reuse, t.reuse);
+  set(&p->min_samples, t.min_samples);
+  set(&p->publish_every, t.publish_every);
+  if (p->eval_every < 0) p->eval_every = t.eval_every;
+  set(&p->eval_games, t.eval_games);
+  set(&p->eval_visits, t.eval_visits);
+  set(&p->eval_rollout_visits, t.eval_rollout_visits);
+}
+
+}  // namespace descent::trainer
