@@ -357,6 +357,7 @@ void TrainingRun::Impl::Evaluate(const EvalJob& job) {
   params.games = p_.eval_games;
   params.visits = p_.eval_visits;
   params.rollout_visits = p_.eval_rollout_visits;
+  params.concurrency = p_.eval_concurrency;
   params.search = p_.search;
   params.cancel = &stop_eval_;
   const auto lines = EvaluateNetwork(*game_, job.network, &ladder_, params, p_.seed + job.step);

@@ -33,6 +33,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("eval-visits", &P::eval_visits, "the network's visits per move in evaluation", 0, 1e7)
         .Add("eval-rollout-visits", &P::eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation",
              0, 1e7)
+        .Add("eval-concurrency", &P::eval_concurrency, "evaluation games played at once", 1, 256)
         .Add("resign-false-rate", &P::resign_false_rate, "accepted share of wrong resignations", 0.0, 0.5)
         .Add("resign-max-threshold", &P::resign_max_threshold, "never resign above this value", -1.0, 1.0)
         .Add("minutes", &P::minutes, "stop after this long (0: until Ctrl-C)", 0.0, 1e9)
