@@ -76,9 +76,9 @@ struct MatchParams {
   const std::atomic<bool>* cancel = nullptr;
   int opening_moves = 0;
   // Games in flight at once, each on its own plain thread (they block on
-  // the net). 16 keep batches of ~16 x leaves_per_batch positions, past the
-  // knee of batched throughput on CPU (descent bench); 1 plays one game
-  // after another.
+  // the net); 1 plays one game after another. Measured with 16 (descent
+  // eval, nets/connect4, 400 visits against 1,000 rollouts, 80 games):
+  // 42.4 s one at a time, 16.0 s at 16 with 2 inference threads.
   int concurrency = 16;
   OnGameFn on_game;  // called from the playing threads, one at a time
 };

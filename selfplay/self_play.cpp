@@ -8,11 +8,34 @@ SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slo
                    std::function<std::string()> network)
     : game_(game),
       params_(params),
-      temperature_moves_(params.temperature_moves >= 0 ? params.temperature_moves : game.Traits().temperature_moves),
       sink_(std::move(sink)),
       network_(std::move(network)),
       slots_(slots) {
+  ResolveDefaults(game, &params_);
   for (int i = 0; i < slots; ++i) slots_[i].rng.seed(seed * 1000003 + i);
+}
+
+void ResolveDefaults(const game::Game& game, SelfPlayParams* p) {
+  const game::GameTraits t = game.Traits();
+  if (p->full_visits <= 0) p->full_visits = t.full_visits;
+  if (p->fast_visits <= 0) p->fast_visits = t.fast_visits;
+  if (p->full_fraction <= 0) p->full_fraction = t.full_fraction;
+  if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
+}
+
+const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
+  using P = SelfPlayParams;
+  static const game::OptionTable<P> table = [] {
+    game::OptionTable<P> t;
+    t.Add("full-visits", &P::full_visits, "visits of full searches (training targets; 0: the game's default)", 0,
+          100000)
+        .Add("fast-visits", &P::fast_visits, "visits of fast searches (0: the game's default)", 0, 100000)
+        .Add("full-fraction", &P::full_fraction, "share of moves searched fully (0: the game's default)", 0.0, 1.0)
+        .Add("temperature-moves", &P::temperature_moves,
+             "moves chosen in proportion to visits (-1: the game's default)", -1, 100000);
+    return t;
+  }();
+  return table;
 }
 
 std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
@@ -55,7 +78,7 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
     }
     if (!target.visits.empty()) s.record.targets.push_back(std::move(target));
   }
-  const float temperature = state.MoveNumber() < temperature_moves_ ? 1.0f : 0.0f;
+  const float temperature = state.MoveNumber() < params_.temperature_moves ? 1.0f : 0.0f;
   const game::Move move = search.PickMove(temperature, rng);
   s.record.moves.push_back(move);
   return move;

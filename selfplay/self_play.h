@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "game/game.h"
+#include "game/options.h"
 #include "mcts/multi_game_search.h"
 #include "selfplay/game_record.h"
 
@@ -21,9 +22,10 @@ struct SelfPlayParams {
   // Playout cap randomisation (KataGo, Wu 2019): a `full_fraction` share of
   // moves get `full_visits` and become training targets; the rest get
   // `fast_visits`, are not trained on, and move the game along cheaply.
-  int full_visits = 200;
-  int fast_visits = 40;
-  float full_fraction = 0.25f;
+  // 0: the game's default (GameTraits: 9x9 Go 200 / 40 / 25%).
+  int full_visits = 0;
+  int fast_visits = 0;
+  float full_fraction = 0;
   // Moves played in proportion to visits at the start of each game, for
   // variety; afterwards the most visited move. -1: the game's default
   // (GameTraits::temperature_moves: tic-tac-toe 9, Connect Four 8, 9x9 Go 16).
@@ -35,6 +37,12 @@ struct SelfPlayParams {
   // Never resign before this share of the game's maximum length.
   float resign_min_progress = 0.1f;
 };
+
+// Fills every field left at "the game's default" from game.Traits().
+void ResolveDefaults(const game::Game& game, SelfPlayParams* params);
+
+// The self-play options, declared once (`descent train` includes them).
+const game::OptionTable<SelfPlayParams>& SelfPlayOptions();
 
 class SelfPlay final : public mcts::SelfPlayHooks {
  public:
@@ -63,8 +71,7 @@ class SelfPlay final : public mcts::SelfPlayHooks {
   };
 
   const game::Game& game_;
-  SelfPlayParams params_;
-  int temperature_moves_;
+  SelfPlayParams params_;  // resolved: no "game's default" left
   Sink sink_;
   std::function<std::string()> network_;
   std::vector<Slot> slots_;

@@ -124,8 +124,8 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     };
   };
   // The net plays every game of a match at once through one inference
-  // server (its leaves batched); `net` alone serves the one-position tests.
-  auto net = selfplay::NetPlayer(game, network, params.visits, "net", params.search);
+  // server (its leaves batched); the Connect Four tests take one more
+  // player from the same server.
   const selfplay::PlayerFactory nets =
       selfplay::NetPlayerFactory(game, network, params.visits, "net", params.search, params.inference_threads);
   const auto match_params = [&](uint64_t match_seed, int opening_moves, const std::string& key) {
@@ -172,6 +172,7 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   }
   if (dynamic_cast<const game::Connect4Game*>(&game)) {
     const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
+    const auto net = nets(0);
     auto alone = selfplay::NetPlayer(game, network, 0, "net alone");
     for (const char* file : {"Test_L2_R1", "Test_L1_R1"}) {
       const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions, params.cancel);

@@ -261,10 +261,10 @@ StoreOutcome TrainingRun::Impl::StoreGames(const std::vector<selfplay::GameRecor
 std::string TrainingRun::Impl::SelfPlayJson() {
   return nlohmann::json{{"game", game_->Spec()},
                         {"games", p_.games},
-                        {"full_visits", p_.full_visits},
-                        {"fast_visits", p_.fast_visits},
-                        {"full_fraction", p_.full_fraction},
-                        {"temperature_moves", p_.temperature_moves},
+                        {"full_visits", p_.self_play.full_visits},
+                        {"fast_visits", p_.self_play.fast_visits},
+                        {"full_fraction", p_.self_play.full_fraction},
+                        {"temperature_moves", p_.self_play.temperature_moves},
                         {"resign_threshold", status_resign_threshold_.load()}}
       .dump();
 }
@@ -464,10 +464,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   wp.games = p_.games;
   wp.inference.threads = p_.threads;
   wp.search = p_.search;
-  wp.self_play.full_visits = p_.full_visits;
-  wp.self_play.fast_visits = p_.fast_visits;
-  wp.self_play.full_fraction = p_.full_fraction;
-  wp.self_play.temperature_moves = p_.temperature_moves;
+  wp.self_play = p_.self_play;
   wp.seed = p_.seed + static_cast<uint64_t>(games_at_start_);
   worker_ = std::make_unique<selfplay::SelfPlayWorker>(*game_, current, wp, [this](selfplay::GameRecord&& g) {
     std::lock_guard lock(finished_mutex_);

@@ -21,6 +21,7 @@
 #include "game/game.h"
 #include "game/options.h"
 #include "mcts/params.h"
+#include "selfplay/self_play.h"
 #include "trainer/server.h"
 
 namespace descent::trainer {
@@ -32,9 +33,8 @@ struct TrainRunParams {
   std::string run;  // the run directory (created, or resumed)
   int blocks = 0, channels = 0;
   // Self-play (playout cap randomisation, selfplay/self_play.h).
-  int games = 0, full_visits = 0, fast_visits = 0;
-  float full_fraction = 0;
-  int temperature_moves = -1;
+  int games = 0;
+  selfplay::SelfPlayParams self_play;
   mcts::SearchParams search;
   // Training.
   int window = 0, batch = 0;

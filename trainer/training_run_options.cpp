@@ -15,11 +15,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
         .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
         .Add("games", &P::games, "concurrent self-play games", 0, 4096)
-        .Add("full-visits", &P::full_visits, "visits of full searches (training targets)", 0, 100000)
-        .Add("fast-visits", &P::fast_visits, "visits of fast searches", 0, 100000)
-        .Add("full-fraction", &P::full_fraction, "share of moves searched fully", 0.0, 1.0)
-        .Add("temperature-moves", &P::temperature_moves, "moves chosen in proportion to visits (-1: the game's default)",
-             -1, 100000)
+        .Include(&P::self_play, selfplay::SelfPlayOptions())
         .Include(&P::search, mcts::SearchOptions())
         .Add("window", &P::window, "replay window in samples", 0, 100000000)
         .Add("batch", &P::batch, "training batch size", 0, 65536)
@@ -59,10 +55,7 @@ void ResolveDefaults(const game::Game& game, TrainRunParams* p) {
   set(&p->blocks, t.net_blocks);
   set(&p->channels, t.net_channels);
   set(&p->games, t.selfplay_games);
-  set(&p->full_visits, t.full_visits);
-  set(&p->fast_visits, t.fast_visits);
-  set(&p->full_fraction, t.full_fraction);
-  if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
+  selfplay::ResolveDefaults(game, &p->self_play);
   set(&p->window, t.window);
   set(&p->batch, t.batch);
   set(&p->lr, t.learning_rate);

@@ -423,7 +423,8 @@ TEST(GameSearch, StopEndsTheSearchAfterTheCallThatSetIt) {
   // Already stopped: nothing more, the expanded root keeps its move.
   const SearchInfo again = gs.Run({.visits = 1 << 30}, &net.stop_);
   EXPECT_EQ(again.new_visits, 0);
-  EXPECT_NE(gs.search().PickMove(0, *std::make_unique<std::mt19937_64>(1)), game::kNoMove);
+  std::mt19937_64 rng(1);
+  EXPECT_NE(gs.search().PickMove(0, rng), game::kNoMove);
 }
 
 TEST(GameSearch, AStopOrAnExpiredClockStillExpandsTheRoot) {
@@ -473,7 +474,8 @@ TEST(GameSearch, AProvedRootStopsTheSearchAtOnce) {
   const SearchInfo info = gs.Run({.visits = 100000});
   EXPECT_TRUE(gs.search().RootProven());
   EXPECT_LT(info.root_visits, 1000);
-  EXPECT_EQ(g.MoveToText(gs.search().PickMove(0, *std::make_unique<std::mt19937_64>(1))), "c1");
+  std::mt19937_64 rng(1);
+  EXPECT_EQ(g.MoveToText(gs.search().PickMove(0, rng)), "c1");
 }
 
 }  // namespace

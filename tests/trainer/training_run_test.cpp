@@ -27,7 +27,7 @@ TrainRunParams Tiny(const fs::path& dir) {
   p.game = "tictactoe";
   p.run = dir.string();
   p.blocks = 1, p.channels = 8;
-  p.games = 8, p.full_visits = 16, p.fast_visits = 8;
+  p.games = 8, p.self_play.full_visits = 16, p.self_play.fast_visits = 8;
   p.min_samples = 32, p.batch = 16, p.publish_every = 5;
   p.eval_every = 0;
   p.threads = 1;
@@ -201,17 +201,17 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
     TrainRunParams p;
     ResolveDefaults(*g, &p);
     const game::GameTraits t = g->Traits();
-    EXPECT_EQ(p.temperature_moves, t.temperature_moves) << spec;
-    EXPECT_EQ(p.full_visits, t.full_visits) << spec;
+    EXPECT_EQ(p.self_play.temperature_moves, t.temperature_moves) << spec;
+    EXPECT_EQ(p.self_play.full_visits, t.full_visits) << spec;
     EXPECT_EQ(p.blocks, t.net_blocks) << spec;
     EXPECT_EQ(p.eval_every, t.eval_every) << spec;
     // Given values win.
     TrainRunParams q;
-    q.temperature_moves = 0;  // 0 is a value here: never by visits
-    q.full_visits = 7;
+    q.self_play.temperature_moves = 0;  // 0 is a value here: never by visits
+    q.self_play.full_visits = 7;
     ResolveDefaults(*g, &q);
-    EXPECT_EQ(q.temperature_moves, 0);
-    EXPECT_EQ(q.full_visits, 7);
+    EXPECT_EQ(q.self_play.temperature_moves, 0);
+    EXPECT_EQ(q.self_play.full_visits, 7);
   }
   // Every search option is a train option under the same name.
   for (const char* name : {"c-puct", "fpu-reduction", "prune", "leaves"}) {
