@@ -5,11 +5,10 @@
 #include <fstream>
 
 #include "app/command.h"
-#include "app/match_table.h"
 #include "app/options_cli.h"
 #include "mcts/search_options.h"
 #include "trainer/evaluation.h"
-#include "engine/match.h"
+#include "trainer/gtp_player.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "selfplay/arena.h"
@@ -26,7 +25,6 @@ using trainer::EvaluateNetwork;
 struct EvalOptions {
   std::string net, run, vs, gtp, referee, games_log;
   double move_seconds = 0;
-  int random_moves = 4;
   int games = 40;
   int visits = 100;
   int rollout_visits = 400;
@@ -38,26 +36,37 @@ struct EvalOptions {
   int threads = 2;  // inference threads per network
 };
 
-// The network as `descent gtp` (this very binary) against a GTP engine,
-// refereed by engine::RunMatch.
-int EvaluateAgainstGtp(const EvalOptions& o, const std::string& path, const game::Game& game) {
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  engine::MatchParams params;
-  params.first_command = "'" + self + "' gtp --net '" + path + "' --visits " + std::to_string(std::max(1, o.visits)) +
-                         " --random-moves " + std::to_string(o.random_moves) + " --seed " + std::to_string(o.seed) +
-                         OptionsAsArgs(mcts::SearchOptions(), o.search) +
-                         " 2>/dev/null";
-  params.second_command = o.gtp;
-  params.game_spec = game.Spec();
-  params.games = o.games;
-  params.move_seconds = o.move_seconds;
-  params.referee_command = o.referee;
-  std::printf("vs %s: %d games\n", o.gtp.c_str(), o.games);
-  std::fflush(stdout);
-  const auto on_game = [&](const engine::MatchGame& g, const engine::MatchSummary& m) {
-    PrintGameLine(g, m, "net", o.games);
+// The network against a GTP engine through the evaluation library: its
+// searches batched across the games in flight, one engine process a game.
+int EvaluateAgainstGtp(const EvalOptions& o, std::shared_ptr<const net::Network> network, const game::Game& game,
+                       const decltype(EvalParams::on_game)& games_log) {
+  const std::string name = trainer::GtpEngineName(o.gtp);
+  selfplay::MatchParams match;
+  match.games = o.games;
+  match.seed = o.seed;
+  match.opening_moves = selfplay::DefaultOpeningMoves(game);
+  match.concurrency = o.concurrency;
+  if (!o.referee.empty()) match.score = trainer::GtpRefereeScore(game, o.referee);
+  game::MatchScore as[2];
+  int done = 0;
+  match.on_game = [&](int i, game::Player side, const std::vector<game::Move>& moves, float r) {
+    if (games_log) games_log("eval.gtp", i, side, moves, r);
+    (r > 0 ? as[side].wins : r < 0 ? as[side].losses : as[side].draws)++;
+    std::printf("game %d/%d: the net as %s %s in %zu moves\n", ++done, o.games, game.Traits().player_names[side].c_str(),
+                r > 0 ? "won" : r < 0 ? "lost" : "drew", moves.size());
+    std::fflush(stdout);
   };
-  PrintSummary(engine::RunMatch(params, on_game));
+  std::printf("vs %s (%s): %d games, the net at %d visits, %d at once\n", name.c_str(), o.gtp.c_str(), o.games, o.visits,
+              o.concurrency);
+  std::fflush(stdout);
+  const selfplay::MatchResult r = selfplay::PlayMatch(
+      game, selfplay::NetPlayerFactory(game, network, o.visits, "net", o.search, o.threads),
+      trainer::GtpPlayerFactory(game, {.command = o.gtp, .move_seconds = o.move_seconds}), match);
+  const auto [lo, hi] = r.Interval95();
+  std::printf("vs %s: score %.3f [%.3f, %.3f] (+%d =%d -%d), Elo %+.0f; as %s +%d =%d -%d, as %s +%d =%d -%d\n",
+              name.c_str(), r.Score(), lo, hi, r.wins, r.draws, r.losses, r.Elo(),
+              game.Traits().player_names[0].c_str(), as[0].wins, as[0].draws, as[0].losses,
+              game.Traits().player_names[1].c_str(), as[1].wins, as[1].draws, as[1].losses);
   return 0;
 }
 
@@ -75,12 +84,6 @@ int Evaluate(const EvalOptions& o) {
   std::printf("%s: %s, %d blocks x %d channels, step %lld\n", path.c_str(), game->Spec().c_str(),
               network->config().blocks, network->config().channels,
               static_cast<long long>(network->info().training_step));
-  if (!o.gtp.empty()) {
-    if (!o.games_log.empty()) {
-      throw game::UserError("--games-log is for network matches; with --gtp, descent match --records keeps the games");
-    }
-    return EvaluateAgainstGtp(o, path, *game);
-  }
   // --games-log: one line per match game, flushed so a long evaluation can
   // be read while it runs.
   std::ofstream log;
@@ -96,6 +99,7 @@ int Evaluate(const EvalOptions& o) {
       log << std::endl;
     };
   }
+  if (!o.gtp.empty()) return EvaluateAgainstGtp(o, network, *game, games_log);
   if (!o.vs.empty()) {
     std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
     other->CheckFits(*game);
@@ -151,14 +155,12 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--run", o->run, "run directory");
   sub->add_option("--vs", o->vs, "play this network instead of the referees");
   sub->add_option("--gtp", o->gtp,
-                  "play this GTP engine instead (e.g. \"/usr/games/gnugo --mode gtp --level 1 --chinese-rules\n"
-                  "--capture-all-dead\"); the network plays as descent gtp with --visits");
+                  "play this GTP engine instead (e.g. \"/usr/games/gnugo --mode gtp --level 1 --chinese-rules\"),\n"
+                  "one process per game, --concurrency games at once; each pair of games opens with the same\n"
+                  "random plies, colours swapped");
   sub->add_option("--referee", o->referee, "with --gtp on Go: a GTP engine whose final_score decides finished games");
-  sub->add_option("--move-seconds", o->move_seconds, "with --gtp: seconds per move for both (0: visits decide)")
+  sub->add_option("--move-seconds", o->move_seconds, "with --gtp: the engine's seconds per move (0: its own budget)")
       ->check(CLI::Range(0.0, 3600.0));
-  sub->add_option("--random-moves", o->random_moves, "with --gtp: the net's first N moves drawn by visits (variety)")
-      ->check(CLI::Range(0, 1000))
-      ->capture_default_str();
   sub->add_option("--games", o->games, "games per opponent")->check(CLI::Range(1, 100000))->capture_default_str();
   sub->add_option("--visits", o->visits, "the network's visits per move (0: the net alone)")->check(CLI::Range(0, 1000000))->capture_default_str();
   sub->add_option("--rollout-visits", o->rollout_visits, "visits of the rollout MCTS opponent")->check(CLI::Range(1, 1000000))->capture_default_str();
@@ -174,7 +176,7 @@ RunFn DeclareEval(CLI::App* sub) {
       ->capture_default_str();
   sub->add_option("--threads", o->threads, "inference threads per network")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_option("--games-log", o->games_log,
-                  "write every match game here (referees or --vs), one line each: opponent, game, the net's side, result, "
+                  "write every match game here (referees, --vs or --gtp), one line each: opponent, game, the net's side, result, "
                   "moves");
   return [o] { return Evaluate(*o); };
 }

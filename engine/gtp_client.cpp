@@ -7,8 +7,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
+#include "game/go.h"
 #include "game/user_error.h"
 
 namespace descent::engine {
@@ -91,6 +93,16 @@ GtpReply GtpClient::Send(const std::string& command, double timeout_seconds) {
     reply.text += "\n" + next;
   }
   return reply;
+}
+
+std::vector<std::string> NewGameCommands(const game::Game& game) {
+  std::vector<std::string> commands = {"boardsize " + std::to_string(game.BoardWidth()), "clear_board"};
+  if (const auto* go = dynamic_cast<const game::GoGame*>(&game)) {
+    char komi[32];
+    std::snprintf(komi, sizeof komi, "komi %g", go->Komi());
+    commands.push_back(komi);
+  }
+  return commands;
 }
 
 }  // namespace descent::engine

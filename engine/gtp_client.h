@@ -4,6 +4,9 @@
 
 #include <string>
 #include <sys/types.h>
+#include <vector>
+
+#include "game/game.h"
 
 namespace descent::engine {
 
@@ -33,5 +36,12 @@ class GtpClient {
   std::string buffer_;
   std::string command_;
 };
+
+// The commands that set an engine up for a new game of `game`: boardsize,
+// clear_board and (Go) komi. Shared by the match referee and evaluation.
+std::vector<std::string> NewGameCommands(const game::Game& game);
+
+// "b" for the first player (Black), "w" for the second.
+inline const char* GtpColor(game::Player p) { return p == 0 ? "b" : "w"; }
 
 }  // namespace descent::engine

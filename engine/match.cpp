@@ -28,7 +28,7 @@ double MatchGame::FirstScore() const {
 
 namespace {
 
-std::string ColorWord(Player p) { return p == 0 ? "b" : "w"; }
+std::string ColorWord(Player p) { return GtpColor(p); }
 std::string ColorName(Player p) { return p == 0 ? "Black" : "White"; }
 char ColorLetter(Player p) { return p == 0 ? 'B' : 'W'; }
 
@@ -180,9 +180,7 @@ class Referee {
 
  private:
   void SetUp(Seat& seat) {
-    seat.Require("boardsize " + std::to_string(game_.BoardWidth()));
-    seat.Require("clear_board");
-    if (go_) seat.Require("komi " + FormatKomi());
+    for (const std::string& command : NewGameCommands(game_)) seat.Require(command);
     if (params_.move_seconds > 0) {
       const int seconds = std::max(1, static_cast<int>(params_.move_seconds + 0.5));
       seat.Require("time_settings 0 " + std::to_string(seconds) + " 1");
@@ -203,12 +201,6 @@ class Referee {
     name = text;
   }
 
-  std::string FormatKomi() const {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", go_->Komi());
-    return text;
-  }
-
   // A finished game: the rules' result (Go: area score), and for Go with a
   // scorer its final_score too, which decides (it knows dead stones).
   void ScoreFinal(const game::State& state, Seat* scorer, MatchGame* result) {
@@ -226,9 +218,7 @@ class Referee {
     result->reason = go_state.ConsecutivePasses() >= 2 ? "both passed" : "move limit reached";
     if (!scorer) return;
     try {
-      scorer->Require("boardsize " + std::to_string(go_->Size()));
-      scorer->Require("clear_board");
-      scorer->Require("komi " + FormatKomi());
+      for (const std::string& command : NewGameCommands(game_)) scorer->Require(command);
       const std::vector<game::Move> moves = state.MoveHistory();
       for (size_t i = 0; i < moves.size(); ++i) {
         scorer->Require("play " + ColorWord(static_cast<Player>(i % 2)) + " " + game_.MoveToText(moves[i]));

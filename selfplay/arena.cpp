@@ -131,7 +131,7 @@ class Net final : public Player {
 // Returns false when cancelled midway.
 bool PlayOneGame(const game::Game& game, Player& a, Player& b, int index, uint64_t seed, int opening_moves,
                  const std::atomic<bool>* cancel, std::vector<game::Move>* moves, float* a_result,
-                 game::Player* a_side) {
+                 game::Player* a_side, const decltype(MatchParams::score)& score = {}) {
   *a_side = index % 2 == 0 ? 0 : 1;
   std::vector<game::Move> legal;
   auto state = game.NewInitialState();
@@ -145,9 +145,15 @@ bool PlayOneGame(const game::Game& game, Player& a, Player& b, int index, uint64
   while (!state->IsTerminal()) {
     if (cancel && cancel->load()) return false;
     Player& mover = state->ToMove() == *a_side ? a : b;
-    state->Play(mover.Choose(*state, rng));
+    const game::Move move = mover.Choose(*state, rng);
+    if (move == kResign) {
+      *a_result = &mover == &a ? -1.0f : 1.0f;
+      *moves = state->MoveHistory();
+      return true;
+    }
+    state->Play(move);
   }
-  *a_result = state->Outcome(*a_side);
+  *a_result = score ? score(*state, *a_side) : state->Outcome(*a_side);
   *moves = state->MoveHistory();
   return true;
 }
@@ -223,7 +229,8 @@ MatchResult PlayMatch(const game::Game& game, const PlayerFactory& a, const Play
         const std::unique_ptr<Player> pa = a(i), pb = b(i);
         float r = 0;
         game::Player a_side = 0;
-        if (!PlayOneGame(game, *pa, *pb, i, params.seed, params.opening_moves, params.cancel, &moves, &r, &a_side)) {
+        if (!PlayOneGame(game, *pa, *pb, i, params.seed, params.opening_moves, params.cancel, &moves, &r, &a_side,
+                         params.score)) {
           return;
         }
         std::lock_guard lock(mutex);

@@ -16,11 +16,15 @@
 
 namespace descent::selfplay {
 
+// What Choose returns to give the game up (outside engines resign; the
+// players here never do).
+inline constexpr game::Move kResign = -2;
+
 class Player {
  public:
   virtual ~Player() = default;
   virtual std::string Name() const = 0;
-  // A legal move for the non-terminal `state`.
+  // A legal move for the non-terminal `state`, or kResign.
   virtual game::Move Choose(const game::State& state, std::mt19937_64& rng) = 0;
 };
 
@@ -81,6 +85,12 @@ struct MatchParams {
   // 42.4 s one at a time, 16.0 s at 16 with 2 inference threads.
   int concurrency = 16;
   OnGameFn on_game;  // called from the playing threads, one at a time
+  // Scores a game played out to the end for the player on `side`: 1, 0 or
+  // -1 (optional; default: the rules' Outcome). Go against a classical
+  // engine passes with dead stones on the board, which area scoring counts
+  // as alive: a referee engine's final_score knows them. Called from the
+  // playing threads, several at once.
+  std::function<float(const game::State& final_state, game::Player side)> score;
 };
 
 // As PlayMatch above, `concurrency` games at a time. A game's moves depend

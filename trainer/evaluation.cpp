@@ -9,6 +9,7 @@
 #include "game/pons.h"
 #include "game/tictactoe.h"
 #include "game/tictactoe_solver.h"
+#include "trainer/gtp_player.h"
 #include "selfplay/arena.h"
 
 namespace descent::trainer {
@@ -138,8 +139,11 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     m.on_game = logger(key);
     return m;
   };
-  const auto match = [&](const std::string& key, const std::string& what, const selfplay::PlayerFactory& opponent) {
-    const selfplay::MatchResult r = selfplay::PlayMatch(game, nets, opponent, match_params(seed, 0, key));
+  const auto match = [&](const std::string& key, const std::string& what, const selfplay::PlayerFactory& opponent,
+                         decltype(selfplay::MatchParams::score) score = {}) {
+    selfplay::MatchParams m = match_params(seed, 0, key);
+    m.score = std::move(score);
+    const selfplay::MatchResult r = selfplay::PlayMatch(game, nets, opponent, m);
     add({key, r.Score(), MatchExtra(r), MatchText(what, r)});
     return r;
   };
@@ -148,6 +152,15 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
   // the rollouts are what makes one evaluation's games differ from another's.
   match("eval.mcts", "vs MCTS with " + std::to_string(params.rollout_visits) + " rollouts",
         selfplay::RolloutPlayerFactory(game, params.rollout_visits, seed));
+  if (!params.gtp.empty()) {
+    // Opening plies as in network matches: a classical engine plays the
+    // same game again from the same position.
+    selfplay::MatchParams m = match_params(seed + 2, selfplay::DefaultOpeningMoves(game), "eval.gtp");
+    if (!params.gtp_referee.empty()) m.score = GtpRefereeScore(game, params.gtp_referee);
+    const selfplay::MatchResult r =
+        selfplay::PlayMatch(game, nets, GtpPlayerFactory(game, {.command = params.gtp}), m);
+    add({"eval.gtp", r.Score(), MatchExtra(r), MatchText("vs " + GtpEngineName(params.gtp), r)});
+  }
   if (rung && rung->network && rung->network->info().content_hash != network->info().content_hash) {
     const selfplay::PlayerFactory below = selfplay::NetPlayerFactory(game, rung->network, params.visits, rung->name,
                                                                      params.search, params.inference_threads);

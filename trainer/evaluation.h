@@ -31,6 +31,10 @@ struct EvalParams {
   // Connect Four: Test_L2_R1 positions the network plays out against the
   // solver (0: none).
   int solver_positions = 100;
+  // A GTP engine the network also plays ("eval.gtp"; empty: none), and for
+  // Go a referee engine whose final_score decides finished games
+  // (trainer/gtp_player.h).
+  std::string gtp, gtp_referee;
   // Set from another thread to abandon the evaluation; EvaluateNetwork then
   // returns early and its lines must not be stored.
   const std::atomic<bool>* cancel = nullptr;

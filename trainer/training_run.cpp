@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "game/go.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/encoder.h"
@@ -23,6 +24,7 @@
 #include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
 #include "trainer/evaluation.h"
+#include "trainer/gtp_player.h"
 #include "trainer/replay_buffer.h"
 #include "trainer/run_log.h"
 #include "trainer/store.h"
@@ -118,6 +120,10 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   if (p_.run.empty()) throw game::UserError("a training run needs a run directory");
   game_ = game::MakeGame(p_.game);
   ResolveDefaults(*game_, &p_);
+  if (!p_.eval_gtp_referee.empty() && !dynamic_cast<const game::GoGame*>(game_.get())) {
+    throw game::UserError("--eval-gtp-referee scores Go games; " + game_->Spec() + " is not Go");
+  }
+  if (!p_.eval_gtp.empty()) GtpEngineName(p_.eval_gtp);  // a mistyped engine fails now, not at the first evaluation
   run_ = p_.run;
   fs::create_directories(run_ / "nets");
   log_ = std::make_unique<RunLog>(run_ / "train.log");
@@ -348,7 +354,16 @@ void TrainingRun::Impl::EvalLoop() {
       job = std::move(eval_queue_.front());
       eval_queue_.pop_front();
     }
-    Evaluate(job);
+    // A failed evaluation (an outside engine that died or played an illegal
+    // move) is reported and skipped: training goes on, and the next
+    // network's evaluation tries again.
+    try {
+      Evaluate(job);
+    } catch (const std::exception& e) {
+      const std::string text = "eval step " + std::to_string(job.step) + " failed: " + e.what();
+      log_->Warn(text);
+      Message(text);
+    }
   }
 }
 
@@ -358,6 +373,8 @@ void TrainingRun::Impl::Evaluate(const EvalJob& job) {
   params.visits = p_.eval_visits;
   params.rollout_visits = p_.eval_rollout_visits;
   params.concurrency = p_.eval_concurrency;
+  params.gtp = p_.eval_gtp;
+  params.gtp_referee = p_.eval_gtp_referee;
   params.search = p_.search;
   params.cancel = &stop_eval_;
   const auto lines = EvaluateNetwork(*game_, job.network, &ladder_, params, p_.seed + job.step);
@@ -372,7 +389,7 @@ void TrainingRun::Impl::Evaluate(const EvalJob& job) {
   for (const EvalLine& line : lines) {
     store_->AddMetric({job.step, 0, line.key, line.value, line.extra});
     if (line.key == "eval.random" || line.key == "eval.optimal_policy" || line.key == "eval.elo" ||
-        line.key == "eval.mcts" || line.key.rfind("eval.mistakes.", 0) == 0) {
+        line.key == "eval.mcts" || line.key == "eval.gtp" || line.key.rfind("eval.mistakes.", 0) == 0) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%s%s %.3g", summary.empty() ? "" : ", ", line.key.substr(5).c_str(), line.value);
       summary += buf;

@@ -55,6 +55,10 @@ struct TrainRunParams {
   // one game at a time. 2 keeps evaluation near one core, its two games'
   // leaves still batched together.
   int eval_concurrency = 2;
+  // A GTP engine every evaluation also plays (e.g. "gnugo --mode gtp
+  // --level 1 --chinese-rules"), and a Go referee for its finished games;
+  // empty: none.
+  std::string eval_gtp, eval_gtp_referee;
   // Resignation: the threshold is calibrated so that at most this share of
   // played-out games' non-losers fell below it (AlphaGo Zero: 5%).
   float resign_false_rate = 0.05f;

@@ -30,6 +30,8 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("eval-rollout-visits", &P::eval_rollout_visits, "visits of the random-rollout MCTS referee in evaluation",
              0, 1e7)
         .Add("eval-concurrency", &P::eval_concurrency, "evaluation games played at once", 1, 256)
+        .Add("eval-gtp", &P::eval_gtp, "a GTP engine each evaluation also plays (\"gnugo --mode gtp --level 1\")")
+        .Add("eval-gtp-referee", &P::eval_gtp_referee, "Go: a GTP engine whose final_score decides those games")
         .Add("resign-false-rate", &P::resign_false_rate, "accepted share of wrong resignations", 0.0, 0.5)
         .Add("resign-max-threshold", &P::resign_max_threshold, "never resign above this value", -1.0, 1.0)
         .Add("minutes", &P::minutes, "stop after this long (0: until Ctrl-C)", 0.0, 1e9)
