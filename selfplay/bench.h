@@ -1,0 +1,36 @@
+#pragma once
+// How fast the net and the search run on this machine (descent bench): raw
+// batched evaluations/s against the measured matmul peak, the self-play and
+// one-game drivers' visits/s, time outside the net, memory; and a
+// deterministic signature of search behaviour (visit counts for fixed
+// positions; tests/CMakeLists.txt pins the rollout one).
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace descent::selfplay {
+
+struct BenchParams {
+  std::string game = "go:9:komi=7";
+  std::string device = "cpu";
+  int blocks = 0;
+  int channels = 0;
+  uint64_t seed = 1;
+  double seconds = 10;
+  int games = 64;
+  int visits = 100;
+  int one_game_visits = 800;
+  int threads = 2;
+  bool signature_only = false;
+  // Nominal fp32 peak per core, for comparison with the measured one: an
+  // AMD Zen 3 core with AVX2/FMA at 2.45 GHz (16 FLOP/cycle x 2 units).
+  double nominal_core_gflops = 78.0;
+};
+
+// Runs the measurements (about 2 x `seconds` for the drivers, plus the raw
+// rounds) and prints them to `out` as it goes. Blocks. Throws
+// game::UserError for a bad game spec or device.
+void RunBench(const BenchParams& params, std::FILE* out);
+
+}  // namespace descent::selfplay
