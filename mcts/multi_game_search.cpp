@@ -46,7 +46,8 @@ void MultiGameSearch::StartNextGame(Slot& slot, SelfPlayHooks& hooks) {
 void MultiGameSearch::GatherLeaves(Slot& slot) {
   slot.pending = 0;
   Search& s = slot.search;
-  while (slot.pending < static_cast<int>(slot.leaves.size()) && s.RootVisits() + s.InFlight() < slot.plan.visits) {
+  while (slot.pending < static_cast<int>(slot.leaves.size()) && s.RootVisits() + s.InFlight() < slot.plan.visits &&
+         !s.RootProven()) {
     Leaf& leaf = slot.leaves[slot.pending];
     s.SelectLeaf(&leaf);
     if (leaf.kind == Leaf::kTerminal) {
@@ -66,7 +67,9 @@ void MultiGameSearch::FinishRound(Slot& slot, SelfPlayHooks& hooks) {
   for (int i = 0; i < slot.pending; ++i) s.Complete(slot.leaves[i]);
   visits_.fetch_add(slot.pending, std::memory_order_relaxed);
   slot.pending = 0;
-  if (s.RootVisits() < slot.plan.visits || !s.RootExpanded()) return;
+  // Done at the visit budget, or at once when the root is proved (more
+  // visits cannot change a solved position's value or its best move).
+  if ((s.RootVisits() < slot.plan.visits && !s.RootProven()) || !s.RootExpanded()) return;
 
   // The move's search is done: play, then plan the next one.
   const game::Move move = hooks.ChooseMove(slot.index, s, slot.rng);
@@ -77,6 +80,10 @@ void MultiGameSearch::FinishRound(Slot& slot, SelfPlayHooks& hooks) {
     return;
   }
   slot.plan = hooks.PlanMove(slot.index, s.RootState());
+  if (slot.plan.fresh_tree) {
+    const std::unique_ptr<game::State> position = s.RootState().Clone();
+    s.SetRoot(*position);
+  }
   if (slot.plan.add_noise) s.AddRootNoise(slot.rng);
 }
 

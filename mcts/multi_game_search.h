@@ -21,6 +21,11 @@ namespace descent::mcts {
 struct MovePlan {
   int visits = 100;        // search until the root has this many visits
   bool add_noise = false;  // Dirichlet noise at the root
+  // Search from an empty tree, not the subtree the last move left: the
+  // visit shares (a training target) then come from this search alone,
+  // every visit made with the noise in place (KataGo keeps reused trees
+  // for its cheap, unrecorded searches only).
+  bool fresh_tree = false;
 };
 
 // What the owner of the games decides. Called from TBB threads, concurrently

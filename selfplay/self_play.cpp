@@ -32,7 +32,9 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("fast-visits", &P::fast_visits, "visits of fast searches (0: the game's default)", 0, 100000)
         .Add("full-fraction", &P::full_fraction, "share of moves searched fully (0: the game's default)", 0.0, 1.0)
         .Add("temperature-moves", &P::temperature_moves,
-             "moves chosen in proportion to visits (-1: the game's default)", -1, 100000);
+             "moves chosen in proportion to visits (-1: the game's default)", -1, 100000)
+        .Add("fresh-full-search", &P::fresh_full_search,
+             "full searches start from a fresh tree (unbiased targets) instead of the reused one");
     return t;
   }();
   return table;
@@ -55,7 +57,7 @@ mcts::MovePlan SelfPlay::PlanMove(int slot, const game::State&) {
   s.full = std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.full_fraction;
   // Noise only where the search becomes a target: cheap searches should play
   // their best move.
-  return {s.full ? params_.full_visits : params_.fast_visits, s.full};
+  return {s.full ? params_.full_visits : params_.fast_visits, s.full, s.full && params_.fresh_full_search};
 }
 
 game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt19937_64& rng) {

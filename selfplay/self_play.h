@@ -30,6 +30,10 @@ struct SelfPlayParams {
   // variety; afterwards the most visited move. -1: the game's default
   // (GameTraits::temperature_moves: tic-tac-toe 9, Connect Four 8, 9x9 Go 16).
   int temperature_moves = -1;
+  // Each full search starts from a fresh tree with noise from its first
+  // visit (mcts::MovePlan::fresh_tree); off: it continues the tree the last
+  // move left, and its visit shares mix visits made before the noise.
+  bool fresh_full_search = true;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the
   // false-resign rate can be measured (AlphaGo Zero: 10%).

@@ -27,7 +27,7 @@ class CountingHooks : public SelfPlayHooks {
   }
   MovePlan PlanMove(int, const game::State&) override { return {visits_, noise_}; }
   game::Move ChooseMove(int, const Search& search, std::mt19937_64& rng) override {
-    EXPECT_GE(search.RootVisits(), visits_);
+    EXPECT_TRUE(search.RootVisits() >= visits_ || search.RootProven());
     EXPECT_EQ(search.InFlight(), 0);
     // Proportional to visits for the first move (every first move of
     // tic-tac-toe draws), then the best.
@@ -87,6 +87,96 @@ class CountingEvaluator final : public Evaluator {
   int stop_after_ = -1, fail_at_ = -1;
   std::atomic<bool> stop_{false};
 };
+
+// One slot, one group: the visits each move's search made, read from the
+// driver's counter between moves.
+class FreshTreeHooks : public SelfPlayHooks {
+ public:
+  FreshTreeHooks(const game::Game& g, bool fresh, int visits) : game_(g), fresh_(fresh), visits_(visits) {}
+  std::unique_ptr<game::State> StartGame(int) override {
+    if (games_ == 4) return nullptr;
+    ++games_;
+    return game_.NewInitialState();
+  }
+  MovePlan PlanMove(int, const game::State&) override { return {visits_, true, fresh_}; }
+  game::Move ChooseMove(int, const Search& search, std::mt19937_64& rng) override {
+    const uint64_t now = driver_->Visits();
+    if (!search.RootProven()) {
+      new_visits_.push_back(static_cast<int>(now - last_));
+      root_visits_.push_back(search.RootVisits());
+    }
+    last_ = now;
+    return search.PickMove(0, rng);
+  }
+  void EndGame(int, const game::State&) override {}
+
+  const game::Game& game_;
+  bool fresh_;
+  int visits_;
+  int games_ = 0;
+  MultiGameSearch* driver_ = nullptr;
+  uint64_t last_ = 0;
+  std::vector<int> new_visits_, root_visits_;
+};
+
+TEST(MultiGameSearch, AFreshTreeSearchMakesEveryVisitOfItsTarget) {
+  game::Connect4Game g;
+  for (const bool fresh : {true, false}) {
+    RolloutEvaluator rollouts(3);
+    MultiGameSearch driver(g, rollouts, {}, 1, 1, 7);
+    FreshTreeHooks hooks(g, fresh, 200);
+    hooks.driver_ = &driver;
+    driver.Run(hooks);
+    ASSERT_GT(hooks.new_visits_.size(), 20u);
+    long made = 0;
+    for (size_t i = 0; i < hooks.new_visits_.size(); ++i) {
+      made += hooks.new_visits_[i];
+      // A fresh tree's root holds this search's visits and no others.
+      if (fresh) EXPECT_EQ(hooks.root_visits_[i], hooks.new_visits_[i]) << "move " << i;
+    }
+    const double per_move = static_cast<double>(made) / hooks.new_visits_.size();
+    if (fresh) {
+      EXPECT_GE(per_move, 199);
+    } else {
+      EXPECT_LT(per_move, 180);  // the reused subtree's visits were counted before
+    }
+  }
+}
+
+// Tic-tac-toe with X (to move) able to win at once on the top row.
+class WinAtOnceHooks : public SelfPlayHooks {
+ public:
+  explicit WinAtOnceHooks(const game::Game& g) : game_(g) {}
+  std::unique_ptr<game::State> StartGame(int) override {
+    if (started_) return nullptr;
+    started_ = true;
+    auto s = game_.NewInitialState();
+    for (const char* m : {"a1", "a2", "b1", "b2"}) s->Play(game_.ParseMove(m));
+    return s;
+  }
+  MovePlan PlanMove(int, const game::State&) override { return {1000000, false}; }
+  game::Move ChooseMove(int, const Search& search, std::mt19937_64& rng) override {
+    root_visits_ = search.RootVisits();
+    proven_ = search.RootProven();
+    return search.PickMove(0, rng);
+  }
+  void EndGame(int, const game::State& final_state) override { x_won_ = final_state.Outcome(0) > 0; }
+
+  const game::Game& game_;
+  bool started_ = false, proven_ = false, x_won_ = false;
+  int root_visits_ = 0;
+};
+
+TEST(MultiGameSearch, AProvedRootEndsTheSearchAtOnce) {
+  game::TicTacToeGame g;
+  RolloutEvaluator rollouts(1);
+  MultiGameSearch driver(g, rollouts, {}, 1, 1, 3);
+  WinAtOnceHooks hooks(g);
+  driver.Run(hooks);
+  EXPECT_TRUE(hooks.proven_);
+  EXPECT_LT(hooks.root_visits_, 100);  // not the million asked for
+  EXPECT_TRUE(hooks.x_won_);
+}
 
 TEST(MultiGameSearch, StopEndsEveryGroupWithinARound) {
   game::Connect4Game g;
