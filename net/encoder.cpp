@@ -1,6 +1,7 @@
 #include "net/encoder.h"
 
 #include <algorithm>
+#include <array>
 
 #include "game/connect4.h"
 #include "game/go.h"
@@ -11,31 +12,92 @@
 namespace descent::net {
 namespace {
 
+// The stone history planes shared by both Go encodings: 0..7 the mover's
+// stones, 8..15 the opponent's.
+void EncodeStoneHistory(const game::GoState& s, int size, int sym, float* out) {
+  const int area = size * size;
+  const int history = game::GoState::kKeptBoards;
+  const game::GoState::Colour mine = game::GoState::ColourOf(s.ToMove());
+  const int back_limit = std::min(history - 1, s.MoveNumber());
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      int tx = x, ty = y;
+      game::TransformPoint(sym, size, &tx, &ty);
+      const int cell = ty * size + tx;
+      for (int back = 0; back <= back_limit; ++back) {
+        const game::GoState::Colour c = s.AtPast(back, x, y);
+        if (c == game::GoState::kEmpty) continue;
+        out[(c == mine ? back : history + back) * area + cell] = 1.0f;
+      }
+    }
+  }
+}
+
 class GoEncoder final : public Encoder {
  public:
-  explicit GoEncoder(const game::GoGame& game) : Encoder(game), size_(game.Size()) {}
-  std::string Name() const override { return "go-v1"; }
-  int NumPlanes() const override { return 2 * game::GoState::kKeptBoards + 2; }
+  GoEncoder(const game::GoGame& game, int version) : Encoder(game), size_(game.Size()), version_(version) {}
+  std::string Name() const override { return version_ == 1 ? "go-v1" : "go-v2"; }
+  int NumPlanes() const override { return 2 * game::GoState::kKeptBoards + (version_ == 1 ? 2 : 6); }
 
   void Encode(const game::State& state, int sym, float* out) const override {
     const auto& s = static_cast<const game::GoState&>(state);
     const int area = size_ * size_;
-    const int history = game::GoState::kKeptBoards;
+    const int base = 2 * game::GoState::kKeptBoards;
     std::fill(out, out + NumPlanes() * area, 0.0f);
-    const game::GoState::Colour mine = game::GoState::ColourOf(s.ToMove());
-    const int back_limit = std::min(history - 1, s.MoveNumber());
+    EncodeStoneHistory(s, size_, sym, out);
+    const auto cell_of = [&](int x, int y) {
+      game::TransformPoint(sym, size_, &x, &y);
+      return y * size_ + x;
+    };
+    if (version_ == 1) {
+      const float black_to_move = s.ToMove() == 0 ? 1.0f : 0.0f;
+      std::fill(out + base * area, out + (base + 1) * area, black_to_move);
+      std::fill(out + (base + 1) * area, out + (base + 2) * area, 1.0f);
+      return;
+    }
+    // Liberties of every group: one flood fill per group, on the stack (the
+    // encoder runs for every position sent to the net).
+    constexpr int kMaxPoints = game::kMaxGoSize * game::kMaxGoSize;
+    std::array<int, kMaxPoints> group, liberties_of, liberty_seen, stack;
+    std::fill(group.begin(), group.begin() + area, -1);
+    std::fill(liberty_seen.begin(), liberty_seen.begin() + area, -1);
+    for (int start = 0; start < area; ++start) {
+      const game::GoState::Colour c = s.AtMove(start);
+      if (c == game::GoState::kEmpty || group[start] >= 0) continue;
+      int liberties = 0, top = 0;
+      stack[top++] = start;
+      group[start] = start;
+      while (top > 0) {
+        const int p = stack[--top];
+        const int px = p % size_, py = p / size_;
+        const int nx[4] = {px - 1, px + 1, px, px}, ny[4] = {py, py, py - 1, py + 1};
+        for (int k = 0; k < 4; ++k) {
+          if (nx[k] < 0 || ny[k] < 0 || nx[k] >= size_ || ny[k] >= size_) continue;
+          const int q = ny[k] * size_ + nx[k];
+          const game::GoState::Colour qc = s.AtMove(q);
+          if (qc == game::GoState::kEmpty) {
+            if (liberty_seen[q] != start) liberty_seen[q] = start, ++liberties;
+          } else if (qc == c && group[q] < 0) {
+            group[q] = start;
+            stack[top++] = q;
+          }
+        }
+      }
+      liberties_of[start] = liberties;
+    }
+    const float komi = static_cast<const game::GoGame&>(*game_).Komi();
+    const float mover_komi = (s.ToMove() == 1 ? komi : -komi) / 15.0f;
+    const bool playing = !s.IsTerminal();
     for (int y = 0; y < size_; ++y) {
       for (int x = 0; x < size_; ++x) {
-        int tx = x, ty = y;
-        game::TransformPoint(sym, size_, &tx, &ty);
-        const int cell = ty * size_ + tx;
-        for (int back = 0; back <= back_limit; ++back) {
-          const game::GoState::Colour c = s.AtPast(back, x, y);
-          if (c == game::GoState::kEmpty) continue;
-          out[(c == mine ? back : history + back) * area + cell] = 1.0f;
+        const int p = y * size_ + x, cell = cell_of(x, y);
+        if (s.AtMove(p) != game::GoState::kEmpty) {
+          out[(base + std::min(liberties_of[group[p]], 3) - 1) * area + cell] = 1.0f;
+        } else if (playing && !s.IsLegal(p)) {
+          out[(base + 3) * area + cell] = 1.0f;
         }
-        if (s.ToMove() == 0) out[2 * history * area + cell] = 1.0f;
-        out[(2 * history + 1) * area + cell] = 1.0f;
+        out[(base + 4) * area + cell] = mover_komi;
+        out[(base + 5) * area + cell] = 1.0f;
       }
     }
   }
@@ -46,6 +108,7 @@ class GoEncoder final : public Encoder {
 
  private:
   int size_;
+  int version_;
 };
 
 // Connect Four and tic-tac-toe: pieces from the mover's view, plus ones.
@@ -89,10 +152,15 @@ class BoardEncoder final : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> Encoder::ForGame(const game::Game& game) {
-  if (auto* go = dynamic_cast<const game::GoGame*>(&game)) return std::make_unique<GoEncoder>(*go);
+std::unique_ptr<Encoder> Encoder::ForGame(const game::Game& game, const std::string& name) {
+  if (auto* go = dynamic_cast<const game::GoGame*>(&game)) {
+    if (name.empty() || name == "go-v2") return std::make_unique<GoEncoder>(*go, 2);
+    if (name == "go-v1") return std::make_unique<GoEncoder>(*go, 1);
+    throw game::UserError("no input encoding '" + name + "' for " + game.Spec() + " (known: go-v2, go-v1)");
+  }
   if (dynamic_cast<const game::Connect4Game*>(&game) || dynamic_cast<const game::TicTacToeGame*>(&game)) {
-    return std::make_unique<BoardEncoder>(game);
+    if (name.empty() || name == "board-v1") return std::make_unique<BoardEncoder>(game);
+    throw game::UserError("no input encoding '" + name + "' for " + game.Spec() + " (known: board-v1)");
   }
   throw game::UserError("no input encoding for " + game.Spec());
 }

@@ -2,11 +2,17 @@
 // Turns a position into the network's input planes (float, planes x height x
 // width, row-major), seen through a board symmetry.
 //
-// Go ("go-v1", 18 planes, all from the view of the side to move):
+// Go ("go-v2", the default for new networks; 22 planes, all from the view
+// of the side to move), with KataGo's cheap features (Wu 2019, table 2:
+// its input features were worth 1.55x compute):
 //   0..7   the mover's stones now, 1, ..., 7 moves ago (AlphaGo Zero)
 //   8..15  the opponent's stones, same times
-//   16     ones if Black is to move (komi favours White)
-//   17     ones everywhere (lets zero padding mark the board's edge)
+//   16..18 stones (either colour) whose group has 1, 2, 3 or more liberties
+//   19     empty points the mover may not play (ko, superko, suicide)
+//   20     komi from the mover's view, / 15 (everywhere)
+//   21     ones on the board (zero padding marks the edge)
+// "go-v1" (18 planes; the networks trained before go-v2): planes 0..15 as
+// above, 16 ones if Black is to move, 17 ones.
 // Connect Four and tic-tac-toe ("board-v1", 3 planes): the mover's pieces,
 // the opponent's pieces, ones.
 
@@ -21,8 +27,10 @@ namespace descent::net {
 class Encoder {
  public:
   virtual ~Encoder() = default;
-  // The encoder for `game`; the game must outlive it.
-  static std::unique_ptr<Encoder> ForGame(const game::Game& game);
+  // The encoder named `name` for `game` ("": the newest for the game, the
+  // one new networks use); the game must outlive it. Throws
+  // game::UserError for a name this build does not know for the game.
+  static std::unique_ptr<Encoder> ForGame(const game::Game& game, const std::string& name = "");
 
   virtual std::string Name() const = 0;
   virtual int NumPlanes() const = 0;

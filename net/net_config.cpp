@@ -4,10 +4,10 @@
 
 namespace descent::net {
 
-NetConfig DefaultNetConfig(const game::Game& game, int blocks, int channels) {
+NetConfig DefaultNetConfig(const game::Game& game, int blocks, int channels, const std::string& encoding) {
   NetConfig c;
   c.game_spec = game.Spec();
-  const auto encoder = Encoder::ForGame(game);
+  const auto encoder = Encoder::ForGame(game, encoding);
   c.encoding = encoder->Name();
   c.input_planes = encoder->NumPlanes();
   c.height = game.BoardHeight();

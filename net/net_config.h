@@ -22,7 +22,7 @@ struct NetConfig {
 
 // Defaults per game (blocks x channels): tic-tac-toe 2x32, Connect Four 5x64,
 // Go up to 7x7 6x64, 8x8 and 9x9 6x32, larger Go 10x128. 0 keeps the default.
-NetConfig DefaultNetConfig(const game::Game& game, int blocks = 0, int channels = 0);
+NetConfig DefaultNetConfig(const game::Game& game, int blocks = 0, int channels = 0, const std::string& encoding = "");
 
 // Multiply-adds x 2 of one evaluation (convolutions and dense layers; batch
 // norm, ReLU and softmax are negligible).

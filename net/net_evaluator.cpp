@@ -33,7 +33,7 @@ NetEvaluator::NetEvaluator(const game::Game& game, InferenceServer& server, cons
     : game_(game),
       server_(server),
       params_(params),
-      encoder_(Encoder::ForGame(game)),
+      encoder_(Encoder::ForGame(game, server.network() ? server.network()->config().encoding : "")),
       cache_(params.cache_entries, game.NumMoves()) {}
 
 int NetEvaluator::SymmetryFor(uint64_t key) const {

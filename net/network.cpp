@@ -157,8 +157,9 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
 }
 
 void Network::CheckFits(const game::Game& game) const {
-  const NetConfig expected = DefaultNetConfig(game);
   const NetConfig& c = config();
+  // Any encoding this build knows for the game (older networks keep theirs).
+  const NetConfig expected = DefaultNetConfig(game, 0, 0, c.encoding);
   // Options the inputs do not show (komi, the move cap) may differ.
   const auto family = [](const std::string& spec) { return spec.substr(0, spec.find(":komi")); };
   if (family(c.game_spec) != family(expected.game_spec)) {

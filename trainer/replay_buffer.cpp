@@ -4,8 +4,8 @@
 
 namespace descent::trainer {
 
-ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window)
-    : game_(game), window_(window), encoder_(net::Encoder::ForGame(game)) {}
+ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding)
+    : game_(game), window_(window), encoder_(net::Encoder::ForGame(game, encoding)) {}
 
 void ReplayBuffer::Add(selfplay::GameRecord game) {
   if (game.targets.empty()) return;

@@ -16,7 +16,7 @@ namespace descent::trainer {
 
 class ReplayBuffer {
  public:
-  ReplayBuffer(const game::Game& game, int64_t window);
+  ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding = "");
 
   // Adds a game; drops the oldest games while the rest still fill the window.
   void Add(selfplay::GameRecord game);

@@ -456,7 +456,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   const bool resumed = current != nullptr;
   if (!current) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
-    current = net::Network::Random(net::DefaultNetConfig(*game_, p_.blocks, p_.channels), p_.seed);
+    current = net::Network::Random(net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding), p_.seed);
   }
   const int64_t step = current->info().training_step;
   published_step_ = step;  // a resumed run's next network comes publish_every steps on
@@ -472,7 +472,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   for (const auto& row : rows) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
-  replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window);
+  replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();
   samples_stored_ = store_->SampleCount();
@@ -520,7 +520,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   RestoreLadder();
   std::thread evaluator([this] { EvalLoop(); });
   std::mt19937_64 rng(p_.seed ^ static_cast<uint64_t>(step));
-  const int input_size = net::Encoder::ForGame(*game_)->InputSize();
+  const int input_size = net::Encoder::ForGame(*game_, current->config().encoding)->InputSize();
   std::vector<float> input(static_cast<size_t>(p_.batch) * input_size),
       policy(static_cast<size_t>(p_.batch) * game_->NumMoves()), value(p_.batch);
   std::exception_ptr error;

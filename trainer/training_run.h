@@ -37,6 +37,9 @@ struct TrainRunParams {
   selfplay::SelfPlayParams self_play;
   mcts::SearchParams search;
   // Training.
+  // Input encoding of a new run's network ("": the game's newest,
+  // net/encoder.h); a resumed run keeps its network's.
+  std::string encoding;
   int window = 0, batch = 0;
   float lr = 0;
   int lr_drop_steps = 0;

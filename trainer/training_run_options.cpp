@@ -14,6 +14,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("run", &P::run, "run directory (created, or resumed)")
         .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
         .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
+        .Add("encoding", &P::encoding, "input encoding of a new network (go-v2, go-v1; empty: the newest)")
         .Add("games", &P::games, "concurrent self-play games", 0, 4096)
         .Include(&P::self_play, selfplay::SelfPlayOptions())
         .Include(&P::search, mcts::SearchOptions())

@@ -139,9 +139,9 @@ INSTANTIATE_TEST_SUITE_P(Games, NetEvaluatorTest, ::testing::Values("tictactoe",
                            return name.substr(0, name.find(':'));
                          });
 
-TEST(Encoder, GoPlanesFromTheMoversView) {
+TEST(Encoder, GoV1PlanesFromTheMoversView) {
   auto g = game::MakeGame("go:5:komi=7");
-  auto enc = Encoder::ForGame(*g);
+  auto enc = Encoder::ForGame(*g, "go-v1");
   ASSERT_EQ(enc->NumPlanes(), 18);
   auto s = g->NewInitialState();
   game::PlayMoveList("A5 E1", s.get());  // Black A5 (cell 0), White E1 (cell 24); Black to move

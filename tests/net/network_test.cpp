@@ -137,7 +137,7 @@ TEST_F(NetworkTest, CorruptFilesAreRefusedWithTheReason) {
   file.metadata["blocks"] = "2";
   file.metadata["channels"] = "32";
   WriteWeightsFile(bad, file);
-  ExpectRefused(bad, "architecture mismatch: tensor 'input_conv.weight' has shape [16,18,3,3], 2 blocks x 32 channels needs [32,18,3,3]");
+  ExpectRefused(bad, "architecture mismatch: tensor 'input_conv.weight' has shape [16,22,3,3], 2 blocks x 32 channels needs [32,22,3,3]");
   file.metadata["channels"] = "16";
   file.metadata.erase("game");
   WriteWeightsFile(bad, file);
@@ -164,9 +164,9 @@ TEST(NetConfig, FlopsOfTheGo9x9Default) {
   const NetConfig c = DefaultNetConfig(*g);
   EXPECT_EQ(c.blocks, 6);
   EXPECT_EQ(c.channels, 32);
-  EXPECT_EQ(c.input_planes, 18);
+  EXPECT_EQ(c.input_planes, 22);  // go-v2
   // 12 block convolutions of 81 x 32 x 32 x 9 multiply-adds dominate.
-  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 18.80, 0.01);
+  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 18.99, 0.01);
 }
 
 }  // namespace

@@ -1,0 +1,101 @@
+// Go's input features (net/encoder, "go-v2"): liberties, points the mover
+// may not play, komi from the mover's view; and the older encoding still
+// serving the networks trained with it.
+#include "net/encoder.h"
+
+#include <gtest/gtest.h>
+
+#include "game/go.h"
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "net/net_config.h"
+#include "net/net_evaluator.h"
+#include "net/network.h"
+
+namespace descent::net {
+namespace {
+
+constexpr int kArea = 25;
+int Cell(int x, int y) { return y * 5 + x; }  // y = 0 is the top row
+
+TEST(Encoder, GoV2MarksLibertiesKoAndKomi) {
+  const game::GoGame g({.size = 5, .komi = 7.5f});
+  // White's stone at B4 (x 1, y 1) is in atari; Black takes it at C4 and
+  // stands in atari itself, and White may not take back at once (ko).
+  auto s = game::GoState::FromText(g,
+                                   ". X O . .\n"
+                                   "X O . O .\n"
+                                   ". X O . .\n"
+                                   ". . . . .\n"
+                                   ". . . . .",
+                                   0);
+  s->Play(Cell(2, 1));
+  const auto enc = Encoder::ForGame(g);
+  ASSERT_EQ(enc->Name(), "go-v2");
+  ASSERT_EQ(enc->NumPlanes(), 22);
+  std::vector<float> x(enc->InputSize());
+  enc->Encode(*s, 0, x.data());
+  const auto at = [&](int plane, int px, int py) { return x[plane * kArea + Cell(px, py)]; };
+  // White to move: plane 0 holds White's stones, 8 Black's.
+  EXPECT_EQ(at(0, 2, 0), 1.0f);
+  EXPECT_EQ(at(8, 2, 1), 1.0f);
+  EXPECT_EQ(at(8, 1, 1), 0.0f);  // captured
+  // Liberties (from the board above after the capture).
+  EXPECT_EQ(at(16, 2, 1), 1.0f);  // Black C4: only B4 is free
+  EXPECT_EQ(at(17, 2, 1) + at(18, 2, 1), 0.0f);
+  EXPECT_EQ(at(16, 2, 0), 1.0f);  // White C5: only D5
+  EXPECT_EQ(at(17, 1, 0), 1.0f);  // Black B5: A5 and B4
+  EXPECT_EQ(at(17, 2, 2), 1.0f);  // White C3: D3 and C2
+  EXPECT_EQ(at(18, 0, 1), 1.0f);  // Black A4: A5, A3 and B4
+  EXPECT_EQ(at(18, 3, 1), 1.0f);  // White D4: D5, E4 and D3
+  EXPECT_EQ(at(16, 3, 3) + at(17, 3, 3) + at(18, 3, 3), 0.0f);  // an empty point
+  // Ko: White may not retake at B4; other empty points are open.
+  EXPECT_EQ(at(19, 1, 1), 1.0f);
+  EXPECT_EQ(at(19, 4, 4), 0.0f);
+  // Komi from the mover's (White's) view, everywhere; ones on the board.
+  EXPECT_FLOAT_EQ(at(20, 3, 3), 7.5f / 15);
+  EXPECT_EQ(at(21, 4, 4), 1.0f);
+  // Black to move sees komi against it.
+  s->Play(Cell(4, 4));
+  enc->Encode(*s, 0, x.data());
+  EXPECT_FLOAT_EQ(at(20, 0, 0), -7.5f / 15);
+  EXPECT_EQ(at(19, 1, 1), 0.0f);  // (Black may fill B4)
+}
+
+TEST(Encoder, GoV2PlanesFollowTheSymmetry) {
+  const auto g = game::MakeGame("go:5:komi=7");
+  auto s = g->NewInitialState();
+  for (const char* m : {"B2", "C3", "B3", "D4", "C2"}) s->Play(g->ParseMove(m));
+  const auto enc = Encoder::ForGame(*g);
+  std::vector<float> direct(enc->InputSize()), moved(enc->InputSize());
+  for (int sym = 0; sym < g->NumSymmetries(); ++sym) {
+    enc->Encode(*s, sym, direct.data());
+    enc->Encode(*s->Transformed(sym), 0, moved.data());
+    EXPECT_EQ(direct, moved) << "symmetry " << sym;
+  }
+}
+
+TEST(Encoder, NetworksKeepTheEncodingTheyWereTrainedWith) {
+  const auto g = game::MakeGame("go:5:komi=7");
+  EXPECT_EQ(Encoder::ForGame(*g, "go-v1")->NumPlanes(), 18);
+  EXPECT_THROW(Encoder::ForGame(*g, "go-v9"), game::UserError);
+  EXPECT_THROW(Encoder::ForGame(*game::MakeGame("connect4"), "go-v2"), game::UserError);
+  // A go-v1 network (as nets/go7 and nets/go9 are) still fits and evaluates.
+  std::shared_ptr<const Network> old = Network::Random(DefaultNetConfig(*g, 1, 8, "go-v1"), 1);
+  EXPECT_NO_THROW(old->CheckFits(*g));
+  InferenceServer server(old, {});
+  NetEvaluator evaluator(*g, server, {});
+  auto s = g->NewInitialState();
+  std::vector<game::Move> legal;
+  s->LegalMoves(&legal);
+  std::vector<float> priors(legal.size());
+  float value = 0;
+  mcts::EvalRequest r{s.get(), legal.data(), static_cast<int>(legal.size()), priors.data(), &value};
+  evaluator.Evaluate({&r, 1});
+  float sum = 0;
+  for (float p : priors) sum += p;
+  EXPECT_NEAR(sum, 1.0f, 1e-4);
+}
+
+}  // namespace
+}  // namespace descent::net
