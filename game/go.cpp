@@ -336,15 +336,15 @@ void GoState::FinishSetup(Player first_to_move) {
   first_to_move_ = to_move_ = first_to_move;
 }
 
-std::pair<int, int> GoState::Area() const {
-  int area[3] = {0, 0, 0};
+void GoState::AreaOwnership(int8_t* out) const {
+  const auto owner = [](uint8_t colour) -> int8_t { return colour == kBlack ? 1 : colour == kWhite ? -1 : 0; };
   std::array<uint8_t, kPoints> seen{};
   std::array<int, kMaxGoSize * kMaxGoSize> region;
   for (int y = 0; y < size_; ++y) {
     for (int x = 0; x < size_; ++x) {
       const int p = Index(x, y);
       if (board_[p] != kEmpty) {
-        ++area[board_[p]];
+        out[y * size_ + x] = owner(board_[p]);
         continue;
       }
       if (seen[p]) continue;
@@ -365,10 +365,24 @@ std::pair<int, int> GoState::Area() const {
           }
         }
       }
-      if (reaches[kBlack] != reaches[kWhite]) area[reaches[kBlack] ? kBlack : kWhite] += n;
+      const int8_t o = reaches[kBlack] == reaches[kWhite] ? 0 : reaches[kBlack] ? 1 : -1;
+      for (int i = 0; i < n; ++i) {
+        const int q = region[i];
+        out[(q / stride_ - 1) * size_ + q % stride_ - 1] = o;
+      }
     }
   }
-  return {area[kBlack], area[kWhite]};
+}
+
+std::pair<int, int> GoState::Area() const {
+  std::array<int8_t, kMaxGoSize * kMaxGoSize> owner;
+  AreaOwnership(owner.data());
+  int black = 0, white = 0;
+  for (int p = 0; p < size_ * size_; ++p) {
+    black += owner[p] > 0;
+    white += owner[p] < 0;
+  }
+  return {black, white};
 }
 
 float GoState::ScoreForBlack() const {

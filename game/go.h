@@ -107,6 +107,9 @@ class GoState final : public State {
   int ConsecutivePasses() const { return passes_; }
   // Tromp-Taylor area: stones plus empty regions that reach only that colour.
   std::pair<int, int> Area() const;  // {black, white}
+  // Who owns each point by that rule: `out[y * size + x]` is +1 (Black's
+  // stone or region), -1 (White's) or 0 (a region reaching both, or none).
+  void AreaOwnership(int8_t* out) const;
   // Black's area minus White's area minus komi.
   float ScoreForBlack() const;
 

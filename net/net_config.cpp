@@ -20,6 +20,11 @@ NetConfig DefaultNetConfig(const game::Game& game, int blocks, int channels, con
   // AlphaGo Zero's value head uses 256 hidden units for 256 channels; we keep
   // the same ratio to the trunk.
   c.value_hidden = c.channels;
+  // Go learns from ownership and score; the other games' results say little
+  // beyond the value (no territory).
+  const bool go = traits.has_pass;
+  c.aux_heads = go ? 1 : 0;
+  c.global_pooling = go ? 1 : 0;
   return c;
 }
 
@@ -29,7 +34,12 @@ double FlopsPerEvaluation(const NetConfig& c) {
   double flops = conv3 * c.input_planes * c.channels;  // input convolution
   flops += 2.0 * c.blocks * conv3 * c.channels * c.channels;
   flops += 2.0 * area * c.channels * 2 + 2.0 * 2 * area * c.policy_size;          // policy head
-  flops += 2.0 * area * c.channels + 2.0 * area * c.value_hidden + 2.0 * c.value_hidden;  // value head
+  const double value_inputs = area + (c.global_pooling ? 2.0 * c.channels : 0.0);
+  flops += 2.0 * area * c.channels + 2.0 * value_inputs * c.value_hidden + 2.0 * c.value_hidden;  // value head
+  for (int i = 0; i < c.blocks; ++i) {
+    if (HasPoolingBias(c, i)) flops += 2.0 * 2 * c.channels * c.channels;  // pooled bias
+  }
+  if (c.aux_heads) flops += 2.0 * area * c.channels + 2.0 * c.value_hidden;  // ownership and score
   return flops;
 }
 

@@ -18,7 +18,19 @@ struct NetConfig {
   int blocks = 0;       // residual blocks
   int channels = 0;     // convolution channels
   int value_hidden = 0; // width of the value head's hidden layer
+  // KataGo's auxiliary heads (Go): the final ownership of every point and
+  // the final score, trained beside policy and value (Wu 2019, table 2:
+  // 1.65x compute without them). 0 in networks from before them.
+  int aux_heads = 0;
+  // KataGo's global pooling: channel means and maxima of the trunk feed a
+  // bias into every third residual block and the value head's inputs
+  // (Wu 2019: 1.60x). 0 in networks from before it.
+  int global_pooling = 0;
 };
+
+// Residual block `index` takes a global-pooling bias (every third block,
+// starting with the third, as KataGo spaces its pooling blocks).
+inline bool HasPoolingBias(const NetConfig& c, int index) { return c.global_pooling && index % 3 == 2; }
 
 // Defaults per game (blocks x channels): tic-tac-toe 2x32, Connect Four 5x64,
 // Go up to 7x7 6x64, 8x8 and 9x9 6x32, larger Go 10x128. 0 keeps the default.

@@ -82,9 +82,12 @@ void Network::Impl::RefreshInference() {
   model->eval();
   input = Fold(model->input_conv, model->input_bn);
   blocks.clear();
+  pool.clear();
   for (const auto& b : *model->blocks) {
     auto* block = b->as<ResidualBlock>();
     blocks.emplace_back(Fold(block->conv1, block->bn1), Fold(block->conv2, block->bn2));
+    pool.emplace_back();
+    if (block->pool_fc) pool.back() = {block->pool_fc->weight.detach().clone(), block->pool_fc->bias.detach().clone()};
   }
   policy = Fold(model->policy_conv, model->policy_bn);
   value = Fold(model->value_conv, model->value_bn);
@@ -118,6 +121,10 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
   c.blocks = MetaInt(file, "blocks", path);
   c.channels = MetaInt(file, "channels", path);
   c.value_hidden = MetaInt(file, "value_hidden", path);
+  // Absent in files from before the aux heads and global pooling.
+  c.aux_heads = file.metadata.count("aux_heads") ? MetaInt(file, "aux_heads", path) : 0;
+  c.global_pooling = file.metadata.count("global_pooling") ? MetaInt(file, "global_pooling", path) : 0;
+  if (c.aux_heads > 1 || c.global_pooling > 1) throw fail("metadata: aux_heads and global_pooling are 0 or 1");
   if (c.input_planes < 1 || c.height < 1 || c.width < 1 || c.policy_size < 1 || c.channels < 1 || c.value_hidden < 1 ||
       c.blocks > 100 || c.channels > 4096) {
     throw fail("metadata describes an impossible network");
@@ -221,6 +228,8 @@ std::string Network::Save(const std::string& path) {
       {"blocks", std::to_string(c.blocks)},
       {"channels", std::to_string(c.channels)},
       {"value_hidden", std::to_string(c.value_hidden)},
+      {"aux_heads", std::to_string(c.aux_heads)},
+      {"global_pooling", std::to_string(c.global_pooling)},
       {"training_step", std::to_string(impl_->info.training_step)},
       {"parent", impl_->info.parent},
       {"content_hash", impl_->info.content_hash},
@@ -243,14 +252,19 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   c10::InferenceMode guard;
   auto x = torch::from_blob(const_cast<float*>(input), {batch, c.input_planes, c.height, c.width}, torch::kFloat32);
   if (m.device != torch::kCPU) x = x.to(m.device);
+  const ResNetImpl& net = *m.model;
   auto h = Apply(m.input, x).relu_();
-  for (const auto& [first, second] : m.blocks) {
+  for (size_t i = 0; i < m.blocks.size(); ++i) {
+    const auto& [first, second] = m.blocks[i];
     auto y = Apply(first, h).relu_();
+    const auto& [pool_weight, pool_bias] = m.pool[i];
+    if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
     h = Apply(second, y).add_(h).relu_();
   }
-  const ResNetImpl& net = *m.model;
   auto p = torch::linear(Apply(m.policy, h).relu_().flatten(1), net.policy_fc->weight, net.policy_fc->bias);
-  auto v = torch::linear(Apply(m.value, h).relu_().flatten(1), net.value_fc1->weight, net.value_fc1->bias).relu_();
+  auto value_in = Apply(m.value, h).relu_().flatten(1);
+  if (c.global_pooling) value_in = torch::cat({value_in, GlobalPool(h)}, 1);
+  auto v = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
   v = torch::linear(v, net.value_fc2->weight, net.value_fc2->bias).tanh_().squeeze(1);
   p = p.to(torch::kCPU).contiguous();
   v = v.to(torch::kCPU).contiguous();

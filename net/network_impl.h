@@ -28,6 +28,8 @@ struct Network::Impl {
   // Inference weights: batch norm folded into convolutions.
   FoldedConv input;
   std::vector<std::pair<FoldedConv, FoldedConv>> blocks;
+  // Each block's global-pooling bias layer (undefined tensors where none).
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> pool;
   FoldedConv policy, value;
 };
 

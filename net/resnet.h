@@ -8,21 +8,36 @@
 
 namespace descent::net {
 
+// Channel means and maxima over the board: [batch, c, h, w] -> [batch, 2c].
+torch::Tensor GlobalPool(const torch::Tensor& x);
+
 struct ResidualBlockImpl : torch::nn::Module {
-  explicit ResidualBlockImpl(int channels);
+  // With `pooling_bias`, the first convolution's output gets a per-channel
+  // bias computed from its own global pool (KataGo's global pooling block).
+  ResidualBlockImpl(int channels, bool pooling_bias);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
   torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  torch::nn::Linear pool_fc{nullptr};  // null without a pooling bias
 };
 TORCH_MODULE(ResidualBlock);
+
+// Everything a forward pass gives; ownership and score are undefined
+// tensors without aux heads.
+struct NetOutputs {
+  torch::Tensor policy;     // logits [batch, moves]
+  torch::Tensor value;      // tanh [batch], for the side to move
+  torch::Tensor ownership;  // logits [batch, h*w]: tanh(z) is the mover's expected ownership
+  torch::Tensor score;      // [batch]: the mover's final score / (h*w)
+};
 
 // Input convolution, residual tower, policy head (logits over every move)
 // and value head (tanh, for the side to move). Convolutions have no bias:
 // batch norm follows each one.
 struct ResNetImpl : torch::nn::Module {
   explicit ResNetImpl(const NetConfig& config);
-  // x: [batch, planes, height, width] -> {policy logits [batch, moves], value [batch]}
-  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
+  // x: [batch, planes, height, width]
+  NetOutputs forward(const torch::Tensor& x);
 
   NetConfig config;
   torch::nn::Conv2d input_conv{nullptr};
@@ -31,6 +46,8 @@ struct ResNetImpl : torch::nn::Module {
   torch::nn::Conv2d policy_conv{nullptr}, value_conv{nullptr};
   torch::nn::BatchNorm2d policy_bn{nullptr}, value_bn{nullptr};
   torch::nn::Linear policy_fc{nullptr}, value_fc1{nullptr}, value_fc2{nullptr};
+  torch::nn::Conv2d ownership_conv{nullptr};  // aux heads only
+  torch::nn::Linear score_fc{nullptr};        // aux heads only
 };
 TORCH_MODULE(ResNet);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "game/go.h"
+
 namespace descent::trainer {
 
 ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding)
@@ -11,17 +13,36 @@ void ReplayBuffer::Add(selfplay::GameRecord game) {
   if (game.targets.empty()) return;
   first_sample_.push_back(dropped_ + samples_);
   samples_ += static_cast<int64_t>(game.targets.size());
+  finals_.push_back(Final(game));
   games_.push_back(std::move(game));
   while (!games_.empty() && samples_ - static_cast<int64_t>(games_.front().targets.size()) >= window_) {
     const int64_t n = static_cast<int64_t>(games_.front().targets.size());
     samples_ -= n;
     dropped_ += n;
     games_.pop_front();
+    finals_.pop_front();
     first_sample_.pop_front();
   }
 }
 
-void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value) const {
+ReplayBuffer::FinalPosition ReplayBuffer::Final(const selfplay::GameRecord& game) const {
+  FinalPosition final_position;
+  if (game.resigned || !dynamic_cast<const game::GoGame*>(&game_)) return final_position;
+  auto state = game_.NewInitialState();
+  for (game::Move m : game.moves) {
+    if (state->IsTerminal() || !state->IsLegal(m)) return final_position;  // (stored games are checked; be safe)
+    state->Play(m);
+  }
+  if (!state->IsTerminal()) return final_position;
+  const auto& go = static_cast<const game::GoState&>(*state);
+  final_position.ownership.resize(static_cast<size_t>(game_.BoardWidth()) * game_.BoardHeight());
+  go.AreaOwnership(final_position.ownership.data());
+  final_position.black_score = go.ScoreForBlack();
+  return final_position;
+}
+
+void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value,
+                               const AuxTargets* aux) const {
   const int input_size = encoder_->InputSize();
   const int moves = game_.NumMoves();
   std::uniform_int_distribution<int64_t> pick(0, samples_ - 1);
@@ -43,6 +64,18 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
     std::fill(p, p + moves, 0.0f);
     for (const auto& [m, share] : target.visits) p[game_.TransformMove(m, sym)] = share;
     value[b] = state->ToMove() == 0 ? game.result : -game.result;
+    if (aux) {
+      const int area = game_.BoardWidth() * game_.BoardHeight();
+      const FinalPosition& final_position = finals_[g];
+      float* own = aux->ownership + static_cast<size_t>(b) * area;
+      const float sign = state->ToMove() == 0 ? 1.0f : -1.0f;
+      aux->weight[b] = final_position.ownership.empty() ? 0.0f : 1.0f;
+      aux->score[b] = sign * final_position.black_score / static_cast<float>(area);
+      std::fill(own, own + area, 0.0f);
+      for (int p = 0; p < static_cast<int>(final_position.ownership.size()); ++p) {
+        own[game_.TransformMove(p, sym)] = sign * final_position.ownership[p];
+      }
+    }
   }
 }
 

@@ -14,6 +14,14 @@
 
 namespace descent::trainer {
 
+// KataGo's auxiliary targets of a sampled position (Go), from the view of
+// the side to move; a game ended by resignation has none (weight 0).
+struct AuxTargets {
+  float* ownership = nullptr;  // count x (height * width): +1 the mover's, -1 the opponent's, 0 neither
+  float* score = nullptr;      // count: the mover's final area score (komi counted) / (height * width)
+  float* weight = nullptr;     // count: 1 where the game was played out, else 0
+};
+
 class ReplayBuffer {
  public:
   ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding = "");
@@ -23,14 +31,26 @@ class ReplayBuffer {
   int64_t size() const { return samples_; }
 
   // Writes `count` random samples: inputs (count x InputSize), dense policy
-  // targets (count x NumMoves) and value targets for the side to move.
-  void SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value) const;
+  // targets (count x NumMoves) and value targets for the side to move, and
+  // with `aux` (Go only) the auxiliary targets, seen through the same
+  // symmetry as the inputs.
+  void SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value,
+                   const AuxTargets* aux = nullptr) const;
 
  private:
   const game::Game& game_;
   int64_t window_;
   std::unique_ptr<net::Encoder> encoder_;
+  // The final position's area ownership (Black's view) and Black's score,
+  // for Go games played out to the end; empty ownership otherwise.
+  struct FinalPosition {
+    std::vector<int8_t> ownership;
+    float black_score = 0;
+  };
+  FinalPosition Final(const selfplay::GameRecord& game) const;
+
   std::deque<selfplay::GameRecord> games_;
+  std::deque<FinalPosition> finals_;
   std::deque<int64_t> first_sample_;  // running sample index of each game's first target
   int64_t samples_ = 0;
   int64_t dropped_ = 0;  // samples of games already dropped

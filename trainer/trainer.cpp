@@ -29,25 +29,51 @@ float Trainer::LearningRate() const {
   return lr;
 }
 
-Losses Trainer::Step(const float* input, const float* policy, const float* value, int batch) {
+Losses Trainer::Step(const TrainBatch& b) {
   auto& impl = network_->impl();
   auto& model = impl.model;
   const net::NetConfig& c = network_->config();
+  const bool aux = c.aux_heads != 0;
+  if (aux && (!b.ownership || !b.score || !b.aux_weight)) {
+    throw game::UserError("the network has ownership and score heads: the batch needs their targets");
+  }
   model->train();
   for (auto& group : impl_->optimizer.param_groups()) {
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(LearningRate());
   }
-  const auto x = torch::from_blob(const_cast<float*>(input), {batch, c.input_planes, c.height, c.width}).to(impl.device);
-  const auto pi = torch::from_blob(const_cast<float*>(policy), {batch, c.policy_size}).to(impl.device);
-  const auto z = torch::from_blob(const_cast<float*>(value), {batch}).to(impl.device);
+  const auto blob = [&](const float* data, std::vector<int64_t> shape) {
+    return torch::from_blob(const_cast<float*>(data), shape).to(impl.device);
+  };
+  const int64_t n = b.size, area = static_cast<int64_t>(c.height) * c.width;
+  const auto x = blob(b.input, {n, c.input_planes, c.height, c.width});
+  const auto pi = blob(b.policy, {n, c.policy_size});
+  const auto z = blob(b.value, {n});
   impl_->optimizer.zero_grad();
-  auto [logits, v] = model->forward(x);
-  const auto policy_loss = -(pi * torch::log_softmax(logits, 1)).sum(1).mean();
-  const auto value_loss = torch::mse_loss(v, z);
-  (policy_loss + value_loss).backward();
+  const net::NetOutputs out = model->forward(x);
+  const auto policy_loss = -(pi * torch::log_softmax(out.policy, 1)).sum(1).mean();
+  const auto value_loss = torch::mse_loss(out.value, z);
+  auto loss = policy_loss + value_loss;
+  Losses losses;
+  if (aux) {
+    const auto weight = blob(b.aux_weight, {n});
+    const auto denominator = weight.sum().clamp_min(1.0);
+    // tanh(z) = 2 sigmoid(2z) - 1: a cross-entropy on (1 + ownership) / 2.
+    const auto own_target = (blob(b.ownership, {n, area}) + 1) * 0.5;
+    const auto own_per_sample =
+        torch::binary_cross_entropy_with_logits(2 * out.ownership, own_target, {}, {}, at::Reduction::None).mean(1);
+    const auto ownership_loss = (own_per_sample * weight).sum() / denominator;
+    const auto score_per_sample = torch::smooth_l1_loss(out.score, blob(b.score, {n}), at::Reduction::None);
+    const auto score_loss = (score_per_sample * weight).sum() / denominator;
+    loss = loss + params_.ownership_weight * ownership_loss + params_.score_weight * score_loss;
+    losses.ownership = ownership_loss.item<float>();
+    losses.score = score_loss.item<float>();
+  }
+  loss.backward();
   impl_->optimizer.step();
   ++step_;
-  return {policy_loss.item<float>(), value_loss.item<float>()};
+  losses.policy = policy_loss.item<float>();
+  losses.value = value_loss.item<float>();
+  return losses;
 }
 
 std::unique_ptr<net::Network> Trainer::Snapshot(const std::string& parent) {

@@ -21,11 +21,32 @@ struct TrainParams {
   float weight_decay = 1e-4f;
   int warmup_steps = 100;
   int lr_drop_steps = 0;
+  // Weights of the auxiliary losses (networks with aux heads). KataGo
+  // (Wu 2019) weighs ownership at 1.5 per board (its per-point cross-entropy
+  // summed and divided by the area, as here); the score, in points / area,
+  // under a Huber loss, at 0.5 keeps its gradient below the value's (the
+  // score is the larger and noisier number early on).
+  float ownership_weight = 1.5f;
+  float score_weight = 0.5f;
 };
 
 struct Losses {
-  float policy = 0;  // cross-entropy to the visit shares
-  float value = 0;   // mean squared error to the result
+  float policy = 0;     // cross-entropy to the visit shares
+  float value = 0;      // mean squared error to the result
+  float ownership = 0;  // per-point cross-entropy to the final ownership (aux heads)
+  float score = 0;      // Huber loss to the final score / area (aux heads)
+};
+
+// One training batch; the aux pointers are needed for networks with aux
+// heads (trainer/replay_buffer.h's AuxTargets) and ignored otherwise.
+struct TrainBatch {
+  int size = 0;
+  const float* input = nullptr;   // size x planes x height x width
+  const float* policy = nullptr;  // size x moves
+  const float* value = nullptr;   // size
+  const float* ownership = nullptr;  // size x height*width
+  const float* score = nullptr;      // size
+  const float* aux_weight = nullptr; // size: 0 leaves a sample out of the aux losses
 };
 
 class Trainer {
@@ -35,8 +56,9 @@ class Trainer {
   Trainer(std::unique_ptr<net::Network> network, const TrainParams& params, int64_t step);
   ~Trainer();
 
-  // One step on a batch (inputs, dense policy targets, values).
-  Losses Step(const float* input, const float* policy, const float* value, int batch);
+  // One step on a batch. Throws game::UserError when the network has aux
+  // heads and the batch lacks their targets.
+  Losses Step(const TrainBatch& batch);
   int64_t step() const { return step_; }
   float LearningRate() const;
 

@@ -176,6 +176,10 @@ void TrainingRun::Impl::Publish() {
   if (loss_count_ > 0) {
     store_->AddMetric({trainer_->step(), 0, "loss.policy", losses_.policy / loss_count_, ""});
     store_->AddMetric({trainer_->step(), 0, "loss.value", losses_.value / loss_count_, ""});
+    if (losses_.ownership > 0) {
+      store_->AddMetric({trainer_->step(), 0, "loss.ownership", losses_.ownership / loss_count_, ""});
+      store_->AddMetric({trainer_->step(), 0, "loss.score", losses_.score / loss_count_, ""});
+    }
   }
   losses_ = {};
   loss_count_ = 0;
@@ -456,7 +460,10 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   const bool resumed = current != nullptr;
   if (!current) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
-    current = net::Network::Random(net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding), p_.seed);
+    net::NetConfig config = net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding);
+    if (!p_.aux_heads) config.aux_heads = 0;
+    if (!p_.global_pooling) config.global_pooling = 0;
+    current = net::Network::Random(config, p_.seed);
   }
   const int64_t step = current->info().training_step;
   published_step_ = step;  // a resumed run's next network comes publish_every steps on
@@ -465,7 +472,11 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   latest_hash_ = current->info().content_hash;
   // The trainer trains its own copy; `current` keeps serving self-play.
   trainer_ = std::make_unique<Trainer>(current->Clone(),
-                                       TrainParams{.batch_size = p_.batch, .learning_rate = p_.lr, .lr_drop_steps = p_.lr_drop_steps},
+                                       TrainParams{.batch_size = p_.batch,
+                                                   .learning_rate = p_.lr,
+                                                   .lr_drop_steps = p_.lr_drop_steps,
+                                                   .ownership_weight = p_.ownership_weight,
+                                                   .score_weight = p_.score_weight},
                                        step);
   // Optimizer state saved beside the network actually resumed (an earlier
   // one when the newest was refused).
@@ -523,6 +534,10 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   const int input_size = net::Encoder::ForGame(*game_, current->config().encoding)->InputSize();
   std::vector<float> input(static_cast<size_t>(p_.batch) * input_size),
       policy(static_cast<size_t>(p_.batch) * game_->NumMoves()), value(p_.batch);
+  const bool aux_heads = current->config().aux_heads != 0;
+  const size_t area = static_cast<size_t>(game_->BoardWidth()) * game_->BoardHeight();
+  std::vector<float> ownership(aux_heads ? p_.batch * area : 0), score(p_.batch), aux_weight(p_.batch);
+  const AuxTargets aux{ownership.data(), score.data(), aux_weight.data()};
   std::exception_ptr error;
   try {
     for (;;) {
@@ -536,10 +551,18 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
       // Train while the reuse bound allows: steps x batch <= samples x reuse.
       const int64_t allowed = static_cast<int64_t>(samples_stored_ * p_.reuse / p_.batch);
       if (replay_->size() >= p_.min_samples && trainer_->step() < allowed) {
-        replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data());
-        const Losses l = trainer_->Step(input.data(), policy.data(), value.data(), p_.batch);
+        replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data(), aux_heads ? &aux : nullptr);
+        const Losses l = trainer_->Step({.size = p_.batch,
+                                         .input = input.data(),
+                                         .policy = policy.data(),
+                                         .value = value.data(),
+                                         .ownership = aux_heads ? ownership.data() : nullptr,
+                                         .score = score.data(),
+                                         .aux_weight = aux_weight.data()});
         losses_.policy += l.policy;
         losses_.value += l.value;
+        losses_.ownership += l.ownership;
+        losses_.score += l.score;
         loss_count_ += 1;
         status_step_ = trainer_->step();
         if (trainer_->step() - published_step_ >= p_.publish_every) Publish();

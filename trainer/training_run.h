@@ -23,6 +23,7 @@
 #include "mcts/params.h"
 #include "selfplay/self_play.h"
 #include "trainer/server.h"
+#include "trainer/trainer.h"
 
 namespace descent::trainer {
 
@@ -40,6 +41,14 @@ struct TrainRunParams {
   // Input encoding of a new run's network ("": the game's newest,
   // net/encoder.h); a resumed run keeps its network's.
   std::string encoding;
+  // A new Go run's network gets KataGo's ownership and score heads and
+  // global pooling (net/net_config.h); off: the plain AlphaZero net, for
+  // measuring what they bring. A resumed run keeps its network's.
+  bool aux_heads = true;
+  bool global_pooling = true;
+  // Weights of the aux losses (trainer/trainer.h says why these values).
+  float ownership_weight = TrainParams{}.ownership_weight;
+  float score_weight = TrainParams{}.score_weight;
   int window = 0, batch = 0;
   float lr = 0;
   int lr_drop_steps = 0;

@@ -230,7 +230,7 @@ TEST(Trainer, ASnapshotIsIndependentOfFurtherTraining) {
   std::vector<float> p0(config.policy_size), p1(config.policy_size), p2(config.policy_size);
   float v0, v1, v2;
   before->Forward(input.data(), 1, p0.data(), &v0);
-  for (int i = 0; i < 20; ++i) trainer.Step(input.data(), policy.data(), value.data(), 4);
+  for (int i = 0; i < 20; ++i) trainer.Step({.size = 4, .input = input.data(), .policy = policy.data(), .value = value.data()});
   before->Forward(input.data(), 1, p1.data(), &v1);
   EXPECT_EQ(p0, p1);  // untouched by the training that followed
   EXPECT_EQ(v0, v1);

@@ -1,0 +1,129 @@
+// KataGo's auxiliary targets end to end: the replay buffer's ownership and
+// score targets from played-out Go games, and a network with aux heads and
+// global pooling that learns them (trainer/trainer, trainer/replay_buffer).
+#include "trainer/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "game/go.h"
+#include "game/registry.h"
+#include "game/user_error.h"
+#include "net/encoder.h"
+#include "net/net_config.h"
+#include "trainer/replay_buffer.h"
+
+namespace descent::trainer {
+namespace {
+
+// Random play to the end (passing only when nothing else is legal, so
+// the final boards have stones and regions of both colours).
+selfplay::GameRecord RandomGame(const game::Game& g, std::mt19937_64& rng, int index) {
+  selfplay::GameRecord r;
+  r.uuid = "g" + std::to_string(index);
+  r.game_spec = g.Spec();
+  auto s = g.NewInitialState();
+  std::vector<game::Move> legal;
+  const game::Move pass = g.NumMoves() - 1;
+  while (!s->IsTerminal()) {
+    s->LegalMoves(&legal);
+    if (legal.size() > 1 && s->MoveNumber() < 40) legal.erase(std::remove(legal.begin(), legal.end(), pass), legal.end());
+    const game::Move m = legal[rng() % legal.size()];
+    r.targets.push_back({s->MoveNumber(), {{m, 1.0f}}});
+    r.moves.push_back(m);
+    s->Play(m);
+  }
+  r.result = s->Outcome(0);
+  return r;
+}
+
+struct Batch {
+  explicit Batch(const net::NetConfig& c, int n)
+      : size(n),
+        area(c.height * c.width),
+        input(static_cast<size_t>(n) * c.input_planes * area),
+        policy(static_cast<size_t>(n) * c.policy_size),
+        value(n),
+        ownership(static_cast<size_t>(n) * area),
+        score(n),
+        weight(n) {}
+  TrainBatch View() const {
+    return {size, input.data(), policy.data(), value.data(), ownership.data(), score.data(), weight.data()};
+  }
+  AuxTargets Aux() { return {ownership.data(), score.data(), weight.data()}; }
+  int size, area;
+  std::vector<float> input, policy, value, ownership, score, weight;
+};
+
+TEST(AuxTargets, OwnershipAndScoreOfTheFinalBoardFromTheMoversView) {
+  const auto g = game::MakeGame("go:5:komi=2.5");
+  const net::NetConfig c = net::DefaultNetConfig(*g, 1, 8);
+  ReplayBuffer buffer(*g, 100000);
+  std::mt19937_64 rng(4);
+  for (int i = 0; i < 20; ++i) buffer.Add(RandomGame(*g, rng, i));
+  selfplay::GameRecord resigned = RandomGame(*g, rng, 99);
+  resigned.resigned = true;
+  buffer.Add(resigned);
+  Batch b(c, 256);
+  AuxTargets aux = b.Aux();
+  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  const int komi_plane = 2 * game::GoState::kKeptBoards + 4;
+  int resigned_samples = 0;
+  for (int k = 0; k < b.size; ++k) {
+    if (b.weight[k] == 0) {
+      ++resigned_samples;
+      continue;
+    }
+    float owned = 0;
+    for (int p = 0; p < b.area; ++p) {
+      const float o = b.ownership[k * b.area + p];
+      EXPECT_TRUE(o == -1 || o == 0 || o == 1);
+      owned += o;
+    }
+    // The mover's area minus the opponent's, minus the mover's komi (the
+    // input's komi plane holds +komi/15 for White, -komi/15 for Black).
+    const float mover_komi = 15 * b.input[(static_cast<size_t>(k) * c.input_planes + komi_plane) * b.area];
+    EXPECT_NEAR(b.score[k] * b.area, owned + mover_komi, 1e-4) << "sample " << k;
+    // The value target agrees with the score's sign (no draws with half-point komi).
+    EXPECT_EQ(b.value[k] > 0, b.score[k] > 0) << "sample " << k;
+  }
+  EXPECT_GT(resigned_samples, 0);
+  EXPECT_LT(resigned_samples, b.size);
+}
+
+TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
+  const auto g = game::MakeGame("go:5:komi=2.5");
+  const net::NetConfig c = net::DefaultNetConfig(*g, 3, 16);  // the third block pools
+  ASSERT_EQ(c.aux_heads, 1);
+  ASSERT_EQ(c.global_pooling, 1);
+  ReplayBuffer buffer(*g, 100000);
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 8; ++i) buffer.Add(RandomGame(*g, rng, i));
+  Batch b(c, 32);
+  AuxTargets aux = b.Aux();
+  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  Trainer trainer(net::Network::Random(c, 2), {.batch_size = 32, .learning_rate = 0.05f, .warmup_steps = 1}, 0);
+  const Losses first = trainer.Step(b.View());
+  Losses last;
+  for (int i = 0; i < 150; ++i) last = trainer.Step(b.View());
+  EXPECT_LT(last.ownership, 0.5f * first.ownership);
+  EXPECT_LT(last.score, 0.5f * first.score);
+  EXPECT_LT(last.value, 0.5f * first.value);
+  // The snapshot's inference path (batch norm folded, pooling included)
+  // gives the values training taught.
+  const auto net = trainer.Snapshot("");
+  std::vector<float> policy(static_cast<size_t>(b.size) * c.policy_size), value(b.size);
+  net->Forward(b.input.data(), b.size, policy.data(), value.data());
+  double error = 0;
+  for (int k = 0; k < b.size; ++k) error += (value[k] - b.value[k]) * (value[k] - b.value[k]);
+  EXPECT_LT(error / b.size, 0.5 * first.value);
+  // A batch without the aux targets is refused.
+  TrainBatch bare = b.View();
+  bare.ownership = nullptr;
+  EXPECT_THROW(trainer.Step(bare), game::UserError);
+}
+
+}  // namespace
+}  // namespace descent::trainer
