@@ -81,9 +81,14 @@ int Evaluate(const EvalOptions& o) {
   if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
   std::shared_ptr<const net::Network> network = net::Network::Load(path);
   auto game = game::MakeGame(network->config().game_spec);
-  std::printf("%s: %s, %d blocks x %d channels, step %lld\n", path.c_str(), game->Spec().c_str(),
-              network->config().blocks, network->config().channels,
-              static_cast<long long>(network->info().training_step));
+  const net::NetworkInfo& info = network->info();
+  const net::NetConfig& config = network->config();
+  std::printf("%s: %s, %d blocks x %d channels, %s%s%s, step %lld, %lld self-play games and %.3g net evaluations "
+              "behind it, parent %s\n",
+              path.c_str(), game->Spec().c_str(), config.blocks, config.channels, config.encoding.c_str(),
+              config.aux_heads ? ", ownership and score heads" : "", config.global_pooling ? ", global pooling" : "",
+              static_cast<long long>(info.training_step), static_cast<long long>(info.selfplay_games),
+              static_cast<double>(info.selfplay_evals), info.parent.empty() ? "none" : info.parent.c_str());
   // --games-log: one line per match game, flushed so a long evaluation can
   // be read while it runs.
   std::ofstream log;

@@ -154,7 +154,21 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
     }
   }
   if (matched != file.tensors.size()) throw fail("architecture mismatch: tensors beyond those of " + arch);
-  impl->info.training_step = std::stoll(file.metadata.count("training_step") ? file.metadata.at("training_step") : "0");
+  // Lineage counts; absent in older files.
+  const auto count = [&](const char* key) -> int64_t {
+    const auto it = file.metadata.find(key);
+    if (it == file.metadata.end()) return 0;
+    try {
+      size_t used = 0;
+      const long long v = std::stoll(it->second, &used);
+      if (used == it->second.size() && v >= 0) return v;
+    } catch (const std::exception&) {
+    }
+    throw fail(std::string("metadata '") + key + "' is '" + it->second + "', not a count");
+  };
+  impl->info.training_step = count("training_step");
+  impl->info.selfplay_games = count("selfplay_games");
+  impl->info.selfplay_evals = count("selfplay_evals");
   impl->info.parent = file.metadata.count("parent") ? file.metadata.at("parent") : "";
   impl->info.content_hash = stored_hash;
   impl->device = ParseDevice(device);
@@ -231,6 +245,8 @@ std::string Network::Save(const std::string& path) {
       {"aux_heads", std::to_string(c.aux_heads)},
       {"global_pooling", std::to_string(c.global_pooling)},
       {"training_step", std::to_string(impl_->info.training_step)},
+      {"selfplay_games", std::to_string(impl_->info.selfplay_games)},
+      {"selfplay_evals", std::to_string(impl_->info.selfplay_evals)},
       {"parent", impl_->info.parent},
       {"content_hash", impl_->info.content_hash},
   };
@@ -244,6 +260,11 @@ const NetworkInfo& Network::info() const { return impl_->info; }
 void Network::SetLineage(int64_t training_step, const std::string& parent) {
   impl_->info.training_step = training_step;
   impl_->info.parent = parent;
+}
+
+void Network::SetSelfPlayTotals(int64_t games, int64_t evals) {
+  impl_->info.selfplay_games = games;
+  impl_->info.selfplay_evals = evals;
 }
 
 void Network::Forward(const float* input, int batch, float* policy_logits, float* values) const {

@@ -15,6 +15,11 @@ struct NetworkInfo {
   int64_t training_step = 0;
   std::string parent;        // content hash of the network it was trained from
   std::string content_hash;  // identity of these weights (set by Save and Load)
+  // Self-play behind these weights along their whole lineage (across runs
+  // continued with train --init): games played and net evaluations made
+  // (those of remote workers are not counted).
+  int64_t selfplay_games = 0;
+  int64_t selfplay_evals = 0;
 };
 
 class Network {
@@ -46,6 +51,7 @@ class Network {
   const NetConfig& config() const;
   const NetworkInfo& info() const;
   void SetLineage(int64_t training_step, const std::string& parent);
+  void SetSelfPlayTotals(int64_t games, int64_t evals);
 
   // Runs `batch` encoded positions (batch x InputSize floats) and writes
   // batch x policy_size logits and batch values (tanh, side to move).

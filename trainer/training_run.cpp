@@ -105,6 +105,10 @@ class TrainingRun::Impl {
   Clock::time_point last_logged_{};
   Clock::time_point start_ = Clock::now();
   int64_t games_at_start_ = 0;
+  // Lineage totals: the games and net evaluations behind the network the
+  // run started from (train --init), and the evaluations this run made
+  // before the current process (RUN state, written at each publish).
+  int64_t lineage_games_ = 0, lineage_evals_ = 0, evals_before_ = 0;
   int64_t games_stored_ = 0;  // in the store (kept here: COUNT(*) is a scan)
   int64_t samples_stored_ = 0;
   uint64_t positions_at_last_print_ = 0, visits_at_last_print_ = 0;
@@ -167,6 +171,9 @@ void TrainingRun::Impl::Publish() {
   const std::string path = (run_ / name).string();
   const std::string parent = latest_hash_;
   std::unique_ptr<net::Network> snapshot = trainer_->Snapshot(parent);
+  const int64_t evals = evals_before_ + static_cast<int64_t>(worker_->Stats().positions);
+  snapshot->SetSelfPlayTotals(lineage_games_ + games_stored_, lineage_evals_ + evals);
+  store_->SetState("selfplay.evals", std::to_string(evals));
   latest_hash_ = snapshot->Save(path);
   trainer_->SaveOptimizer(path);
   std::shared_ptr<const net::Network> network = std::move(snapshot);
@@ -458,6 +465,24 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   // Step 1: the network to continue from (or a fresh one), the replay window.
   std::shared_ptr<net::Network> current = LoadLatestGoodNetwork();
   const bool resumed = current != nullptr;
+  if (!current && !p_.init.empty()) {
+    if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
+    try {
+      current = net::Network::Load(p_.init);
+      current->CheckFits(*game_);
+    } catch (const game::UserError& e) {
+      throw game::UserError("--init " + p_.init + ": " + e.what());
+    }
+    store_->SetState("lineage.init", p_.init);
+    store_->SetState("lineage.games", std::to_string(current->info().selfplay_games));
+    store_->SetState("lineage.evals", std::to_string(current->info().selfplay_evals));
+    Message("continuing from " + p_.init + " (step " + std::to_string(current->info().training_step) + ", " +
+            std::to_string(current->info().selfplay_games) + " self-play games behind it)");
+  }
+  if (const auto v = store_->GetState("lineage.games")) lineage_games_ = std::stoll(*v);
+  if (const auto v = store_->GetState("lineage.evals")) lineage_evals_ = std::stoll(*v);
+  if (const auto v = store_->GetState("selfplay.evals")) evals_before_ = std::stoll(*v);
+  const bool from_init = current && store_->Networks().empty();
   if (!current) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
     net::NetConfig config = net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding);
@@ -483,6 +508,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   for (const auto& row : rows) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
+  if (from_init && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
   replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();

@@ -41,6 +41,11 @@ struct TrainRunParams {
   // Input encoding of a new run's network ("": the game's newest,
   // net/encoder.h); a resumed run keeps its network's.
   std::string encoding;
+  // A new run starts from this network (and its optimizer state when saved
+  // beside it) instead of random weights: its size, encoding and heads,
+  // its step count and lineage (trainer continues where it stopped).
+  // Ignored when the run already has networks (it resumes its own).
+  std::string init;
   // A new Go run's network gets KataGo's ownership and score heads and
   // global pooling (net/net_config.h); off: the plain AlphaZero net, for
   // measuring what they bring. A resumed run keeps its network's.

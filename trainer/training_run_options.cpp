@@ -14,6 +14,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("run", &P::run, "run directory (created, or resumed)")
         .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
         .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
+        .Add("init", &P::init, "start a new run from this network (e.g. nets/go9.safetensors) and its optimizer state")
         .Add("encoding", &P::encoding, "input encoding of a new network (go-v2, go-v1; empty: the newest)")
         .Add("aux-heads", &P::aux_heads, "Go: a new network predicts final ownership and score too")
         .Add("global-pooling", &P::global_pooling, "Go: a new network pools the board globally in its trunk and heads")

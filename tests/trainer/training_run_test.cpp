@@ -172,6 +172,55 @@ TEST_F(TrainingRunTest, RefusesAForeignNetworkAndAnotherGamesRun) {
   fs::remove_all(other);
 }
 
+TEST_F(TrainingRunTest, ContinuesFromAnInitNetworkWithItsLineage) {
+  const TrainRunSummary first = RunTo(Tiny(dir_), 10);
+  Store first_store((dir_ / "store.sqlite").string());
+  const NetworkRow parent = first_store.Networks().back();
+  const fs::path init = dir_ / parent.path;
+  const auto parent_net = net::Network::Load(init.string());
+  // The games stored when it was published (more finished after).
+  EXPECT_GT(parent_net->info().selfplay_games, 0);
+  EXPECT_LE(parent_net->info().selfplay_games, first.games);
+  EXPECT_GT(parent_net->info().selfplay_evals, 0);
+
+  const fs::path second_dir = dir_.string() + "_next";
+  fs::remove_all(second_dir);
+  TrainRunParams p = Tiny(second_dir);
+  p.init = init.string();
+  p.blocks = 0, p.channels = 0;  // the init network's size is used whatever the defaults
+  const TrainRunSummary second = RunTo(p, 20);
+  EXPECT_TRUE(Said("continuing from " + init.string() + " (step 10"));
+  EXPECT_TRUE(Said("with the optimizer state saved beside it"));
+  Store store((second_dir / "store.sqlite").string());
+  const auto rows = store.Networks();
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows.front().parent, parent.hash);  // the new run's first network descends from the init
+  EXPECT_EQ(rows.front().step, 10);
+  EXPECT_EQ(rows.back().step, 20);
+  const auto last = net::Network::Load((second_dir / rows.back().path).string());
+  EXPECT_EQ(last->config().channels, 8);
+  EXPECT_GT(last->info().selfplay_games, parent_net->info().selfplay_games);
+  EXPECT_LE(last->info().selfplay_games, parent_net->info().selfplay_games + second.games);
+  EXPECT_GT(last->info().selfplay_evals, parent_net->info().selfplay_evals);
+
+  // A network of another game is refused by name, before anything runs.
+  const fs::path c4_path = dir_.string() + "_c4.safetensors";
+  net::Network::Random(net::DefaultNetConfig(*game::MakeGame("connect4"), 1, 8), 1)->Save(c4_path.string());
+  TrainRunParams foreign = Tiny(dir_.string() + "_foreign");
+  foreign.init = c4_path.string();
+  try {
+    RunTo(foreign, 5);
+    ADD_FAILURE() << "a Connect Four network started a tic-tac-toe run";
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("--init " + c4_path.string() + ": the network is for connect4, not tictactoe"),
+              std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(second_dir);
+  fs::remove_all(dir_.string() + "_foreign");
+  fs::remove(c4_path);
+}
+
 TEST_F(TrainingRunTest, EvaluatesEveryNthNetworkOnly) {
   TrainRunParams p = Tiny(dir_);
   p.eval_every = 2;
