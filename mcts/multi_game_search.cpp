@@ -40,7 +40,21 @@ void MultiGameSearch::StartNextGame(Slot& slot, SelfPlayHooks& hooks) {
   if (!slot.active) return;
   slot.search.SetRoot(*start);
   slot.plan = hooks.PlanMove(slot.index, *start);
-  if (slot.plan.add_noise) slot.search.AddRootNoise(slot.rng);
+  BeginSearch(slot);
+}
+
+void MultiGameSearch::BeginSearch(Slot& slot) {
+  Search& s = slot.search;
+  const MovePlan& plan = slot.plan;
+  if (plan.gumbel_simulations > 0) {
+    s.StartGumbel({.considered = plan.gumbel_considered}, plan.gumbel_simulations, true, slot.rng);
+    return;
+  }
+  if (plan.fresh_tree) {
+    const std::unique_ptr<game::State> position = s.RootState().Clone();
+    s.SetRoot(*position);
+  }
+  if (plan.add_noise) s.AddRootNoise(slot.rng);
 }
 
 void MultiGameSearch::GatherLeaves(Slot& slot) {
@@ -80,11 +94,7 @@ void MultiGameSearch::FinishRound(Slot& slot, SelfPlayHooks& hooks) {
     return;
   }
   slot.plan = hooks.PlanMove(slot.index, s.RootState());
-  if (slot.plan.fresh_tree) {
-    const std::unique_ptr<game::State> position = s.RootState().Clone();
-    s.SetRoot(*position);
-  }
-  if (slot.plan.add_noise) s.AddRootNoise(slot.rng);
+  BeginSearch(slot);
 }
 
 void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomic<bool>* stop) {

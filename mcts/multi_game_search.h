@@ -26,6 +26,11 @@ struct MovePlan {
   // every visit made with the noise in place (KataGo keeps reused trees
   // for its cheap, unrecorded searches only).
   bool fresh_tree = false;
+  // > 0: a Gumbel AlphaZero search of this many simulations at the root
+  // (mcts/gumbel.h; a fresh tree, Gumbel noise, no Dirichlet noise);
+  // `visits` is then simulations + 1 (the root's own evaluation).
+  int gumbel_simulations = 0;
+  int gumbel_considered = 16;
 };
 
 // What the owner of the games decides. Called from TBB threads, concurrently
@@ -70,6 +75,8 @@ class MultiGameSearch {
   struct Slot;
   void RunGroup(int group, SelfPlayHooks& hooks, const std::atomic<bool>* stop);
   void StartNextGame(Slot& slot, SelfPlayHooks& hooks);
+  // Prepares the root for the move's search as its plan says.
+  void BeginSearch(Slot& slot);
   void GatherLeaves(Slot& slot);
   void FinishRound(Slot& slot, SelfPlayHooks& hooks);
 

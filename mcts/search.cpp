@@ -14,12 +14,52 @@ void Search::SetRoot(const game::State& state) {
   root_state_->CopyFrom(state);
   tree_.Reset();
   pending_noise_.clear();
+  gumbel_.Clear();
+}
+
+void Search::StartGumbel(const GumbelParams& params, int simulations, bool noise, std::mt19937_64& rng) {
+  tree_.Reset();
+  pending_noise_.clear();
+  gumbel_params_ = params;
+  gumbel_.Start(params, simulations, noise, rng());
+}
+
+const std::vector<RootChild>& Search::GumbelChildren() const {
+  const Node& root = tree_.root();
+  gumbel_children_.resize(root.num_children);
+  for (uint32_t c = 0; c < root.num_children; ++c) {
+    const Node& child = tree_.node(root.first_child + c);
+    gumbel_children_[c] = {std::log(std::max(child.prior, 1e-30f)), child.visits + child.virtual_loss, child.Q()};
+  }
+  return gumbel_children_;
+}
+
+game::Move Search::GumbelMove() const {
+  const Node& root = tree_.root();
+  // A proved win is played whatever the schedule says.
+  if (params_.prove_results) {
+    for (uint32_t c = 0; c < root.num_children; ++c) {
+      const Node& child = tree_.node(root.first_child + c);
+      if (child.Proven() && child.proven > 0) return child.move;
+    }
+  }
+  const int best = gumbel_.BestChild(GumbelChildren(), root_net_value_);
+  return best < 0 ? game::kNoMove : tree_.node(root.first_child + best).move;
+}
+
+std::vector<float> Search::ImprovedPolicy() const {
+  std::vector<float> dense(game_.NumMoves(), 0.0f);
+  const Node& root = tree_.root();
+  const std::vector<float> policy = mcts::ImprovedPolicy(GumbelChildren(), root_net_value_, gumbel_params_);
+  for (uint32_t c = 0; c < root.num_children; ++c) dense[tree_.node(root.first_child + c).move] = policy[c];
+  return dense;
 }
 
 void Search::AdvanceRoot(game::Move move) {
   assert(InFlight() == 0);
   root_state_->Play(move);
   pending_noise_.clear();
+  gumbel_.Clear();
   const Node& root = tree_.root();
   for (uint32_t c = 0; c < root.num_children; ++c) {
     if (tree_.node(root.first_child + c).move == move) {
@@ -115,7 +155,11 @@ void Search::SelectLeaf(Leaf* leaf) {
       leaf->value = -static_cast<float>(node.proven);
       return;
     }
-    index = SelectChild(index);
+    if (index == Tree::kRoot && gumbel_.active() && !node.Proven()) {
+      index = node.first_child + gumbel_.NextChild(GumbelChildren(), root_net_value_);
+    } else {
+      index = SelectChild(index);
+    }
     leaf->state->Play(tree_.node(index).move);
   }
   Node& node = tree_.node(index);
@@ -198,6 +242,7 @@ void Search::Backup(const std::vector<uint32_t>& path, float leaf_value) {
 
 void Search::Complete(const Leaf& leaf) {
   if (leaf.kind == Leaf::kNeedsEval) Expand(leaf.path.back(), leaf);
+  if (leaf.path.size() == 1) root_net_value_ = leaf.value;
   Backup(leaf.path, leaf.value);
   if (leaf.kind == Leaf::kTerminal && params_.prove_results) PropagateProof(leaf.path);
 }

@@ -10,6 +10,7 @@
 
 #include "game/game.h"
 #include "mcts/evaluator.h"
+#include "mcts/gumbel.h"
 #include "mcts/params.h"
 #include "mcts/tree.h"
 
@@ -53,6 +54,18 @@ class Search {
   // Adds Dirichlet noise to the root priors now, or when the root is
   // expanded if it is not yet.
   void AddRootNoise(std::mt19937_64& rng);
+
+  // Gumbel AlphaZero at the root (mcts/gumbel.h) for the next search:
+  // starts a fresh tree at the current root, and the root's next
+  // `simulations` selections follow sequential halving over the top
+  // candidates (with Gumbel noise drawn from `rng` when `noise`). Ends with
+  // SetRoot or AdvanceRoot.
+  void StartGumbel(const GumbelParams& params, int simulations, bool noise, std::mt19937_64& rng);
+  bool GumbelActive() const { return gumbel_.active(); }
+  // After a Gumbel search: the move to play, and the improved policy over
+  // all NumMoves() moves (the training target; sums to one).
+  game::Move GumbelMove() const;
+  std::vector<float> ImprovedPolicy() const;
 
   // Walks from the root to a leaf by PUCT, adding virtual loss on the path.
   // kNeedsEval: evaluate leaf->Request(), then Complete(). kTerminal: the
@@ -100,6 +113,8 @@ class Search {
   // Marks the ancestors of a proved leaf proved where its result decides them.
   void PropagateProof(const std::vector<uint32_t>& path);
   void ApplyPendingNoise();
+  // The root's children as the Gumbel rules see them (into gumbel_children_).
+  const std::vector<RootChild>& GumbelChildren() const;
   // The moves a node at `state` is expanded with: the legal moves, or with
   // prune_losing_moves those that do not lose at once. Below the root an
   // empty list means every move loses at once.
@@ -113,6 +128,10 @@ class Search {
   std::unique_ptr<game::State> root_state_;
   std::vector<float> pending_noise_;  // drawn, waiting for the root's expansion
   std::gamma_distribution<float> gamma_;
+  GumbelRoot gumbel_;
+  GumbelParams gumbel_params_;
+  float root_net_value_ = 0;  // the net's value of the root (side to move), from its expansion
+  mutable std::vector<RootChild> gumbel_children_;
 };
 
 }  // namespace descent::mcts

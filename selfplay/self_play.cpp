@@ -34,7 +34,10 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("temperature-moves", &P::temperature_moves,
              "moves chosen in proportion to visits (-1: the game's default)", -1, 100000)
         .Add("fresh-full-search", &P::fresh_full_search,
-             "full searches start from a fresh tree (unbiased targets) instead of the reused one");
+             "full searches start from a fresh tree (unbiased targets) instead of the reused one")
+        .Add("gumbel-simulations", &P::gumbel_simulations,
+             "Gumbel AlphaZero self-play with this many simulations a move (0: PUCT with playout caps)", 0, 100000)
+        .Add("gumbel-considered", &P::gumbel_considered, "Gumbel: root candidates (sequential halving)", 2, 1000);
     return t;
   }();
   return table;
@@ -54,6 +57,14 @@ std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
 
 mcts::MovePlan SelfPlay::PlanMove(int slot, const game::State&) {
   Slot& s = slots_[slot];
+  if (params_.gumbel_simulations > 0) {
+    s.full = true;
+    mcts::MovePlan plan;
+    plan.visits = params_.gumbel_simulations + 1;
+    plan.gumbel_simulations = params_.gumbel_simulations;
+    plan.gumbel_considered = params_.gumbel_considered;
+    return plan;
+  }
   s.full = std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.full_fraction;
   // Noise only where the search becomes a target: cheap searches should play
   // their best move.
@@ -71,17 +82,26 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
       state.MoveNumber() >= params_.resign_min_progress * game_.MaxGameLength()) {
     return game::kNoMove;  // resign
   }
+  const bool gumbel = search.GumbelActive();
   if (s.full) {
     PolicyTarget target;
     target.move_number = state.MoveNumber();
-    const std::vector<float> dist = search.VisitDistribution();
+    const std::vector<float> dist = gumbel ? search.ImprovedPolicy() : search.VisitDistribution();
+    // The improved policy gives every legal move some mass: shares below
+    // kMinTargetShare are dropped (and the rest renormalised) so a stored
+    // 9x9 target stays a few entries, not 82.
+    constexpr float kMinTargetShare = 1e-3f;
+    float kept = 0;
     for (game::Move m = 0; m < static_cast<int>(dist.size()); ++m) {
-      if (dist[m] > 0) target.visits.emplace_back(m, dist[m]);
+      if (dist[m] > (gumbel ? kMinTargetShare : 0.0f)) target.visits.emplace_back(m, dist[m]), kept += dist[m];
     }
+    for (auto& entry : target.visits) entry.second /= kept;
     if (!target.visits.empty()) s.record.targets.push_back(std::move(target));
   }
   const float temperature = state.MoveNumber() < params_.temperature_moves ? 1.0f : 0.0f;
-  const game::Move move = search.PickMove(temperature, rng);
+  // Gumbel: the noise already samples the move (without replacement among
+  // the candidates); no temperature on top.
+  const game::Move move = gumbel ? search.GumbelMove() : search.PickMove(temperature, rng);
   s.record.moves.push_back(move);
   return move;
 }
