@@ -83,12 +83,15 @@ int Evaluate(const EvalOptions& o) {
   auto game = game::MakeGame(network->config().game_spec);
   const net::NetworkInfo& info = network->info();
   const net::NetConfig& config = network->config();
-  std::printf("%s: %s, %d blocks x %d channels, %s%s%s, step %lld, %lld self-play games and %.3g net evaluations "
-              "behind it, parent %s\n",
-              path.c_str(), game->Spec().c_str(), config.blocks, config.channels, config.encoding.c_str(),
+  char lineage[160] = "self-play behind it not recorded (saved before lineage counts)";
+  if (info.selfplay_games > 0) {
+    std::snprintf(lineage, sizeof lineage, "%lld self-play games and %.3g net evaluations behind it",
+                  static_cast<long long>(info.selfplay_games), static_cast<double>(info.selfplay_evals));
+  }
+  std::printf("%s: %s, %d blocks x %d channels, %s%s%s, step %lld, %s, parent %s\n", path.c_str(),
+              game->Spec().c_str(), config.blocks, config.channels, config.encoding.c_str(),
               config.aux_heads ? ", ownership and score heads" : "", config.global_pooling ? ", global pooling" : "",
-              static_cast<long long>(info.training_step), static_cast<long long>(info.selfplay_games),
-              static_cast<double>(info.selfplay_evals), info.parent.empty() ? "none" : info.parent.c_str());
+              static_cast<long long>(info.training_step), lineage, info.parent.empty() ? "none" : info.parent.c_str());
   // --games-log: one line per match game, flushed so a long evaluation can
   // be read while it runs.
   std::ofstream log;

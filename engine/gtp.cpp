@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -417,10 +418,22 @@ std::string GtpServer::CmdLoadsgf(const std::vector<std::string>& args) {
   const game::Game& g = engine_.game();
   if (args.empty() || args.size() > 2) throw UserError("loadsgf takes a file and an optional move number");
   if (!IsGo(g)) throw UserError("loadsgf is for Go");
+  // Only regular files, and not huge ones: /dev/zero would be read until
+  // memory ran out, a FIFO or /dev/urandom would never end. The largest SGF
+  // a game needs is a few kilobytes (a 19x19 record with comments, tens).
+  constexpr std::uintmax_t kMaxSgfBytes = 1 << 20;
+  std::error_code error;
+  const auto status = std::filesystem::status(args[0], error);
+  if (error || !std::filesystem::is_regular_file(status)) throw UserError("cannot load file");
+  if (std::filesystem::file_size(args[0], error) > kMaxSgfBytes || error) throw UserError("cannot load file (over 1 MiB)");
   std::ifstream in(args[0], std::ios::binary);
   if (!in) throw UserError("cannot load file");
+  std::string content(kMaxSgfBytes + 1, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<size_t>(in.gcount()));
+  if (content.size() > kMaxSgfBytes) throw UserError("cannot load file (over 1 MiB)");
   std::ostringstream text;
-  text << in.rdbuf();
+  text << content;
   const game::SgfRecord record = game::ParseSgf(text.str());
   size_t limit = record.moves.size();
   if (args.size() == 2) {

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "game/user_error.h"
+#include "game/registry.h"
+#include "net/encoder.h"
 #include "net/network_impl.h"
 #include "net/weights_file.h"
 
@@ -61,6 +63,25 @@ const std::string& MetaString(const WeightsFile& f, const std::string& key, cons
   const auto it = f.metadata.find(key);
   if (it == f.metadata.end()) throw UserError("weights file '" + path + "': metadata has no '" + key + "'");
   return it->second;
+}
+
+// The identity of a network: its tensors and, from hash version 2 on, the
+// metadata that says what they are for (game, encoding, shape, heads), so a
+// file relabelled for another game no longer matches its hash. Files saved
+// before version 2 keep their tensors-only hash.
+constexpr char kHashVersion[] = "2";
+std::string NetworkHash(const std::map<std::string, Tensor>& tensors, const NetConfig& c) {
+  const std::string described = c.game_spec + "|" + c.encoding + "|" + std::to_string(c.input_planes) + "|" +
+                                std::to_string(c.height) + "|" + std::to_string(c.width) + "|" +
+                                std::to_string(c.policy_size) + "|" + std::to_string(c.blocks) + "|" +
+                                std::to_string(c.channels) + "|" + std::to_string(c.value_hidden) + "|" +
+                                std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling);
+  std::map<std::string, Tensor> with_config = tensors;
+  Tensor label;
+  label.shape = {static_cast<int64_t>(described.size())};
+  for (char ch : described) label.values.push_back(static_cast<float>(static_cast<unsigned char>(ch)));
+  with_config.emplace("\x01config", std::move(label));
+  return ContentHash(with_config);
 }
 
 constexpr char kFormat[] = "descent-resnet";
@@ -130,8 +151,18 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
     throw fail("metadata describes an impossible network");
   }
   const std::string stored_hash = MetaString(file, "content_hash", path);
-  if (ContentHash(file.tensors) != stored_hash) {
-    throw fail("corrupt: its tensors do not match its content hash " + stored_hash);
+  const bool hash_v2 = file.metadata.count("hash_version") && file.metadata.at("hash_version") == kHashVersion;
+  if ((hash_v2 ? NetworkHash(file.tensors, c) : ContentHash(file.tensors)) != stored_hash) {
+    throw fail(hash_v2 ? "corrupt: its tensors and metadata do not match its content hash " + stored_hash
+                       : "corrupt: its tensors do not match its content hash " + stored_hash);
+  }
+  // The metadata must describe a network for the game it names (a file
+  // relabelled for another game would otherwise fill a smaller move buffer).
+  std::unique_ptr<game::Game> game;
+  try {
+    game = game::MakeGame(c.game_spec);
+  } catch (const UserError& e) {
+    throw fail(std::string("metadata names no playable game: ") + e.what());
   }
 
   auto impl = std::make_unique<Impl>(c, torch::kCPU);
@@ -174,7 +205,24 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
   impl->device = ParseDevice(device);
   impl->model->to(impl->device);
   impl->RefreshInference();
-  return std::unique_ptr<Network>(new Network(std::move(impl)));
+  std::unique_ptr<Network> network(new Network(std::move(impl)));
+  try {
+    network->CheckFits(*game);
+  } catch (const UserError& e) {
+    throw fail(std::string("metadata and tensors disagree with its game: ") + e.what());
+  }
+  // A probe: the empty board must give finite outputs (finite weights can
+  // still give NaN: a negative batch-norm variance, products past 3e38).
+  const auto encoder = Encoder::ForGame(*game, c.encoding);
+  std::vector<float> input(encoder->InputSize()), logits(c.policy_size);
+  float value = 0;
+  encoder->Encode(*game->NewInitialState(), 0, input.data());
+  network->Forward(input.data(), 1, logits.data(), &value);
+  for (float l : logits) {
+    if (!std::isfinite(l)) throw fail("its policy for the empty board is not finite (broken weights)");
+  }
+  if (!std::isfinite(value)) throw fail("its value for the empty board is not finite (broken weights)");
+  return network;
 }
 
 void Network::CheckFits(const game::Game& game) const {
@@ -220,7 +268,7 @@ std::unique_ptr<Network> Network::Clone() const {
     for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
   }
   impl->info = impl_->info;
-  impl->info.content_hash = ContentHash(PlainTensors(impl->model));
+  impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
   impl->RefreshInference();
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
@@ -229,7 +277,7 @@ std::string Network::Save(const std::string& path) {
   WeightsFile file;
   file.tensors = PlainTensors(impl_->model);
   const NetConfig& c = config();
-  impl_->info.content_hash = ContentHash(file.tensors);
+  impl_->info.content_hash = NetworkHash(file.tensors, c);
   file.metadata = {
       {"format", kFormat},
       {"format_version", kFormatVersion},
@@ -249,6 +297,7 @@ std::string Network::Save(const std::string& path) {
       {"selfplay_evals", std::to_string(impl_->info.selfplay_evals)},
       {"parent", impl_->info.parent},
       {"content_hash", impl_->info.content_hash},
+      {"hash_version", kHashVersion},
   };
   WriteWeightsFile(path, file);
   return impl_->info.content_hash;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "game/user_error.h"
+#include "net/bounded_json.h"
 
 namespace descent::net {
 namespace {
@@ -91,7 +92,7 @@ WeightsFile ReadWeightsFile(const std::string& path) {
   if (8 + n > bytes.size()) throw fail("truncated (header needs " + std::to_string(n) + " bytes)");
   Json header;
   try {
-    header = Json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+    header = ParseBoundedJson(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
   } catch (const Json::exception& e) {
     throw fail(std::string("header is not valid JSON: ") + e.what());
   }

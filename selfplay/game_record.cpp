@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "game/user_error.h"
+#include "net/bounded_json.h"
 
 namespace descent::selfplay {
 
@@ -33,7 +34,7 @@ std::string ToJson(const GameRecord& r) {
 
 GameRecord ParseGameRecord(const std::string& text) {
   try {
-    const Json j = Json::parse(text);
+    const Json j = net::ParseBoundedJson(text);
     GameRecord r;
     r.uuid = j.at("uuid").get<std::string>();
     r.game_spec = j.at("game").get<std::string>();

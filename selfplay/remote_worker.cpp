@@ -20,6 +20,7 @@
 #include "selfplay/spool.h"
 #include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
+#include "net/bounded_json.h"
 
 namespace descent::selfplay {
 namespace {
@@ -126,7 +127,7 @@ void RemoteWorker::Impl::WaitForTrainer() {
 
 void RemoteWorker::Impl::ApplySettings(const std::string& json) {
   try {
-    const nlohmann::json j = nlohmann::json::parse(json);
+    const nlohmann::json j = net::ParseBoundedJson(json);
     const std::string spec = j.at("game").get<std::string>();
     if (!game_) game_ = game::MakeGame(spec);
     if (game_->Spec() != spec) throw game::UserError("the trainer switched games (" + spec + ")");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "selfplay/protocol.h"
+#include "net/bounded_json.h"
 
 namespace descent::selfplay {
 
@@ -109,7 +110,7 @@ TrainerClient::Response TrainerClient::Exchange(const std::string& method, const
   if (out.status >= 400) {
     std::string why = out.body;
     try {
-      why = nlohmann::json::parse(out.body).at("error").get<std::string>();
+      why = net::ParseBoundedJson(out.body).at("error").get<std::string>();
     } catch (const nlohmann::json::exception&) {
     }
     throw RefusedError(out.status, "trainer " + url_ + " refused " + method + " " + path + " (" +
@@ -142,7 +143,7 @@ UploadAck TrainerClient::UploadGames(const std::vector<std::string>& game_json) 
   body += "]}";
   const Response res = Exchange("POST", protocol::kGamesPath, body, "");
   try {
-    const nlohmann::json j = nlohmann::json::parse(res.body);
+    const nlohmann::json j = net::ParseBoundedJson(res.body);
     return {j.at("stored").get<int>(), j.at("duplicates").get<int>(), j.at("stale").get<int>()};
   } catch (const nlohmann::json::exception& e) {
     throw TransientError("trainer " + url_ + " answered an upload with '" + res.body + "'");

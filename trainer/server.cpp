@@ -16,6 +16,7 @@
 
 #include "game/user_error.h"
 #include "selfplay/protocol.h"
+#include "net/bounded_json.h"
 
 namespace descent::trainer {
 
@@ -308,7 +309,7 @@ Response TrainerServer::Impl::Network(const Request& req) {
 Response TrainerServer::Impl::Games(const Request& req, const std::string& worker) {
   Json body;
   try {
-    body = Json::parse(req.body());
+    body = net::ParseBoundedJson(req.body());
   } catch (const Json::exception& e) {
     return ErrorReply(http::status::bad_request, std::string("the body is not JSON: ") + e.what());
   }

@@ -140,6 +140,10 @@ TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
   EXPECT_EQ(Send("showboard"), board);
   EXPECT_EQ(Send("loadsgf " + path + " 1"), "= white\n\n");  // before move 1: handicap only
   EXPECT_EQ(Send("loadsgf /no/such/file.sgf"), "? cannot load file\n\n");
+  // Devices and directories are not files to read to the end.
+  EXPECT_EQ(Send("loadsgf /dev/zero"), "? cannot load file\n\n");
+  EXPECT_EQ(Send("loadsgf /dev/urandom"), "? cannot load file\n\n");
+  EXPECT_EQ(Send("loadsgf /tmp"), "? cannot load file\n\n");
   { std::ofstream(path) << "(;SZ[9];B[ee];W[ee])"; }
   const std::string before = Send("showboard");
   EXPECT_EQ(Send("loadsgf " + path), "? SGF move 2 (W E5) is illegal\n\n");

@@ -129,8 +129,30 @@ TEST_F(NetworkTest, CorruptFilesAreRefusedWithTheReason) {
   write(broken_json);
   ExpectRefused(bad, "JSON");
 
-  // Metadata that lies about the architecture, with a consistent hash.
+  // The hash covers the metadata: a file relabelled for another game (or
+  // any other change to what it says it is) is corrupt.
   WeightsFile file = ReadWeightsFile(path_);
+  EXPECT_EQ(file.metadata.at("hash_version"), "2");
+  file.metadata["game"] = "go:7:komi=7";
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "corrupt: its tensors and metadata do not match its content hash");
+  // Files from before hash version 2 hash their tensors only: a lie in
+  // their metadata is caught by what it contradicts. Written here as such
+  // a file with a consistent hash.
+  file.metadata.erase("hash_version");
+  file.metadata["content_hash"] = ContentHash(file.tensors);
+  WriteWeightsFile(bad, file);
+  ExpectRefused(bad, "metadata and tensors disagree with its game: the network's inputs");
+  file.metadata["game"] = "go:5:komi=7";
+  // Finite weights whose outputs are not: a negative batch-norm variance.
+  WeightsFile negative = file;
+  for (float& v : negative.tensors.at("input_bn.running_var").values) v = -1;
+  negative.metadata["content_hash"] = ContentHash(negative.tensors);
+  WriteWeightsFile(bad, negative);
+  ExpectRefused(bad, "its policy for the empty board is not finite");
+  // A header nested far too deep is refused, not a stack overflow.
+  write(std::string("\x40\x0d\x03\x00\x00\x00\x00\x00", 8) + std::string(100000, '[') + std::string(100000, ']'));
+  ExpectRefused(bad, "nested deeper than");
   file.metadata["blocks"] = "3";
   WriteWeightsFile(bad, file);
   ExpectRefused(bad, "architecture mismatch: no tensor 'blocks.2.conv1.weight' for 3 blocks x 16 channels");

@@ -182,6 +182,9 @@ TEST_F(ServerTest, BadRequestsGetTheirStatusAndChangeNothing) {
   EXPECT_EQ(StatusOf(Raw(port, Post(good, "X-Pad: " + std::string(20000, 'p') + "\r\n"))), 431);
   // Well-formed HTTP, bad content.
   EXPECT_EQ(StatusOf(Raw(port, Post("not json"))), 400);
+  // Nested 30,000 deep (under the 64 KiB test limit; the real one, 32 MiB,
+  // allows far deeper): refused, not a crash.
+  EXPECT_EQ(StatusOf(Raw(port, Post("{\"games\": " + std::string(30000, '[') + std::string(30000, ']') + "}"))), 400);
   EXPECT_EQ(StatusOf(Raw(port, Post("{\"games\": 3}"))), 400);
   selfplay::GameRecord other_game = Game("b2");
   other_game.game_spec = "connect4";
