@@ -446,14 +446,20 @@ void TrainingRun::Impl::ReportProgress(bool final) {
     for (const auto& worker : server_->Workers()) active += now - worker.last_contact < 60;
     eval += " | workers " + std::to_string(active);
   }
-  char line[512];
+  // Policy/value losses, and ownership/score for a network with aux heads.
+  char aux_losses[48] = "";
+  if (loss_count_ && losses_.ownership > 0) {
+    std::snprintf(aux_losses, sizeof aux_losses, "/%.3f/%.3f", losses_.ownership / loss_count_,
+                  losses_.score / loss_count_);
+  }
+  char line[560];
   std::snprintf(line, sizeof line,
-                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f net %zu%s visits/s %.0f "
+                "[%02d:%02d] games %lld (%.1f/s) samples %lld step %lld loss %.3f/%.3f%s net %zu%s visits/s %.0f "
                 "evals/s %.0f | eval %s",
                 static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60, static_cast<long long>(games), rate,
                 static_cast<long long>(replay_->size()), static_cast<long long>(trainer_->step()),
                 loss_count_ ? losses_.policy / loss_count_ : 0.0f, loss_count_ ? losses_.value / loss_count_ : 0.0f,
-                store_->Networks().size(), per_network, visits_rate, evals_rate, eval.c_str());
+                aux_losses, store_->Networks().size(), per_network, visits_rate, evals_rate, eval.c_str());
   if (out_.status) out_.status(line, final);
   if (final || log_due) {
     log_->Info(line);
