@@ -187,8 +187,12 @@ TEST(NetConfig, FlopsOfTheGo9x9Default) {
   EXPECT_EQ(c.blocks, 6);
   EXPECT_EQ(c.channels, 32);
   EXPECT_EQ(c.input_planes, 22);  // go-v2
-  // 12 block convolutions of 81 x 32 x 32 x 9 multiply-adds dominate.
-  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 18.99, 0.01);
+  // 12 block convolutions of 81 x 32 x 32 x 9 multiply-adds dominate; the
+  // aux heads and global pooling add 0.1%.
+  EXPECT_NEAR(FlopsPerEvaluation(c) / 1e6, 19.01, 0.01);
+  NetConfig plain = c;
+  plain.aux_heads = plain.global_pooling = 0;
+  EXPECT_NEAR(FlopsPerEvaluation(plain) / 1e6, 18.99, 0.01);
 }
 
 }  // namespace
