@@ -31,6 +31,10 @@ struct GameTraits {
   int fast_visits = 40;          // ... and fast ones
   float full_fraction = 0.25f;   // share of moves searched fully
   int temperature_moves = 8;     // moves played in proportion to visits
+  // Gumbel AlphaZero self-play's simulations per move; 0: PUCT with
+  // playout-cap randomisation (selfplay/self_play.h). Measured on Go only
+  // (docs/techniques.md), so the other games keep PUCT.
+  int gumbel_simulations = 0;
 
   // --- Training ------------------------------------------------------------
   int window = 250000;       // replay window in samples

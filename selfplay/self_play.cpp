@@ -21,6 +21,7 @@ void ResolveDefaults(const game::Game& game, SelfPlayParams* p) {
   if (p->fast_visits <= 0) p->fast_visits = t.fast_visits;
   if (p->full_fraction <= 0) p->full_fraction = t.full_fraction;
   if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
+  if (p->gumbel_simulations < 0) p->gumbel_simulations = t.gumbel_simulations;
 }
 
 const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
@@ -36,7 +37,9 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("fresh-full-search", &P::fresh_full_search,
              "full searches start from a fresh tree (unbiased targets) instead of the reused one")
         .Add("gumbel-simulations", &P::gumbel_simulations,
-             "Gumbel AlphaZero self-play with this many simulations a move (0: PUCT with playout caps)", 0, 100000)
+             "Gumbel AlphaZero self-play with this many simulations a move (0: PUCT with playout caps; -1: the "
+             "game's default)",
+             -1, 100000)
         .Add("gumbel-considered", &P::gumbel_considered, "Gumbel: root candidates (sequential halving)", 2, 1000);
     return t;
   }();

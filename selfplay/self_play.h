@@ -39,7 +39,9 @@ struct SelfPlayParams {
   // move is the Gumbel choice, every move a training target (the improved
   // policy). The paper improves the policy with 16-32 simulations on 9x9
   // Go, where PUCT at so few visits does not.
-  int gumbel_simulations = 0;
+  // -1: the game's default (GameTraits::gumbel_simulations: Go 32, the
+  // others 0).
+  int gumbel_simulations = -1;
   int gumbel_considered = 16;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the

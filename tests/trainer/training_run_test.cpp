@@ -254,6 +254,7 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
     EXPECT_EQ(p.self_play.full_visits, t.full_visits) << spec;
     EXPECT_EQ(p.blocks, t.net_blocks) << spec;
     EXPECT_EQ(p.eval_every, t.eval_every) << spec;
+    EXPECT_EQ(p.self_play.gumbel_simulations, t.gumbel_simulations) << spec;
     // Given values win.
     TrainRunParams q;
     q.self_play.temperature_moves = 0;  // 0 is a value here: never by visits
@@ -262,6 +263,12 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
     EXPECT_EQ(q.self_play.temperature_moves, 0);
     EXPECT_EQ(q.self_play.full_visits, 7);
   }
+  // Go self-plays with Gumbel search, the others with PUCT (as measured).
+  TrainRunParams go, c4;
+  ResolveDefaults(*game::MakeGame("go:7"), &go);
+  ResolveDefaults(*game::MakeGame("connect4"), &c4);
+  EXPECT_EQ(go.self_play.gumbel_simulations, 32);
+  EXPECT_EQ(c4.self_play.gumbel_simulations, 0);
   // Every search option is a train option under the same name.
   for (const char* name : {"c-puct", "fpu-reduction", "prune", "leaves"}) {
     EXPECT_NE(TrainRunOptions().Find(name), nullptr) << name;
