@@ -37,47 +37,108 @@ void Engine::NewGame(const std::string& spec) {
   game_ = std::move(game);
   state_ = game_->NewInitialState();
   moves_.clear();
-  handicap_.clear();
+  colours_.clear();
+  turn_.reset();
+  setup_.clear();
+  first_to_move_ = 0;
   evaluator_ = std::make_unique<net::NetEvaluator>(*game_, *server_, net::NetEvaluatorParams{});
   search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
   search_->search().SetRoot(*state_);
 }
 
 void Engine::Play(game::Move move) {
+  const game::Player colour = state_->ToMove();
   state_->PlayChecked(move);
   moves_.push_back(move);
-  search_->search().AdvanceRoot(move);  // keeps the subtree: tree reuse
+  colours_.push_back(colour);
+  // Keeps the subtree (tree reuse), unless the tree was searched for the
+  // other colour (SetTurn).
+  if (turn_) {
+    search_->search().SetRoot(*state_);
+  } else {
+    search_->search().AdvanceRoot(move);
+  }
+  turn_.reset();
+}
+
+void Engine::PlayAs(game::Player colour, game::Move move) {
+  if (colour == state_->ToMove()) return Play(move);
+  auto* go = dynamic_cast<game::GoState*>(state_.get());
+  if (!go) throw game::UserError("it is not that player's turn");
+  go->PlayAs(colour, move);
+  moves_.push_back(move);
+  colours_.push_back(colour);
+  turn_.reset();
+  search_->search().SetRoot(*state_);
+}
+
+void Engine::SetTurn(game::Player colour) {
+  if (colour == state_->ToMove()) return;
+  auto* go = dynamic_cast<game::GoState*>(state_.get());
+  if (!go) throw game::UserError("it is not that player's turn");
+  go->SetToMove(colour);
+  turn_ = colour;
+  search_->search().SetRoot(*state_);
 }
 
 bool Engine::Undo() {
   if (moves_.empty()) return false;
   moves_.pop_back();
+  colours_.pop_back();
+  turn_.reset();  // a turn given after the last move goes with it
   Rebuild();
   return true;
 }
 
 void Engine::SetHandicap(const std::vector<game::Move>& points) {
+  std::vector<std::pair<game::Move, game::Player>> stones;
+  for (game::Move m : points) stones.emplace_back(m, 0);
+  SetSetup(stones, 1);  // White moves first after handicap stones
+}
+
+void Engine::SetSetup(const std::vector<std::pair<game::Move, game::Player>>& stones, game::Player first_to_move) {
   const auto* go = dynamic_cast<const game::GoGame*>(game_.get());
-  if (!go) throw game::UserError("handicap stones are for Go");
-  if (!moves_.empty() || !handicap_.empty()) throw game::UserError("board not empty");
+  if (!go) throw game::UserError("set-up stones are for Go");
+  if (!moves_.empty() || !setup_.empty()) throw game::UserError("board not empty");
   auto state = std::make_unique<game::GoState>(*go);
-  for (game::Move m : points) state->AddSetupStone(m, 0);  // throws on a repeated or bad point
-  state->FinishSetup(1);
-  handicap_ = points;
+  for (const auto& [m, colour] : stones) state->AddSetupStone(m, colour);  // throws on a repeated or bad point
+  state->FinishSetup(first_to_move);
+  setup_ = stones;
+  first_to_move_ = first_to_move;
+  turn_.reset();
   state_ = std::move(state);
   search_->search().SetRoot(*state_);
 }
 
+void Engine::Respec(const std::string& spec) {
+  const auto setup = setup_;
+  const auto moves = moves_;
+  const auto colours = colours_;
+  const auto turn = turn_;
+  const game::Player first = first_to_move_;
+  NewGame(spec);
+  setup_ = setup, first_to_move_ = first, moves_ = moves, colours_ = colours, turn_ = turn;
+  Rebuild();
+}
+
 void Engine::Rebuild() {
-  if (auto* go = dynamic_cast<const game::GoGame*>(game_.get()); go && !handicap_.empty()) {
+  if (auto* go = dynamic_cast<const game::GoGame*>(game_.get()); go && !setup_.empty()) {
     auto state = std::make_unique<game::GoState>(*go);
-    for (game::Move m : handicap_) state->AddSetupStone(m, 0);
-    state->FinishSetup(1);
+    for (const auto& [m, colour] : setup_) state->AddSetupStone(m, colour);
+    state->FinishSetup(first_to_move_);
     state_ = std::move(state);
   } else {
     state_ = game_->NewInitialState();
   }
-  for (game::Move m : moves_) state_->Play(m);
+  auto* go = dynamic_cast<game::GoState*>(state_.get());
+  for (size_t i = 0; i < moves_.size(); ++i) {
+    if (go && colours_[i] != state_->ToMove()) {
+      go->PlayAs(colours_[i], moves_[i]);
+    } else {
+      state_->Play(moves_[i]);
+    }
+  }
+  if (go && turn_) go->SetToMove(*turn_);
   search_->search().SetRoot(*state_);
 }
 

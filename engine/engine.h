@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -81,10 +82,23 @@ class Engine {
   // Go only, before the first move: Black's handicap stones; White moves
   // next. Throws game::UserError otherwise (nothing changes then).
   void SetHandicap(const std::vector<game::Move>& points);
-  const std::vector<game::Move>& handicap() const { return handicap_; }
+  // Go: set-up stones of either colour (SGF AB/AW) on the empty board, and
+  // who moves first. Throws game::UserError (nothing changes) if a move was
+  // played, stones were set up already, or a point is bad or repeated.
+  void SetSetup(const std::vector<std::pair<game::Move, game::Player>>& stones, game::Player first_to_move);
+  // Go: the same game (set-up, moves, turn) under another spec (komi).
+  void Respec(const std::string& spec);
 
   // Plays a move for the side to move; throws game::UserError if illegal.
   void Play(game::Move move);
+  // Go: plays a move for `colour` even when it is not that colour's turn
+  // (GTP allows it); throws game::UserError if illegal for that colour, or
+  // out of turn in another game.
+  void PlayAs(game::Player colour, game::Move move);
+  // Go: makes `colour` the side to move without a move (GTP genmove for the
+  // other colour); undone with the next Undo. Throws game::UserError in
+  // other games.
+  void SetTurn(game::Player colour);
   // Takes back the last move; false when there is none.
   bool Undo();
 
@@ -109,7 +123,11 @@ class Engine {
   std::unique_ptr<game::Game> game_;
   std::unique_ptr<game::State> state_;
   std::vector<game::Move> moves_;
-  std::vector<game::Move> handicap_;
+  std::vector<game::Player> colours_;  // who played each of moves_
+  // SetTurn's colour, when it changed the turn after the last move.
+  std::optional<game::Player> turn_;
+  std::vector<std::pair<game::Move, game::Player>> setup_;
+  game::Player first_to_move_ = 0;
   std::unique_ptr<net::InferenceServer> server_;
   std::unique_ptr<net::NetEvaluator> evaluator_;
   std::unique_ptr<mcts::GameSearch> search_;

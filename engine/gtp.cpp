@@ -189,7 +189,7 @@ game::Player GtpServer::ParseColour(const std::string& text) const {
 void GtpServer::AlignTurn(game::Player colour) {
   if (engine_.state().ToMove() == colour) return;
   if (!IsGo(engine_.game())) throw UserError("it is not that player's turn");
-  engine_.Play(static_cast<const game::GoGame&>(engine_.game()).PassMove());
+  engine_.SetTurn(colour);  // the turn changes; no pass is inserted
 }
 
 mcts::SearchLimits GtpServer::MoveLimits(game::Player colour) const {
@@ -291,11 +291,8 @@ std::string GtpServer::CmdKomi(const std::vector<std::string>& args) {
     throw UserError("syntax error");
   }
   if (!IsGo(g)) return "";  // no komi in these games: accepted, ignored
-  const std::vector<game::Move> moves = engine_.moves(), handicap = engine_.handicap();
-  engine_.NewGame("go:" + std::to_string(g.BoardWidth()) + ":komi=" + FormatFloat(komi));
+  engine_.Respec("go:" + std::to_string(g.BoardWidth()) + ":komi=" + FormatFloat(komi));
   komi_ = komi;
-  if (!handicap.empty()) engine_.SetHandicap(handicap);
-  for (game::Move m : moves) engine_.Play(m);
   return "";
 }
 
@@ -304,14 +301,17 @@ std::string GtpServer::CmdPlay(const std::vector<std::string>& args) {
   const game::Player colour = ParseColour(args[0]);
   const game::Move move = engine_.game().ParseMove(args[1]);
   if (engine_.state().IsTerminal()) throw UserError("illegal move");
-  const std::vector<game::Move> before = engine_.moves();
-  AlignTurn(colour);
-  if (!engine_.state().IsLegal(move)) {
-    // Take back an inserted pass: a refused command changes nothing.
-    while (engine_.moves().size() > before.size()) engine_.Undo();
-    throw UserError("illegal move");
+  if (colour == engine_.state().ToMove()) {
+    if (!engine_.state().IsLegal(move)) throw UserError("illegal move");
+    engine_.Play(move);
+    return "";
   }
-  engine_.Play(move);
+  // Out of turn (GTP: "consecutive moves of the same color are not
+  // considered illegal"): Go plays it for that colour, no pass inserted, so
+  // undo takes back this very stone.
+  if (!IsGo(engine_.game())) throw UserError("it is not that player's turn");
+  if (!static_cast<const game::GoState&>(engine_.state()).IsLegalFor(colour, move)) throw UserError("illegal move");
+  engine_.PlayAs(colour, move);
   return "";
 }
 
@@ -452,15 +452,19 @@ std::string GtpServer::CmdLoadsgf(const std::vector<std::string>& args) {
   game::ReplaySgf(scratch_game, prefix);
   engine_.NewGame(spec);
   komi_ = komi;
-  std::vector<game::Move> handicap;
-  for (const auto& [m, colour] : record.setup) {
-    if (colour != 0) throw UserError("white setup stones are not supported");
-    handicap.push_back(m);
-  }
-  if (!handicap.empty()) engine_.SetHandicap(handicap);
-  for (size_t i = 0; i < limit; ++i) {
-    AlignTurn(record.moves[i].player);
-    engine_.Play(record.moves[i].move);
+  // Who moves first: PL, else the first move's colour, else Black (GNU Go
+  // and Sabaki read set-up stones without PL so); the scratch replay above
+  // follows the same rule.
+  const game::Player first = record.first_to_move ? *record.first_to_move
+                             : record.moves.empty() ? 0
+                                                    : record.moves.front().player;
+  if (!record.setup.empty()) engine_.SetSetup(record.setup, first);
+  for (size_t i = 0; i < limit; ++i) engine_.PlayAs(record.moves[i].player, record.moves[i].move);
+  // Stopped before move N: N's colour is to move. Nothing played: `first`.
+  if (limit < record.moves.size()) {
+    engine_.SetTurn(record.moves[limit].player);
+  } else if (limit == 0) {
+    engine_.SetTurn(first);
   }
   return engine_.state().ToMove() == 0 ? "black" : "white";
 }

@@ -251,6 +251,7 @@ void GoState::Play(Move move) {
   past_boards_[slot] = board_;
   past_hashes_[slot] = position_hash_;
   moves_.push_back(move);
+  colours_.push_back(to_move_);
   if (move == game_->PassMove()) {
     ++passes_;
   } else {
@@ -290,8 +291,35 @@ std::unique_ptr<State> GoState::Transformed(int sym) const {
   auto out = std::make_unique<GoState>(*game_);
   for (const auto& [m, p] : setup_) out->AddSetupStone(game_->TransformMove(m, sym), p);
   out->FinishSetup(first_to_move_);
-  for (Move m : moves_) out->Play(game_->TransformMove(m, sym));
+  for (size_t i = 0; i < moves_.size(); ++i) {
+    const Move m = game_->TransformMove(moves_[i], sym);
+    if (colours_[i] == out->to_move_) {
+      out->Play(m);
+    } else {
+      out->PlayAs(colours_[i], m);
+    }
+  }
+  if (out->to_move_ != to_move_) out->SetToMove(to_move_);
   return out;
+}
+
+void GoState::SetToMove(Player colour) {
+  if (colour == to_move_) return;
+  to_move_ = colour;
+  passes_ = 0;  // a pass and a change of turn are not two passes in a row
+}
+
+bool GoState::IsLegalFor(Player colour, Move move) const {
+  if (colour == to_move_) return IsLegal(move);
+  GoState other = *this;
+  other.SetToMove(colour);
+  return other.IsLegal(move);
+}
+
+void GoState::PlayAs(Player colour, Move move) {
+  if (!IsLegalFor(colour, move)) throw UserError("illegal move");
+  SetToMove(colour);
+  Play(move);
 }
 
 GoState::Colour GoState::AtPast(int back, int x, int y) const {

@@ -92,6 +92,20 @@ class GoState final : public State {
   // sets who moves first (White after handicap stones).
   void FinishSetup(Player first_to_move);
   const std::vector<std::pair<Move, Player>>& SetupStones() const { return setup_; }
+
+  // Out of turn, as GTP and SGF allow (GTP's play: "consecutive moves of the
+  // same color are not considered illegal"; Sabaki's edit mode sends them):
+  // `move` played by `colour`, then the other colour is to move. A pass
+  // before it does not count towards the two that end the game. Throws
+  // UserError if the move is illegal for that colour.
+  void PlayAs(Player colour, Move move);
+  // The side to move becomes `colour` with no move played (SGF PL, GTP
+  // genmove for the other colour).
+  void SetToMove(Player colour);
+  // Whether `move` is legal for `colour` (whoever is to move).
+  bool IsLegalFor(Player colour, Move move) const;
+  // The colour that played move `i` (0-based).
+  Player MoveColour(int i) const { return colours_[i]; }
   Player FirstToMove() const { return first_to_move_; }
 
   Colour At(int x, int y) const { return static_cast<Colour>(board_[Index(x, y)]); }
@@ -134,6 +148,7 @@ class GoState final : public State {
   uint64_t position_hash_ = 0;          // the stones only (for superko)
   std::vector<uint64_t> position_history_;  // every board position so far
   std::vector<Move> moves_;
+  std::vector<Player> colours_;  // who played each of moves_
   std::vector<std::pair<Move, Player>> setup_;
   // Ring of earlier boards and their hashes; slot (move number - back) % 7.
   std::array<std::array<uint8_t, kPoints>, kKeptBoards - 1> past_boards_{};

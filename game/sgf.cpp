@@ -245,18 +245,17 @@ std::unique_ptr<GoState> ReplaySgf(const GoGame& game, const SgfRecord& record) 
     first = *record.first_to_move;
   } else if (!record.moves.empty()) {
     first = record.moves.front().player;
-  } else if (!record.setup.empty()) {
-    first = 1;  // after handicap stones White moves
-  }
+  }  // set-up stones without PL: Black moves first (as GNU Go and Sabaki read them)
   state->FinishSetup(first);
   for (size_t i = 0; i < record.moves.size(); ++i) {
     const SgfMove& m = record.moves[i];
     const std::string where = "SGF move " + std::to_string(i + 1) + " (" + (m.player == 0 ? "B " : "W ") +
                               game.MoveToText(m.move) + ")";
-    if (m.player != state->ToMove()) throw UserError(where + " is out of turn");
+    // Moves out of turn are legal SGF (edited games, GTP sessions that
+    // played two stones of a colour in a row).
     if (state->IsTerminal()) throw UserError(where + " comes after the game ended");
-    if (!state->IsLegal(m.move)) throw UserError(where + " is illegal");
-    state->Play(m.move);
+    if (!state->IsLegalFor(m.player, m.move)) throw UserError(where + " is illegal");
+    state->PlayAs(m.player, m.move);
   }
   return state;
 }
@@ -274,11 +273,8 @@ SgfRecord RecordOf(const GoState& state) {
   r.komi = game.Komi();
   r.setup = state.SetupStones();
   if (!r.setup.empty()) r.first_to_move = state.FirstToMove();
-  Player p = state.FirstToMove();
-  for (Move m : state.MoveHistory()) {
-    r.moves.push_back({p, m, ""});
-    p = Opponent(p);
-  }
+  const std::vector<Move> moves = state.MoveHistory();
+  for (size_t i = 0; i < moves.size(); ++i) r.moves.push_back({state.MoveColour(static_cast<int>(i)), moves[i], ""});
   if (state.IsTerminal()) r.result = ResultText(state);
   return r;
 }

@@ -109,6 +109,7 @@ class TrainingRun::Impl {
   // run started from (train --init), and the evaluations this run made
   // before the current process (RUN state, written at each publish).
   int64_t lineage_games_ = 0, lineage_evals_ = 0, evals_before_ = 0;
+  int64_t lineage_steps_ = 0;  // the --init network's training step (the reuse bound counts from it)
   int64_t games_stored_ = 0;  // in the store (kept here: COUNT(*) is a scan)
   int64_t samples_stored_ = 0;
   uint64_t positions_at_last_print_ = 0, visits_at_last_print_ = 0;
@@ -482,11 +483,13 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     store_->SetState("lineage.init", p_.init);
     store_->SetState("lineage.games", std::to_string(current->info().selfplay_games));
     store_->SetState("lineage.evals", std::to_string(current->info().selfplay_evals));
+    store_->SetState("lineage.steps", std::to_string(current->info().training_step));
     Message("continuing from " + p_.init + " (step " + std::to_string(current->info().training_step) + ", " +
             std::to_string(current->info().selfplay_games) + " self-play games behind it)");
   }
   if (const auto v = store_->GetState("lineage.games")) lineage_games_ = std::stoll(*v);
   if (const auto v = store_->GetState("lineage.evals")) lineage_evals_ = std::stoll(*v);
+  if (const auto v = store_->GetState("lineage.steps")) lineage_steps_ = std::stoll(*v);
   if (const auto v = store_->GetState("selfplay.evals")) evals_before_ = std::stoll(*v);
   const bool from_init = current && store_->Networks().empty();
   if (!current) {
@@ -581,7 +584,8 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
       }
       if (selfplay_failed) break;  // the error is read after the join below
       // Train while the reuse bound allows: steps x batch <= samples x reuse.
-      const int64_t allowed = static_cast<int64_t>(samples_stored_ * p_.reuse / p_.batch);
+      // A run continued from --init counts from the step it started at.
+      const int64_t allowed = lineage_steps_ + static_cast<int64_t>(samples_stored_ * p_.reuse / p_.batch);
       if (replay_->size() >= p_.min_samples && trainer_->step() < allowed) {
         replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data(), aux_heads ? &aux : nullptr);
         const Losses l = trainer_->Step({.size = p_.batch,

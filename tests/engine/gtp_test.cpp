@@ -85,8 +85,8 @@ TEST_F(GtpTest, ScriptedSessionOn9x9) {
   EXPECT_EQ(Send("undo"), "? cannot undo\n\n");
   EXPECT_EQ(Send("final_score"), "= W+6.5\n\n");
   EXPECT_EQ(Send("play b A1"), "=\n\n");
-  EXPECT_EQ(Send("play b B1"), "=\n\n");  // twice in a row: White passes between
-  EXPECT_EQ(engine_->moves().size(), 3u);
+  EXPECT_EQ(Send("play b B1"), "=\n\n");  // twice in a row: no pass inserted
+  EXPECT_EQ(engine_->moves().size(), 2u);
   EXPECT_EQ(Send("time_settings 30 0 0"), "=\n\n");
   EXPECT_EQ(Send("time_left w 30 0"), "=\n\n");
   EXPECT_EQ(Send("time_settings x 0 0").rfind("? syntax error", 0), 0u);
@@ -148,6 +148,43 @@ TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
   const std::string before = Send("showboard");
   EXPECT_EQ(Send("loadsgf " + path), "? SGF move 2 (W E5) is illegal\n\n");
   EXPECT_EQ(Send("showboard"), before);  // a refused file changes nothing
+}
+
+// Sabaki's edit mode and GTP v2: a colour may move twice in a row; undo
+// takes back exactly the stones played; genmove plays for the colour asked.
+TEST_F(GtpTest, SameColourTwiceUndoAndGenmoveForTheOtherColour) {
+  Start("go:5:komi=0.5");
+  const auto board = [&] { return Send("showboard"); };
+  const std::string empty = board();
+  EXPECT_EQ(Send("play B C3"), "=\n\n");
+  EXPECT_EQ(Send("play B D3"), "=\n\n");  // no pass inserted
+  EXPECT_EQ(Send("undo"), "=\n\n");
+  EXPECT_EQ(Send("undo"), "=\n\n");
+  EXPECT_EQ(board(), empty);  // both stones gone
+  EXPECT_EQ(Send("undo"), "? cannot undo\n\n");
+  EXPECT_EQ(Send("play B C4"), "=\n\n");
+  EXPECT_EQ(Send("play B pass"), "=\n\n");
+  EXPECT_EQ(Send("play B D4"), "=\n\n");  // not "illegal move" after a pass
+  EXPECT_EQ(Send("printsgf"), "= (;GM[1]FF[4]CA[UTF-8]AP[descent]SZ[5]KM[0.5]\n;B[cb]\n;B[]\n;B[db])\n\n");
+  // genmove for White while Black... is to move after B's D4 White is to
+  // move; ask Black: Black moves, no White pass appears in the record.
+  const std::string reply = Send("genmove b");
+  ASSERT_EQ(reply.substr(0, 2), "= ") << reply;
+  EXPECT_EQ(Send("printsgf").find(";W[]"), std::string::npos);
+  // An empty board and a pass by Black: White's genmove is a real game move,
+  // never a resignation (the game is not over).
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("play b pass"), "=\n\n");
+  EXPECT_EQ(Send("genmove b").find("resign"), std::string::npos);
+  // Set-up stones of both colours, no PL: Black to move; a refused file
+  // leaves the game as it was.
+  const std::string path = testing::TempDir() + "setup.sgf";
+  std::ofstream(path) << "(;GM[1]SZ[5]KM[0.5]AB[aa][bb]AW[cc])";
+  EXPECT_EQ(Send("loadsgf " + path), "= black\n\n");
+  const std::string loaded = board();
+  std::ofstream(path) << "(;GM[1]SZ[5]KM[0.5]AB[aa];W[aa])";  // W on a black stone
+  EXPECT_EQ(Send("loadsgf " + path).substr(0, 2), "? ");
+  EXPECT_EQ(board(), loaded);
 }
 
 TEST_F(GtpTest, AnalysisStreamsUntilTheNextCommand) {
