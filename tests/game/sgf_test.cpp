@@ -80,7 +80,6 @@ TEST(Sgf, MalformedFilesAreRefusedWithAMessage) {
       {"(;SZ[9];B[zz])", "off the 9x9 board"},
       {"(;SZ[9]KM[abc])", "not a number"},
       {"(;SZ[9];b[ee])", "upper case"},
-      {"(;SZ[9];B[ee];B[ff])", nullptr},  // parses; replay says out of turn
       {"(;SZ[9];B[ee];W[ee])", nullptr},  // parses; replay says illegal
   };
   GoGame g({.size = 9});
@@ -94,6 +93,15 @@ TEST(Sgf, MalformedFilesAreRefusedWithAMessage) {
       EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << text << ": " << e.what();
     }
   }
+}
+
+TEST(Sgf, MovesOutOfTurnReplayForTheirColour) {
+  GoGame g({.size = 9});
+  const auto s = ReplaySgf(g, ParseSgf("(;SZ[9];B[ee];B[ff])"));
+  EXPECT_EQ(s->AtMove(g.ParseMove("e5")), GoState::kBlack);
+  EXPECT_EQ(s->AtMove(g.ParseMove("f4")), GoState::kBlack);
+  EXPECT_EQ(s->ToMove(), 1);
+  EXPECT_EQ(WriteSgf(RecordOf(*s)).find(";B[ee]\n;B[ff]") != std::string::npos, true);
 }
 
 TEST(Sgf, ReplayNamesTheBadMove) {
