@@ -13,28 +13,25 @@ namespace descent::net {
 
 inline constexpr int kMaxJsonDepth = 32;
 
-// As nlohmann::json::parse(text); throws nlohmann::json::exception (like
-// any other malformed input) when the text nests deeper than `max_depth`.
-template <class Text>
-nlohmann::json ParseBoundedJson(const Text& first_or_text) {
-  return nlohmann::json::parse(first_or_text, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxJsonDepth) {
-      throw nlohmann::json::other_error::create(
-          501, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels", nullptr);
-    }
-    return true;
-  });
+// The parser callback that refuses nesting deeper than kMaxJsonDepth.
+inline bool RefuseDeepNesting(int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  if (depth > kMaxJsonDepth) {
+    throw nlohmann::json::other_error::create(501, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                                              nullptr);
+  }
+  return true;
 }
 
+// As nlohmann::json::parse(text) or parse(first, last); throws
+// nlohmann::json::exception (like any other malformed input) when the text
+// nests deeper than kMaxJsonDepth.
+template <class Text>
+nlohmann::json ParseBoundedJson(const Text& text) {
+  return nlohmann::json::parse(text, RefuseDeepNesting);
+}
 template <class Iterator>
 nlohmann::json ParseBoundedJson(Iterator first, Iterator last) {
-  return nlohmann::json::parse(first, last, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxJsonDepth) {
-      throw nlohmann::json::other_error::create(
-          501, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels", nullptr);
-    }
-    return true;
-  });
+  return nlohmann::json::parse(first, last, RefuseDeepNesting);
 }
 
 }  // namespace descent::net

@@ -76,12 +76,12 @@ std::string NetworkHash(const std::map<std::string, Tensor>& tensors, const NetC
                                 std::to_string(c.policy_size) + "|" + std::to_string(c.blocks) + "|" +
                                 std::to_string(c.channels) + "|" + std::to_string(c.value_hidden) + "|" +
                                 std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling);
-  std::map<std::string, Tensor> with_config = tensors;
-  Tensor label;
-  label.shape = {static_cast<int64_t>(described.size())};
-  for (char ch : described) label.values.push_back(static_cast<float>(static_cast<unsigned char>(ch)));
-  with_config.emplace("\x01config", std::move(label));
-  return ContentHash(with_config);
+  // Hashed as a leading "\x01config" tensor of the text's bytes (it sorts
+  // before every parameter name).
+  std::pair<std::string, Tensor> label{"\x01config", {}};
+  label.second.shape = {static_cast<int64_t>(described.size())};
+  for (char ch : described) label.second.values.push_back(static_cast<float>(static_cast<unsigned char>(ch)));
+  return ContentHash(tensors, label);
 }
 
 constexpr char kFormat[] = "descent-resnet";

@@ -29,18 +29,30 @@ uint64_t Fnv(const void* data, size_t n, uint64_t h) {
   return h;
 }
 
+uint64_t HashEntry(const std::string& name, const Tensor& t, uint64_t h) {
+  h = Fnv(name.data(), name.size(), h);
+  h = Fnv(t.shape.data(), t.shape.size() * sizeof(int64_t), h);
+  return Fnv(t.values.data(), t.values.size() * sizeof(float), h);
+}
+
+std::string Hex(uint64_t h) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 }  // namespace
 
 std::string ContentHash(const std::map<std::string, Tensor>& tensors) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  for (const auto& [name, t] : tensors) {
-    h = Fnv(name.data(), name.size(), h);
-    h = Fnv(t.shape.data(), t.shape.size() * sizeof(int64_t), h);
-    h = Fnv(t.values.data(), t.values.size() * sizeof(float), h);
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  for (const auto& [name, t] : tensors) h = HashEntry(name, t, h);
+  return Hex(h);
+}
+
+std::string ContentHash(const std::map<std::string, Tensor>& tensors, const std::pair<std::string, Tensor>& leading) {
+  uint64_t h = HashEntry(leading.first, leading.second, 0xcbf29ce484222325ULL);
+  for (const auto& [name, t] : tensors) h = HashEntry(name, t, h);
+  return Hex(h);
 }
 
 void WriteWeightsFile(const std::string& path, const WeightsFile& file) {

@@ -34,5 +34,8 @@ WeightsFile ReadWeightsFile(const std::string& path);
 // FNV-1a 64 over tensor names, shapes and values, as 16 hex digits: the
 // network's identity, stored in the metadata as "content_hash".
 std::string ContentHash(const std::map<std::string, Tensor>& tensors);
+// The same hash as if `leading` were one more entry of `tensors` sorting
+// before all of them, without copying the tensors.
+std::string ContentHash(const std::map<std::string, Tensor>& tensors, const std::pair<std::string, Tensor>& leading);
 
 }  // namespace descent::net

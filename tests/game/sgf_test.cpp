@@ -101,7 +101,7 @@ TEST(Sgf, MovesOutOfTurnReplayForTheirColour) {
   EXPECT_EQ(s->AtMove(g.ParseMove("e5")), GoState::kBlack);
   EXPECT_EQ(s->AtMove(g.ParseMove("f4")), GoState::kBlack);
   EXPECT_EQ(s->ToMove(), 1);
-  EXPECT_EQ(WriteSgf(RecordOf(*s)).find(";B[ee]\n;B[ff]") != std::string::npos, true);
+  EXPECT_NE(WriteSgf(RecordOf(*s)).find(";B[ee]\n;B[ff]"), std::string::npos);
 }
 
 TEST(Sgf, ReplayNamesTheBadMove) {
