@@ -33,8 +33,8 @@ RunFn DeclareSelfPlay(CLI::App* sub) {
       "network, plays games, uploads them, switches networks as they come. Finished games wait in --spool until\n"
       "the trainer has stored them, so the trainer may go away and come back.");
   sub->add_option("--server", o->p.server, "the trainer's URL, http://HOST:PORT")->required();
-  sub->add_option("--token", o->p.token, "bearer token (the trainer's RUN/token)");
-  sub->add_option("--token-file", o->token_file, "read the token from this file");
+  sub->add_option("--token", o->p.token, "bearer token (prefer --token-file: a command line is visible to every local user in /proc)");
+  sub->add_option("--token-file", o->token_file, "read the token from this file (the trainer's RUN/token)");
   sub->add_option("--spool", o->p.spool, "directory for games not yet acknowledged")->capture_default_str();
   sub->add_option("--name", o->p.name, "this worker's name in the trainer's status (default HOST-PID)");
   sub->add_option("--games", o->p.games, "concurrent games (0: the trainer's setting)")->check(CLI::Range(0, 4096));

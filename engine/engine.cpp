@@ -157,11 +157,30 @@ std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) cons
     if (m.visits) c.pv = search.PrincipalVariationAfter(m.move, 10);
     out.push_back(std::move(c));
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.visits > b.visits; });
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.visits != b.visits ? a.visits > b.visits : (a.visits == 0 && a.prior > b.prior);
+  });
   return out;
 }
 
 std::vector<CandidateMove> Engine::Candidates() const { return CandidatesOf(search_->search()); }
+
+void Engine::SetMoveFilters(std::vector<mcts::MoveFilter> filters) { search_->search().SetMoveFilters(std::move(filters)); }
+
+bool Engine::HasScoreHeads() const { return network_->config().aux_heads; }
+
+std::optional<Engine::PositionEstimate> Engine::Estimate() const {
+  if (!HasScoreHeads() || state_->IsTerminal()) return std::nullopt;
+  const net::NetConfig& c = network_->config();
+  std::vector<float> input(static_cast<size_t>(c.input_planes) * c.height * c.width);
+  evaluator_->encoder().Encode(*state_, 0, input.data());  // symmetry 0: the board as it stands
+  std::vector<float> logits(static_cast<size_t>(c.policy_size));
+  float value = 0;
+  PositionEstimate estimate;
+  estimate.ownership.resize(static_cast<size_t>(c.height) * c.width);
+  network_->Forward(input.data(), 1, logits.data(), &value, estimate.ownership.data(), &estimate.score);
+  return estimate;
+}
 
 ThinkResult Engine::Think(const mcts::SearchLimits& limits, AnalysisFn on_analysis, double interval,
                           const std::atomic<bool>* stop) {

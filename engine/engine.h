@@ -111,8 +111,25 @@ class Engine {
                     const std::atomic<bool>* stop = nullptr);
   // Thread-safe: makes a running Think (without its own flag) return soon.
   void Stop() { stop_ = true; }
-  // Candidate moves of the last search, most visited first.
+  // Candidate moves of the last search, most visited first (unvisited ones,
+  // when listed, by prior).
   std::vector<CandidateMove> Candidates() const;
+  // Whether analysis lists unvisited moves too (EngineParams).
+  void SetAnalysisWithUnvisited(bool on) { params_.analysis_with_unvisited = on; }
+  // Moves the next searches leave out or keep to (GTP avoid/allow); the
+  // tree restarts when they change. Empty: every legal move.
+  void SetMoveFilters(std::vector<mcts::MoveFilter> filters);
+
+  // The network's own view of the current position (no search), for
+  // networks with ownership and score heads: the side to move's expected
+  // ownership of every point (row-major from the top left, in [-1, 1]) and
+  // final score in points. nullopt for networks without those heads.
+  struct PositionEstimate {
+    std::vector<float> ownership;
+    float score = 0;
+  };
+  std::optional<PositionEstimate> Estimate() const;
+  bool HasScoreHeads() const;
 
  private:
   void Rebuild();

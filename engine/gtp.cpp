@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "game/go.h"
@@ -110,39 +112,121 @@ void GtpServer::StopAnalysis() {
   *out_ << "\n" << std::flush;  // the blank line that ends the response
 }
 
-// Leela Zero's format (winrate, prior, lcb in 1/10000) or KataGo's (0..1).
-std::string GtpServer::InfoLine(const std::vector<CandidateMove>& moves, bool kata) const {
-  std::string line;
-  char buf[160];
-  for (size_t k = 0; k < moves.size(); ++k) {
-    const CandidateMove& c = moves[k];
-    if (kata) {
-      std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %.4f prior %.4f lcb %.4f order %zu pv",
-                    engine_.game().MoveToText(c.move).c_str(), c.visits, c.winrate, c.prior, c.lcb, k);
+GtpServer::AnalyzeArgs GtpServer::ParseAnalyzeArgs(const std::vector<std::string>& args, bool kata) const {
+  AnalyzeArgs a;
+  a.colour = engine_.state().ToMove();
+  const auto is_number = [](const std::string& w) { return !w.empty() && std::isdigit(static_cast<unsigned char>(w[0])); };
+  const auto interval = [](const std::string& w) { return std::max(0.01, ParseNumber(w) / 100.0); };
+  size_t next = 0;
+  if (next < args.size() && !is_number(args[next]) && args[next] != "interval" && args[next] != "minmoves" &&
+      args[next] != "maxmoves" && args[next] != "avoid" && args[next] != "allow" && args[next] != "ownership" &&
+      args[next] != "rootInfo") {
+    a.colour = ParseColour(args[next++]);
+  }
+  if (next < args.size() && is_number(args[next])) a.interval = interval(args[next++]);
+  const auto value = [&](const std::string& key) -> const std::string& {
+    if (next >= args.size()) throw UserError("syntax error (" + key + " needs a value)");
+    return args[next++];
+  };
+  const auto flag = [&](const std::string& key) {
+    const std::string& v = value(key);
+    if (v != "true" && v != "false") throw UserError("syntax error (" + key + " is true or false)");
+    return v == "true";
+  };
+  while (next < args.size()) {
+    const std::string key = args[next++];
+    if (key == "interval") {
+      a.interval = interval(value(key));
+    } else if (key == "minmoves") {
+      a.min_moves = ParseCount(value(key));
+    } else if (key == "maxmoves") {
+      a.max_moves = ParseCount(value(key));
+    } else if (key == "avoid" || key == "allow") {
+      // avoid|allow COLOUR VERTEX[,VERTEX...] UNTIL_DEPTH
+      mcts::MoveFilter f;
+      f.allow = key == "allow";
+      f.colour = ParseColour(value(key));
+      std::stringstream list(value(key));
+      for (std::string vertex; std::getline(list, vertex, ',');) {
+        if (vertex.empty()) continue;
+        try {
+          f.moves.push_back(engine_.game().ParseMove(vertex));
+        } catch (const UserError&) {
+          throw UserError("syntax error (" + key + ": '" + game::Quoted(vertex) + "' is not a vertex)");
+        }
+      }
+      f.until_depth = ParseCount(value(key));
+      if (f.until_depth < 1) throw UserError("syntax error (" + key + " needs a depth of at least 1)");
+      a.filters.push_back(std::move(f));
+    } else if (kata && key == "ownership") {
+      a.ownership = flag(key);
+    } else if (kata && key == "rootInfo") {
+      a.root_info = flag(key);
     } else {
-      std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %d prior %d lcb %d order %zu pv",
-                    engine_.game().MoveToText(c.move).c_str(), c.visits, static_cast<int>(c.winrate * 10000),
-                    static_cast<int>(c.prior * 10000), static_cast<int>(c.lcb * 10000), k);
+      throw UserError("syntax error (unknown analysis option '" + game::Quoted(key) + "')");
+    }
+  }
+  if ((a.ownership || a.root_info) && !engine_.HasScoreHeads()) {
+    throw UserError("this network has no ownership and score heads (ownership and rootInfo need them)");
+  }
+  return a;
+}
+
+// Leela Zero's format (winrate, prior, lcb in 1/10000) or KataGo's (floats
+// in 0..1, utility in -1..1). Descent's search backs up the win/loss value
+// only, so the kata lines carry no per-move score fields; rootInfo and
+// ownership come from the network's ownership and score heads.
+std::string GtpServer::InfoLine(const std::vector<CandidateMove>& moves, const AnalyzeArgs& a, bool kata,
+                                int root_visits) const {
+  std::string line;
+  char buf[256];
+  int shown = 0;
+  for (size_t k = 0; k < moves.size() && shown < a.max_moves; ++k) {
+    const CandidateMove& c = moves[k];
+    if (c.visits == 0 && shown >= a.min_moves) break;  // unvisited moves come last
+    if (kata) {
+      std::snprintf(buf, sizeof buf,
+                    "info move %s visits %d utility %.6f winrate %.6f prior %.6f lcb %.6f utilityLcb %.6f order %d pv",
+                    engine_.game().MoveToText(c.move).c_str(), c.visits, 2 * c.winrate - 1, c.winrate, c.prior, c.lcb,
+                    2 * c.lcb - 1, shown);
+    } else {
+      std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %d prior %d lcb %d order %d pv",
+                    engine_.game().MoveToText(c.move).c_str(), c.visits, static_cast<int>(std::lround(c.winrate * 10000)),
+                    static_cast<int>(std::lround(c.prior * 10000)), static_cast<int>(std::lround(c.lcb * 10000)), shown);
     }
     AppendWord(&line, buf);
-    for (game::Move m : c.pv) AppendWord(&line, engine_.game().MoveToText(m));
+    if (c.pv.empty()) {
+      AppendWord(&line, engine_.game().MoveToText(c.move));
+    } else {
+      for (game::Move m : c.pv) AppendWord(&line, engine_.game().MoveToText(m));
+    }
+    ++shown;
+  }
+  if (line.empty() || !kata || (!a.ownership && !a.root_info)) return line;
+  const std::optional<Engine::PositionEstimate> estimate = engine_.Estimate();
+  if (!estimate) return line;
+  if (a.root_info) {
+    const float winrate = moves.empty() || moves[0].visits == 0 ? 0.5f : moves[0].winrate;
+    std::snprintf(buf, sizeof buf, "rootInfo visits %d utility %.6f winrate %.6f scoreLead %.4f scoreSelfplay %.4f",
+                  root_visits, 2 * winrate - 1, winrate, estimate->score, estimate->score);
+    AppendWord(&line, buf);
+  }
+  if (a.ownership) {
+    AppendWord(&line, "ownership");
+    for (const float o : estimate->ownership) {
+      std::snprintf(buf, sizeof buf, "%.4f", o);
+      AppendWord(&line, buf);
+    }
   }
   return line;
 }
 
 std::string GtpServer::Analyze(const std::string& cmd, const std::vector<std::string>& args, const std::string& id) {
   if (!out_) throw UserError(cmd + " needs a streaming connection");
-  // [colour] [interval in centiseconds], then options we do not use.
-  size_t next = 0;
-  game::Player colour = engine_.state().ToMove();
-  if (next < args.size() && !std::isdigit(static_cast<unsigned char>(args[next][0]))) colour = ParseColour(args[next++]);
-  double interval = 1.0;
-  if (next < args.size() && std::isdigit(static_cast<unsigned char>(args[next][0]))) {
-    interval = std::max(0.01, std::atof(args[next].c_str()) / 100.0);
-  }
-  const bool kata = cmd == "kata-analyze";
-  const auto stream = [this, kata](const std::vector<CandidateMove>& moves, int) {
-    const std::string line = InfoLine(moves, kata);
+  const bool kata = cmd.rfind("kata-", 0) == 0;
+  const AnalyzeArgs a = ParseAnalyzeArgs(args, kata);
+  const auto stream = [this, a, kata](const std::vector<CandidateMove>& moves, int root_visits) {
+    const std::string line = InfoLine(moves, a, kata, root_visits);
     if (line.empty()) return;
     std::lock_guard lock(out_mutex_);
     *out_ << line << "\n" << std::flush;
@@ -151,16 +235,21 @@ std::string GtpServer::Analyze(const std::string& cmd, const std::vector<std::st
     std::lock_guard lock(out_mutex_);
     *out_ << text << std::flush;
   };
-  if (cmd == "lz-genmove_analyze") {
+  // The analysis is for the colour asked: when it is not the side to move,
+  // the turn changes as for genmove (no pass is inserted).
+  if (!engine_.state().IsTerminal()) AlignTurn(a.colour);
+  engine_.SetMoveFilters(a.filters);
+  engine_.SetAnalysisWithUnvisited(a.min_moves > 0);
+  if (cmd == "lz-genmove_analyze" || cmd == "kata-genmove_analyze") {
     // Synchronous: info lines while thinking, then the move it plays.
-    if (!engine_.state().IsTerminal()) AlignTurn(colour);
     write("=" + id + "\n");
     std::string move = "pass";
     if (!engine_.state().IsTerminal()) {
-      const ThinkResult r = engine_.Think(MoveLimits(colour), stream, interval);
+      const ThinkResult r = engine_.Think(MoveLimits(a.colour), stream, a.interval);
       move = r.move == game::kNoMove ? "resign" : engine_.game().MoveToText(r.move);
       if (r.move != game::kNoMove) engine_.Play(r.move);
     }
+    engine_.SetMoveFilters({});
     write("play " + move + "\n\n");
     return kStreamed;
   }
@@ -169,10 +258,11 @@ std::string GtpServer::Analyze(const std::string& cmd, const std::vector<std::st
     write("\n");
     return kStreamed;
   }
-  // Until the next command: StopAnalysis ends it with the blank line.
+  // Until the next command or a blank line: StopAnalysis ends it with the
+  // blank line that ends the response.
   analysis_stop_ = false;
   analysis_ = std::thread(
-      [this, stream, interval] { engine_.Think({1 << 30, 0.0}, stream, interval, &analysis_stop_); });
+      [this, stream, interval = a.interval] { engine_.Think({1 << 30, 0.0}, stream, interval, &analysis_stop_); });
   return kStreamed;
 }
 
@@ -208,6 +298,7 @@ std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) 
   const game::Player colour = ParseColour(args[0]);
   if (engine_.state().IsTerminal()) return "pass";
   AlignTurn(colour);
+  engine_.SetMoveFilters({});  // an analysis's avoid/allow do not bind moves played
   const auto start = std::chrono::steady_clock::now();
   const ThinkResult r = engine_.Think(MoveLimits(colour));
   clock_.Charge(colour, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -506,6 +597,7 @@ const std::vector<GtpServer::Handler>& GtpServer::Handlers() {
       {"lz-analyze", &GtpServer::CmdLzAnalyze},
       {"kata-analyze", &GtpServer::CmdLzAnalyze},
       {"lz-genmove_analyze", &GtpServer::CmdLzAnalyze},
+      {"kata-genmove_analyze", &GtpServer::CmdLzAnalyze},
       {"reg_genmove", &GtpServer::CmdRegGenmove},
       {"undo", &GtpServer::CmdUndo},
       {"showboard", &GtpServer::CmdShowboard},
@@ -540,6 +632,9 @@ std::string GtpServer::Dispatch(const std::string& cmd, const std::vector<std::s
 }
 
 std::string GtpServer::Handle(const std::string& raw, bool* quit) {
+  // Any line ends a running analysis, a blank one too (KataGo's rule), and
+  // before any answer, so no reply lands inside the info stream.
+  StopAnalysis();
   // Preprocess as GTP says: drop control characters but tab and newline,
   // tabs become spaces, '#' starts a comment.
   if (raw.size() > params_.max_line) return "? line too long\n\n";
@@ -562,7 +657,6 @@ std::string GtpServer::Handle(const std::string& raw, bool* quit) {
   }
   const std::string command = tokens[0];
   tokens.erase(tokens.begin());
-  StopAnalysis();  // any command ends a running analysis
   pending_id_ = id;
   try {
     std::string out = Dispatch(command, tokens, quit);

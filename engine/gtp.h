@@ -77,9 +77,21 @@ class GtpServer {
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
   std::string GenMove(const std::vector<std::string>& args, bool play);
-  // lz-analyze / kata-analyze / lz-genmove_analyze.
+  // The arguments of the analysis commands (Leela Zero's lz-analyze and
+  // KataGo's GTP extensions): [colour] [interval] then key-value pairs.
+  struct AnalyzeArgs {
+    game::Player colour = 0;
+    double interval = 1.0;  // seconds between info lines
+    int min_moves = 0, max_moves = 1 << 30;
+    std::vector<mcts::MoveFilter> filters;  // avoid / allow
+    bool ownership = false, root_info = false;  // kata-analyze
+  };
+  AnalyzeArgs ParseAnalyzeArgs(const std::vector<std::string>& args, bool kata) const;
+  // lz-analyze / kata-analyze / lz-genmove_analyze / kata-genmove_analyze.
   std::string Analyze(const std::string& command, const std::vector<std::string>& args, const std::string& id);
-  std::string InfoLine(const std::vector<CandidateMove>& moves, bool kata) const;
+  // One line of analysis: an "info ..." section per candidate, then (kata)
+  // rootInfo and ownership sections when asked.
+  std::string InfoLine(const std::vector<CandidateMove>& moves, const AnalyzeArgs& a, bool kata, int root_visits) const;
   void StopAnalysis();
 
   Engine& engine_;

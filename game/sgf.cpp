@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "game/user_error.h"
 
@@ -65,14 +66,19 @@ class Reader {
     Node node;
     for (;;) {
       SkipSpace();
-      if (AtEnd() || !std::isupper(static_cast<unsigned char>(text_[pos_]))) {
-        if (!AtEnd() && std::islower(static_cast<unsigned char>(text_[pos_]))) Fail("property names are upper case");
-        return node;
-      }
+      if (AtEnd() || !std::isalpha(static_cast<unsigned char>(text_[pos_]))) return node;
+      // Old SGF (FF[1]-FF[3]) names may mix in lower-case letters, which
+      // readers ignore: "AddBlack" is AB, "KoMi" is KM (as GNU Go reads them).
       Property prop;
-      while (!AtEnd() && std::isupper(static_cast<unsigned char>(text_[pos_]))) prop.id += text_[pos_++];
+      std::string written;
+      while (!AtEnd() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) {
+        if (written.size() < kMaxName) written += text_[pos_];
+        if (std::isupper(static_cast<unsigned char>(text_[pos_]))) prop.id += text_[pos_];
+        ++pos_;
+      }
+      if (prop.id.empty()) Fail("property name '" + Quoted(written) + "' has no upper case letter");
       SkipSpace();
-      if (AtEnd() || text_[pos_] != '[') Fail("property " + prop.id + " has no value");
+      if (AtEnd() || text_[pos_] != '[') Fail("property " + Quoted(prop.id) + " has no value");
       while (!AtEnd() && text_[pos_] == '[') {
         prop.values.push_back(Value());
         SkipSpace();
@@ -104,6 +110,7 @@ class Reader {
   }
 
   static constexpr int kMaxDepth = 1000;
+  static constexpr size_t kMaxName = 40;  // of a property name, as quoted in messages
   std::string_view text_;
   size_t pos_ = 0;
   int depth_ = 0;
@@ -111,12 +118,31 @@ class Reader {
 
 Move ParsePoint(const std::string& v, int size) {
   if (v.empty() || (v == "tt" && size <= 19)) return size * size;  // pass
-  if (v.size() != 2) throw UserError("SGF point '" + v + "' is not two letters");
+  if (v.size() != 2) throw UserError("SGF point '" + Quoted(v) + "' is not two letters");
   const int x = v[0] - 'a', y = v[1] - 'a';
   if (x < 0 || x >= size || y < 0 || y >= size) {
-    throw UserError("SGF point '" + v + "' is off the " + std::to_string(size) + "x" + std::to_string(size) + " board");
+    throw UserError("SGF point '" + Quoted(v) + "' is off the " + std::to_string(size) + "x" + std::to_string(size) +
+                    " board");
   }
   return y * size + x;
+}
+
+// The points of a set-up property's values: single points, and FF[4]
+// compressed rectangles "aa:cc" (corners, either order).
+std::vector<Move> ParsePointList(const Property& p, int size) {
+  std::vector<Move> points;
+  for (const std::string& v : p.values) {
+    const size_t colon = v.find(':');
+    const Move a = ParsePoint(v.substr(0, colon), size);
+    const Move b = colon == std::string::npos ? a : ParsePoint(v.substr(colon + 1), size);
+    if (a == size * size || b == size * size) {
+      throw UserError("SGF setup " + p.id + "[" + Quoted(v) + "] is not a point or a rectangle of points");
+    }
+    for (int y = std::min(a / size, b / size); y <= std::max(a / size, b / size); ++y) {
+      for (int x = std::min(a % size, b % size); x <= std::max(a % size, b % size); ++x) points.push_back(y * size + x);
+    }
+  }
+  return points;
 }
 
 std::string PointText(Move m, int size) {
@@ -139,8 +165,18 @@ std::string FormatNumber(float v) {
   return buf;
 }
 
+// Today's date as SGF's DT wants it (YYYY-MM-DD, local time).
+std::string Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
+}
+
 const std::string& Single(const Property& p) {
-  if (p.values.size() != 1) throw UserError("SGF property " + p.id + " needs exactly one value");
+  if (p.values.size() != 1) throw UserError("SGF property " + Quoted(p.id) + " needs exactly one value");
   return p.values[0];
 }
 
@@ -151,13 +187,15 @@ SgfRecord ParseSgf(std::string_view text) {
   SgfRecord record;
   // The size decides how points read, so find it first.
   for (const Property& p : line.front()) {
-    if (p.id == "GM" && Single(p) != "1") throw UserError("SGF game type GM[" + Single(p) + "] is not Go (GM[1])");
+    if (p.id == "GM" && Single(p) != "1") throw UserError("SGF game type GM[" + Quoted(Single(p)) + "] is not Go (GM[1])");
     if (p.id == "SZ") {
       const std::string& v = Single(p);
       char* end = nullptr;
       const long size = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0') throw UserError("SGF board size SZ[" + v + "] is not one number (square boards only)");
-      if (size < kMinGoSize || size > kMaxGoSize) throw UserError("SGF board size " + v + " is not supported (2..19)");
+      if (v.empty() || *end != '\0') {
+        throw UserError("SGF board size SZ[" + Quoted(v) + "] is not one number (square boards only)");
+      }
+      if (size < kMinGoSize || size > kMaxGoSize) throw UserError("SGF board size " + Quoted(v) + " is not supported (2..19)");
       record.size = static_cast<int>(size);
     }
   }
@@ -166,7 +204,9 @@ SgfRecord ParseSgf(std::string_view text) {
       if (p.id == "KM") {
         char* end = nullptr;
         const float komi = std::strtof(Single(p).c_str(), &end);
-        if (Single(p).empty() || *end != '\0') throw UserError("SGF komi KM[" + Single(p) + "] is not a number");
+        if (Single(p).empty() || *end != '\0' || !std::isfinite(komi)) {
+          throw UserError("SGF komi KM[" + Quoted(Single(p)) + "] is not a number");
+        }
         record.komi = komi;
       } else if (p.id == "RE") {
         record.result = Single(p);
@@ -176,14 +216,19 @@ SgfRecord ParseSgf(std::string_view text) {
         record.white_name = Single(p);
       } else if (p.id == "PL") {
         const std::string& v = Single(p);
-        if (v != "B" && v != "W") throw UserError("SGF PL[" + v + "] must be B or W");
+        if (v != "B" && v != "W") throw UserError("SGF PL[" + Quoted(v) + "] must be B or W");
         record.first_to_move = v == "B" ? 0 : 1;
-      } else if (p.id == "AB" || p.id == "AW") {
-        if (!record.moves.empty()) throw UserError("SGF setup stones after moves are not supported");
-        for (const std::string& v : p.values) {
-          const Move m = ParsePoint(v, record.size);
-          if (m == record.size * record.size) throw UserError("SGF setup stone " + p.id + "[" + v + "] is not a point");
-          record.setup.emplace_back(m, p.id == "AB" ? 0 : 1);
+      } else if (p.id == "RU") {
+        record.rules = Single(p);
+      } else if (p.id == "DT") {
+        record.date = Single(p);
+      } else if (p.id == "AB" || p.id == "AW" || p.id == "AE") {
+        if (!record.moves.empty()) throw UserError("SGF setup stones (" + p.id + ") after moves are not supported");
+        // A later set-up property replaces what an earlier one put on a
+        // point; AE only clears.
+        for (const Move m : ParsePointList(p, record.size)) {
+          std::erase_if(record.setup, [m](const auto& stone) { return stone.first == m; });
+          if (p.id != "AE") record.setup.emplace_back(m, p.id == "AB" ? 0 : 1);
         }
       } else if (p.id == "B" || p.id == "W") {
         record.moves.push_back({p.id == "B" ? 0 : 1, ParsePoint(Single(p), record.size), ""});
@@ -211,6 +256,8 @@ std::string WriteSgf(const SgfRecord& r) {
   if (r.komi) property("KM", FormatNumber(*r.komi));
   if (!r.black_name.empty()) property("PB", r.black_name);
   if (!r.white_name.empty()) property("PW", r.white_name);
+  if (!r.rules.empty()) property("RU", r.rules);
+  if (!r.date.empty()) property("DT", r.date);
   if (!r.result.empty()) property("RE", r.result);
   if (!r.comment.empty()) property("C", r.comment);
   for (Player colour : {0, 1}) {
@@ -271,6 +318,8 @@ SgfRecord RecordOf(const GoState& state) {
   SgfRecord r;
   r.size = game.Size();
   r.komi = game.Komi();
+  r.rules = kRules;
+  r.date = Today();
   r.setup = state.SetupStones();
   if (!r.setup.empty()) r.first_to_move = state.FirstToMove();
   const std::vector<Move> moves = state.MoveHistory();

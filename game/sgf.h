@@ -1,6 +1,7 @@
 #pragma once
-// SGF (FF[4]) for Go: board size, komi, result, players, setup stones
-// (AB/AW, as for handicap), the main line of moves, and comments. Variations
+// SGF (FF[4], and older files' mixed-case property names) for Go: board
+// size, komi, rules, date, result, players, setup stones (AB/AW/AE, single
+// points or compressed rectangles), the main line of moves, and comments. Variations
 // other than the main line are read past and dropped.
 
 #include <memory>
@@ -25,7 +26,9 @@ struct SgfRecord {
   std::string result;         // RE, e.g. "B+3.5", "W+R", "0"
   std::string black_name, white_name;
   std::string comment;        // the root node's C
-  std::vector<std::pair<Move, Player>> setup;  // AB / AW
+  std::string rules;          // RU
+  std::string date;           // DT, e.g. "2026-12-01"
+  std::vector<std::pair<Move, Player>> setup;  // AB / AW (AE clears), one per point
   std::optional<Player> first_to_move;         // PL
   std::vector<SgfMove> moves;
 };
@@ -39,7 +42,11 @@ std::string WriteSgf(const SgfRecord& record);
 // Plays a record out on a fresh state of `game` (whose size must match),
 // checking every move. Throws UserError naming the first bad move.
 std::unique_ptr<GoState> ReplaySgf(const GoGame& game, const SgfRecord& record);
-// The record of a state: size, komi, setup, moves, and RE when it is over.
+// RU of the files Descent writes: area scoring, positional superko, no
+// suicide (GoGame's rules) are what SGF readers know as Chinese rules.
+inline constexpr const char* kRules = "Chinese";
+// The record of a state: size, komi, rules, today's date, setup, moves, and
+// RE when it is over.
 SgfRecord RecordOf(const GoState& state);
 // SGF result text of a finished game: "B+2.5", "W+0.5", "0" for a draw.
 std::string ResultText(const GoState& state);

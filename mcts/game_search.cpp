@@ -139,6 +139,9 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
 // Calls the progress callback when its interval has passed; under the lock.
 void GameSearch::Report(RunState& run) {
   if (!progress_ || now_() < run.next_progress) return;
+  // Nothing to show until a root move has a visit; then report at once
+  // (a short search should not end before its first report).
+  if (search_.RootVisits() < 2) return;
   run.next_progress =
       now_() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(progress_interval_));
   SearchInfo info;

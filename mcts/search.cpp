@@ -74,7 +74,7 @@ void Search::AdvanceRoot(game::Move move) {
 
 void Search::AddRootNoise(std::mt19937_64& rng) {
   std::vector<game::Move> legal;
-  ChildMoves(*root_state_, true, &legal);
+  ChildMoves(*root_state_, 0, &legal);
   if (legal.empty()) return;
   const float alpha = params_.dirichlet_alpha_total / static_cast<float>(legal.size());
   gamma_ = std::gamma_distribution<float>(alpha, 1.0f);
@@ -183,7 +183,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     leaf->kind = Leaf::kTerminal;
     return;
   }
-  ChildMoves(*leaf->state, index == Tree::kRoot, &leaf->legal);
+  ChildMoves(*leaf->state, static_cast<int>(leaf->path.size()) - 1, &leaf->legal);
   if (leaf->legal.empty()) {
     // Every move loses at once: scored as the lost game it is.
     node.kind = Node::kTerminal;
@@ -198,12 +198,36 @@ void Search::SelectLeaf(Leaf* leaf) {
   leaf->kind = Leaf::kNeedsEval;
 }
 
-void Search::ChildMoves(const game::State& state, bool root, std::vector<game::Move>* out) const {
+void Search::ChildMoves(const game::State& state, int depth, std::vector<game::Move>* out) const {
   if (params_.prune_losing_moves) {
     state.MovesNotLosingAtOnce(out);
-    if (!out->empty() || !root) return;
+    if (!out->empty() || depth > 0) return ApplyFilters(state, depth, out);
   }
   state.LegalMoves(out);
+  ApplyFilters(state, depth, out);
+}
+
+void Search::ApplyFilters(const game::State& state, int depth, std::vector<game::Move>* moves) const {
+  for (const MoveFilter& f : filters_) {
+    if (depth >= f.until_depth || state.ToMove() != f.colour) continue;
+    std::vector<game::Move> kept;
+    for (const game::Move m : *moves) {
+      const bool listed = std::find(f.moves.begin(), f.moves.end(), m) != f.moves.end();
+      if (listed == f.allow) kept.push_back(m);
+    }
+    if (!kept.empty()) moves->swap(kept);
+  }
+}
+
+void Search::SetMoveFilters(std::vector<MoveFilter> filters) {
+  const auto same = [](const MoveFilter& a, const MoveFilter& b) {
+    return a.colour == b.colour && a.allow == b.allow && a.until_depth == b.until_depth && a.moves == b.moves;
+  };
+  if (std::equal(filters.begin(), filters.end(), filters_.begin(), filters_.end(), same)) return;
+  filters_ = std::move(filters);
+  tree_.Reset();  // the same root, searched afresh
+  pending_noise_.clear();
+  gumbel_.Clear();
 }
 
 void Search::Expand(uint32_t index, const Leaf& leaf) {

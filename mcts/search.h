@@ -40,6 +40,17 @@ struct MoveStats {
   float prior = 0;  // prior after root noise
 };
 
+// Restricts the moves the search considers for one colour near the root
+// (GTP analysis's avoid/allow): at nodes fewer than `until_depth` plies below
+// the root where `colour` is to move, `moves` are left out (avoid) or are the
+// only ones searched (allow). A filter that would leave no move is ignored.
+struct MoveFilter {
+  game::Player colour = 0;
+  bool allow = false;
+  int until_depth = 1;
+  std::vector<game::Move> moves;
+};
+
 class Search {
  public:
   Search(const game::Game& game, const SearchParams& params);
@@ -50,6 +61,10 @@ class Search {
   // Precondition: no leaf in flight; `move` legal at the root.
   void AdvanceRoot(game::Move move);
   const game::State& RootState() const { return *root_state_; }
+
+  // Move filters for the searches that follow; the tree restarts at the
+  // root when they change (a reused tree would hold filtered-out moves).
+  void SetMoveFilters(std::vector<MoveFilter> filters);
 
   // Adds Dirichlet noise to the root priors now, or when the root is
   // expanded if it is not yet.
@@ -118,7 +133,8 @@ class Search {
   // The moves a node at `state` is expanded with: the legal moves, or with
   // prune_losing_moves those that do not lose at once. Below the root an
   // empty list means every move loses at once.
-  void ChildMoves(const game::State& state, bool root, std::vector<game::Move>* out) const;
+  void ChildMoves(const game::State& state, int depth, std::vector<game::Move>* out) const;
+  void ApplyFilters(const game::State& state, int depth, std::vector<game::Move>* moves) const;
   // Appends to `pv` the most visited line below node `index`.
   void ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const;
 
@@ -132,6 +148,7 @@ class Search {
   GumbelParams gumbel_params_;
   float root_net_value_ = 0;  // the net's value of the root (side to move), from its expansion
   mutable std::vector<RootChild> gumbel_children_;
+  std::vector<MoveFilter> filters_;
 };
 
 }  // namespace descent::mcts

@@ -316,7 +316,8 @@ void Network::SetSelfPlayTotals(int64_t games, int64_t evals) {
   impl_->info.selfplay_evals = evals;
 }
 
-void Network::Forward(const float* input, int batch, float* policy_logits, float* values) const {
+void Network::Forward(const float* input, int batch, float* policy_logits, float* values, float* ownership,
+                      float* score) const {
   const Impl& m = *impl_;
   const NetConfig& c = config();
   c10::InferenceMode guard;
@@ -340,6 +341,19 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   v = v.to(torch::kCPU).contiguous();
   std::memcpy(policy_logits, p.data_ptr<float>(), sizeof(float) * batch * c.policy_size);
   std::memcpy(values, v.data_ptr<float>(), sizeof(float) * batch);
+  if (!c.aux_heads || (!ownership && !score)) return;
+  auto hidden = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
+  if (ownership) {
+    auto o = torch::conv2d(h, net.ownership_conv->weight, net.ownership_conv->bias).flatten(1).tanh_();
+    o = o.to(torch::kCPU).contiguous();
+    std::memcpy(ownership, o.data_ptr<float>(), sizeof(float) * o.numel());
+  }
+  if (score) {
+    // The head predicts score / points (targets are scaled so).
+    auto s = torch::linear(hidden, net.score_fc->weight, net.score_fc->bias).squeeze(1) * float(c.height * c.width);
+    s = s.to(torch::kCPU).contiguous();
+    std::memcpy(score, s.data_ptr<float>(), sizeof(float) * batch);
+  }
 }
 
 void Network::SetThreadsForThisThread(int threads) { at::set_num_threads(std::max(1, threads)); }

@@ -57,7 +57,11 @@ class Network {
   // batch x policy_size logits and batch values (tanh, side to move).
   // Thread-safe: concurrent calls share the read-only weights. Uses the
   // calling thread's LibTorch thread count (SetThreadsForThisThread).
-  void Forward(const float* input, int batch, float* policy_logits, float* values) const;
+  // With `ownership` (batch x board points) and `score` (batch), a network
+  // with aux heads also writes the mover's expected ownership of each point
+  // in [-1, 1] and expected final score in points (area score with komi).
+  void Forward(const float* input, int batch, float* policy_logits, float* values, float* ownership = nullptr,
+               float* score = nullptr) const;
 
   // How many threads LibTorch uses for operations run by the calling thread.
   static void SetThreadsForThisThread(int threads);

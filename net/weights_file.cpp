@@ -120,20 +120,23 @@ WeightsFile ReadWeightsFile(const std::string& path) {
         file.metadata = entry.get<std::map<std::string, std::string>>();
         continue;
       }
-      if (entry.at("dtype") != "F32") throw fail("tensor " + name + " has dtype " + entry.at("dtype").dump() + ", not F32");
+      if (entry.at("dtype") != "F32") throw fail("tensor " + game::Quoted(name) + " has dtype " + game::Quoted(entry.at("dtype").dump()) + ", not F32");
       Tensor t;
       t.shape = entry.at("shape").get<std::vector<int64_t>>();
       const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
       uint64_t count = 1;
       for (int64_t d : t.shape) {
-        if (d < 0 || d > (1 << 28)) throw fail("tensor " + name + " has a bad shape");
+        // Each dimension, and the element count, bounded so the product
+        // cannot overflow (2^32 floats: far more than any network here).
+        if (d < 0 || d > (1 << 28)) throw fail("tensor " + game::Quoted(name) + " has a bad shape");
         count *= static_cast<uint64_t>(d);
+        if (count > (uint64_t{1} << 32)) throw fail("tensor " + game::Quoted(name) + " has too many elements");
       }
       if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] - offsets[0] != count * 4) {
-        throw fail("tensor " + name + ": byte range does not match its shape");
+        throw fail("tensor " + game::Quoted(name) + ": byte range does not match its shape");
       }
       if (offsets[1] > data_size) {
-        throw fail("truncated (tensor " + name + " ends at byte " + std::to_string(offsets[1]) + " of " +
+        throw fail("truncated (tensor " + game::Quoted(name) + " ends at byte " + std::to_string(offsets[1]) + " of " +
                    std::to_string(data_size) + ")");
       }
       t.values.resize(count);

@@ -187,7 +187,7 @@ void RemoteWorker::Impl::Upload() {
   for (const auto& g : batch) json.push_back(g.json);
   try {
     const UploadAck ack = client_.UploadGames(json);
-    spool_.Acknowledge(batch);  // committed by the trainer: safe to forget
+    spool_.Acknowledge(batch, ack.stale_uuids);  // answered by the trainer: safe to forget
     uploaded_ += ack.stored;
     duplicates_ += ack.duplicates;
     stale_ += ack.stale;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "game/user_error.h"
@@ -95,16 +96,19 @@ std::vector<SpooledGame> GameSpool::Oldest(int n) const {
   return games;
 }
 
-void GameSpool::Acknowledge(const std::vector<SpooledGame>& games) {
+void GameSpool::Acknowledge(const std::vector<SpooledGame>& games, const std::vector<std::string>& stale_uuids) {
   std::lock_guard lock(mutex_);
-  std::string uuids;
+  const std::set<std::string> stale(stale_uuids.begin(), stale_uuids.end());
+  std::string delivered, refused;
   for (const SpooledGame& g : games) {
     // <sequence>-<uuid>.game.json
     const std::string name = g.path.filename().string();
     const size_t dash = name.find('-');
-    uuids += name.substr(dash + 1, name.size() - dash - 1 - std::string(kSuffix).size()) + "\n";
+    const std::string uuid = name.substr(dash + 1, name.size() - dash - 1 - std::string(kSuffix).size());
+    (stale.count(uuid) ? refused : delivered) += uuid + "\n";
   }
-  std::ofstream(dir_ / "acknowledged.log", std::ios::app) << uuids;
+  if (!delivered.empty()) std::ofstream(dir_ / "acknowledged.log", std::ios::app) << delivered;
+  if (!refused.empty()) std::ofstream(dir_ / "stale.log", std::ios::app) << refused;
   for (const SpooledGame& g : games) {
     if (fs::remove(g.path)) --count_;
   }

@@ -29,10 +29,12 @@ class GameSpool {
   int64_t max_games() const { return max_games_; }
   // Up to `n` games, oldest first.
   std::vector<SpooledGame> Oldest(int n) const;
-  // After the trainer acknowledged them: their UUIDs are appended to
-  // dir/acknowledged.log (an audit trail: what this worker delivered), then
-  // the files are deleted. A crash between the two only repeats a UUID.
-  void Acknowledge(const std::vector<SpooledGame>& games);
+  // After the trainer answered an upload of them: the UUIDs of the games it
+  // holds now are appended to dir/acknowledged.log (an audit trail: what
+  // this worker delivered), those it refused as stale (`stale_uuids`, played
+  // by a network too old) to dir/stale.log, then the files are deleted. A
+  // crash between the two only repeats a UUID.
+  void Acknowledge(const std::vector<SpooledGame>& games, const std::vector<std::string>& stale_uuids = {});
   // After the trainer refused them for good: kept in dir/rejected for a
   // person to look at, out of the upload queue.
   void Reject(const std::vector<SpooledGame>& games);

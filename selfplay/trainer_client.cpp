@@ -144,7 +144,9 @@ UploadAck TrainerClient::UploadGames(const std::vector<std::string>& game_json) 
   const Response res = Exchange("POST", protocol::kGamesPath, body, "");
   try {
     const nlohmann::json j = net::ParseBoundedJson(res.body);
-    return {j.at("stored").get<int>(), j.at("duplicates").get<int>(), j.at("stale").get<int>()};
+    UploadAck ack{j.at("stored").get<int>(), j.at("duplicates").get<int>(), j.at("stale").get<int>(), {}};
+    if (j.contains("stale_uuids")) ack.stale_uuids = j.at("stale_uuids").get<std::vector<std::string>>();
+    return ack;
   } catch (const nlohmann::json::exception& e) {
     throw TransientError("trainer " + url_ + " answered an upload with '" + res.body + "'");
   }

@@ -32,6 +32,7 @@ struct DownloadedNetwork {
 
 struct UploadAck {
   int stored = 0, duplicates = 0, stale = 0;
+  std::vector<std::string> stale_uuids;  // refused as stale: not stored
 };
 
 // The first line of a token file (trainer's RUN/token, a worker's

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <utility>  // before Boost 1.74 Asio, which needs std::exchange under C++20
@@ -44,8 +45,11 @@ Response Reply(http::status status, std::string body, const char* type = "applic
   return res;
 }
 
+// The message may quote what the client sent (a bad UUID, a parser's view of
+// the body): bytes that are not UTF-8 are replaced, so the reply can always
+// be encoded and a bad body gets its 4xx, not a 500.
 Response ErrorReply(http::status status, const std::string& why) {
-  return Reply(status, Json{{"error", why}}.dump() + "\n");
+  return Reply(status, Json{{"error", why}}.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
 }
 
 // Compares without stopping at the first difference, so the time taken
@@ -96,6 +100,11 @@ class TrainerServer::Impl {
   std::atomic<int> connections_{0};
   int port_ = 0;
 
+  // Connections per client address, so a few slow clients on one address
+  // cannot take every slot. Open returns false when the address has too many.
+  bool OpenFrom(const std::string& address);
+  void CloseFrom(const std::string& address);
+
  private:
   Response Games(const Request& req, const std::string& worker);
   Response Network(const Request& req);
@@ -110,6 +119,8 @@ class TrainerServer::Impl {
   std::vector<std::thread> threads_;
   mutable std::mutex workers_mutex_;
   std::map<std::string, WorkerInfo> workers_;
+  std::mutex addresses_mutex_;
+  std::map<std::string, int> per_address_;
 };
 
 namespace {
@@ -120,10 +131,22 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, TrainerServer::Impl& server) : stream_(std::move(socket)), server_(server) {
     ++server_.connections_;
+    beast::error_code ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    address_ = ec ? std::string("unknown") : peer.address().to_string();
+    counted_ = server_.OpenFrom(address_);
   }
-  ~Session() { --server_.connections_; }
+  ~Session() {
+    --server_.connections_;
+    if (counted_) server_.CloseFrom(address_);
+  }
 
   void Start() {
+    if (!counted_) {
+      Send(ErrorReply(http::status::service_unavailable, "too many connections from " + address_ + "; try again later"),
+           true);
+      return;
+    }
     if (server_.connections_ > server_.params_.max_connections) {
       Send(ErrorReply(http::status::service_unavailable, "too many connections; try again later"), true);
       return;
@@ -132,15 +155,24 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  std::chrono::steady_clock::duration Timeout() const {
-    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(server_.params_.io_timeout_seconds));
+  static std::chrono::steady_clock::duration Duration(double seconds) {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
   }
+  std::chrono::steady_clock::duration Timeout() const { return Duration(server_.params_.io_timeout_seconds); }
 
+  // The headers must arrive within header_timeout_seconds of the previous
+  // request (or of connecting), the body within io_timeout_seconds more.
   void Read() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.params_.max_header_bytes));
     parser_->body_limit(server_.params_.max_body_bytes);
+    stream_.expires_after(Duration(server_.params_.header_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t bytes) {
+    if (ec || parser_->is_done()) return OnRead(ec, bytes);
     stream_.expires_after(Timeout());
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -200,6 +232,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   TrainerServer::Impl& server_;
+  std::string address_;
+  bool counted_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   char drain_[4096];
@@ -228,6 +262,23 @@ TrainerServer::Impl::Impl(const game::Game& game, ServerBackend& backend, const 
 TrainerServer::Impl::~Impl() {
   ioc_.stop();
   for (std::thread& t : threads_) t.join();
+}
+
+bool TrainerServer::Impl::OpenFrom(const std::string& address) {
+  std::lock_guard lock(addresses_mutex_);
+  int& open = per_address_[address];
+  if (open >= params_.max_connections_per_address) {
+    if (open == 0) per_address_.erase(address);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void TrainerServer::Impl::CloseFrom(const std::string& address) {
+  std::lock_guard lock(addresses_mutex_);
+  const auto it = per_address_.find(address);
+  if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
 }
 
 void TrainerServer::Impl::Accept() {
@@ -319,7 +370,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
   // Every game checked before any is stored: a bad batch stores nothing.
   std::vector<selfplay::GameRecord> games;
   const std::optional<NetworkOffer> newest = backend_.NewestNetwork();
-  int stale = 0;
+  Json stale_uuids = Json::array();
   std::map<std::string, std::optional<int64_t>> generations;
   for (const Json& item : body["games"]) {
     selfplay::GameRecord record;
@@ -337,7 +388,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
                         "game " + record.uuid + " was played by network '" + record.network + "', unknown to this run");
     }
     if (newest && newest->id - *generation > params_.max_network_lag) {
-      ++stale;
+      stale_uuids.push_back(record.uuid);
       continue;
     }
     games.push_back(std::move(record));
@@ -353,10 +404,16 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
     WorkerInfo& info = workers_[worker];  // noted when the request came in
     info.games += outcome.stored;
     info.duplicates += outcome.duplicates;
-    info.stale += stale;
+    info.stale += static_cast<int64_t>(stale_uuids.size());
   }
-  return Reply(http::status::ok,
-               Json{{"stored", outcome.stored}, {"duplicates", outcome.duplicates}, {"stale", stale}}.dump() + "\n");
+  // Stale games are named, so the worker logs them apart from the games the
+  // store now holds.
+  return Reply(http::status::ok, Json{{"stored", outcome.stored},
+                                      {"duplicates", outcome.duplicates},
+                                      {"stale", stale_uuids.size()},
+                                      {"stale_uuids", stale_uuids}}
+                                     .dump(-1, ' ', false, Json::error_handler_t::replace) +
+                                     "\n");
 }
 
 Json TrainerServer::Impl::Status() const {
@@ -381,33 +438,44 @@ Json TrainerServer::Impl::Status() const {
   return status;
 }
 
+// The page anyone who can reach the port may see, without the token: a
+// public scoreboard of the run (game, step, counts, the newest network's id,
+// step and hash, the last evaluation, how many workers deliver). What could
+// help an attacker stays behind the token (GET /v1/status): the server's
+// file paths and the workers' names.
 std::string TrainerServer::Impl::Page() const {
   const Json status = Status();
+  static const std::set<std::string> kPublic = {"game",    "step",           "games",   "samples",
+                                                "network", "uptime_seconds", "resign_threshold", "evaluation"};
+  static const std::set<std::string> kPrivateFields = {"file", "path", "run"};
   std::string html =
       "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">"
       "<title>Descent trainer</title><style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 12px;"
       "text-align:left}th{background:#eee}</style></head><body><h1>Descent trainer</h1><table>";
+  auto text = [](const Json& value) { return HtmlEscape(ScalarText(value)); };
   for (const auto& [key, value] : status.items()) {
-    if (value.is_array() || value.is_object()) continue;
-    html += "<tr><th>" + HtmlEscape(key) + "</th><td>" + HtmlEscape(ScalarText(value)) + "</td></tr>";
+    if (!kPublic.count(key) || value.is_array() || value.is_object()) continue;
+    html += "<tr><th>" + HtmlEscape(key) + "</th><td>" + text(value) + "</td></tr>";
   }
   html += "</table>";
   for (const auto& [key, value] : status.items()) {
-    if (!value.is_object()) continue;
+    if (!kPublic.count(key) || !value.is_object()) continue;
     html += "<h2>" + HtmlEscape(key) + "</h2><table>";
     for (const auto& [k, v] : value.items()) {
-      html += "<tr><th>" + HtmlEscape(k) + "</th><td>" + HtmlEscape(ScalarText(v)) + "</td></tr>";
+      if (kPrivateFields.count(k)) continue;
+      html += "<tr><th>" + HtmlEscape(k) + "</th><td>" + text(v) + "</td></tr>";
     }
     html += "</table>";
   }
-  html += "<h2>workers</h2><table><tr><th>name</th><th>games</th><th>duplicates</th><th>stale</th>"
-          "<th>requests</th><th>last contact</th></tr>";
+  int64_t delivered = 0, recent = 0;
   for (const Json& w : status["workers"]) {
-    html += "<tr><td>" + HtmlEscape(w["name"].get<std::string>()) + "</td><td>" + w["games"].dump() + "</td><td>" +
-            w["duplicates"].dump() + "</td><td>" + w["stale"].dump() + "</td><td>" + w["requests"].dump() +
-            "</td><td>" + w["seconds_since_contact"].dump() + " s ago</td></tr>";
+    delivered += w["games"].get<int64_t>();
+    if (w["seconds_since_contact"].get<double>() < 300) ++recent;
   }
-  html += "</table><p>JSON: <code>GET /v1/status</code> with the bearer token.</p></body></html>\n";
+  html += "<h2>workers</h2><table><tr><th>workers</th><td>" + std::to_string(status["workers"].size()) +
+          "</td></tr><tr><th>in contact in the last 5 minutes</th><td>" + std::to_string(recent) +
+          "</td></tr><tr><th>games delivered</th><td>" + std::to_string(delivered) + "</td></tr></table>";
+  html += "<p>Names, paths and per-worker counts: <code>GET /v1/status</code> with the bearer token.</p></body></html>\n";
   return html;
 }
 

@@ -29,8 +29,17 @@ struct ServerParams {
   size_t max_header_bytes = 8u << 10;  // more gets 431
   // Connections beyond this are answered 503 and closed.
   int max_connections = 64;
-  // A request must arrive in full within this many seconds of the previous
-  // one (or of connecting): slow or stalled clients are dropped.
+  // Connections from one client address beyond this are answered 503 and
+  // closed, so a handful of slow clients cannot take all max_connections
+  // slots (measured: ~70 stalled connections locked workers out for ~30 s).
+  // A worker holds one connection at a time; 8 leaves room for several
+  // workers behind one NAT address.
+  int max_connections_per_address = 8;
+  // A request's headers must arrive within header_timeout_seconds of the
+  // previous request (or of connecting), and its body within
+  // io_timeout_seconds more: slow or stalled clients are dropped. Headers
+  // are under 1 KB from a worker; a 32 MB body on a slow link needs longer.
+  double header_timeout_seconds = 10;
   double io_timeout_seconds = 30;
   int threads = 2;
   // Games played by a network more than this many generations older than

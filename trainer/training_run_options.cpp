@@ -45,7 +45,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("threads", &P::threads, "inference workers", 1, 64)
         .Add("seed", &P::seed, "random seed")
         .Add("listen", &P::listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)")
-        .Add("token", &P::token, "workers' bearer token (default: RUN/token, made up if missing)")
+        .Add("token", &P::token, "workers' bearer token (default: RUN/token, made up if missing; prefer --token-file: a command line is visible to every local user in /proc)")
         .Add("token-file", &P::token_file, "read the workers' token from this file")
         .Add("local-selfplay", &P::local_selfplay, "play self-play games in this process too (true/false)")
         .Add("max-network-lag", &P::max_network_lag, "refuse workers' games of networks this many generations old", 0,

@@ -11,6 +11,7 @@
 #include <thread>
 #include <random>
 
+#include "game/go.h"
 #include "game/registry.h"
 #include "net/network.h"
 
@@ -226,6 +227,177 @@ TEST_F(GtpTest, AnalysisStreamsUntilTheNextCommand) {
   const std::string tail = "= Descent\n\n=\n\n";  // name, then quit
   EXPECT_EQ(text.substr(text.size() - tail.size()), tail);
   EXPECT_EQ(engine_->moves().size(), 1u);
+}
+
+// Runs a GTP session through Serve, one line at a time with `pause_ms`
+// between them (analysis streams meanwhile); returns everything written.
+std::string Session(GtpServer& server, const std::vector<std::string>& lines, int pause_ms) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  __gnu_cxx::stdio_filebuf<char> buffer(fds[0], std::ios::in);
+  std::istream in(&buffer);
+  std::ostringstream out;
+  std::thread writer([fd = fds[1], &lines, pause_ms] {
+    for (const std::string& line : lines) {
+      const std::string s = line + "\n";
+      EXPECT_EQ(write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
+    close(fd);
+  });
+  server.Serve(in, out);
+  writer.join();
+  return out.str();
+}
+
+std::vector<std::string> Words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// Checks one analysis line by the rules of KataGo's GTP extension document:
+// "info" sections of key-value pairs ending in a pv, every move legal, the
+// pv legal from the position; `kata`: winrate, prior, lcb as floats in
+// [0, 1], utility in [-1, 1]; else integers in [0, 10000]. Returns the
+// candidate moves in order, and (kata) the ownership values.
+struct ParsedLine {
+  std::vector<std::string> moves;
+  std::vector<double> ownership;
+  bool root_info = false;
+};
+ParsedLine ParseInfoLine(const std::string& line, bool kata, const game::State& position) {
+  ParsedLine parsed;
+  const std::vector<std::string> w = Words(line);
+  const game::Game& g = position.game();
+  size_t i = 0;
+  EXPECT_FALSE(w.empty());
+  while (i < w.size()) {
+    if (w[i] == "ownership") {
+      for (++i; i < w.size() && w[i] != "info" && w[i] != "rootInfo"; ++i) parsed.ownership.push_back(std::stod(w[i]));
+      continue;
+    }
+    if (w[i] == "rootInfo") {
+      parsed.root_info = true;
+      for (++i; i + 1 < w.size() && w[i] != "info" && w[i] != "ownership"; i += 2) {
+        const double v = std::stod(w[i + 1]);
+        if (w[i] == "winrate") {
+          EXPECT_TRUE(v >= 0 && v <= 1) << line;
+        }
+        if (w[i] == "scoreLead") {
+          EXPECT_TRUE(std::abs(v) <= 2 * g.NumMoves()) << line;
+        }
+      }
+      continue;
+    }
+    EXPECT_EQ(w[i], "info") << line;
+    if (w[i] != "info") return parsed;
+    ++i;
+    std::string move;
+    while (i < w.size() && w[i] != "pv") {
+      const std::string& key = w[i];
+      EXPECT_LT(i + 1, w.size()) << line;
+      if (i + 1 >= w.size()) return parsed;
+      const std::string& value = w[i + 1];
+      if (key == "move") {
+        move = value;
+      } else if (key == "visits" || key == "order") {
+        EXPECT_GE(std::stoi(value), 0) << line;
+      } else if (key == "winrate" || key == "prior" || key == "lcb") {
+        const double v = std::stod(value);
+        if (kata) {
+          EXPECT_TRUE(v >= 0 && v <= 1) << key << " " << value;
+        } else {
+          EXPECT_EQ(value.find('.'), std::string::npos) << key << " " << value;
+          EXPECT_TRUE(v >= 0 && v <= 10000) << key << " " << value;
+        }
+      } else if (key == "utility" || key == "utilityLcb") {
+        EXPECT_TRUE(kata) << line;
+        const double v = std::stod(value);
+        EXPECT_TRUE(v >= -1 && v <= 1) << key << " " << value;
+      } else {
+        ADD_FAILURE() << "unknown field " << key << " in " << line;
+      }
+      i += 2;
+    }
+    EXPECT_LT(i, w.size()) << "no pv in " << line;
+    ++i;  // "pv"
+    auto replay = position.Clone();
+    bool first = true;
+    for (; i < w.size() && w[i] != "info" && w[i] != "ownership" && w[i] != "rootInfo"; ++i) {
+      const game::Move m = g.ParseMove(w[i]);
+      EXPECT_TRUE(!replay->IsTerminal() && replay->IsLegal(m)) << "pv move " << w[i] << " illegal in " << line;
+      if (first) {
+        EXPECT_EQ(w[i], move) << "the pv starts with the move";
+      }
+      first = false;
+      if (replay->IsTerminal() || !replay->IsLegal(m)) break;
+      replay->Play(m);
+    }
+    parsed.moves.push_back(move);
+  }
+  return parsed;
+}
+
+// The analysis commands as Sabaki and Lizzie send them: the colour asked,
+// interval/minmoves/maxmoves keywords, avoid and allow, ownership and
+// rootInfo, a reply to a bad command after (never inside) the info stream,
+// a blank line that stops analysis, and kata-genmove_analyze.
+TEST_F(GtpTest, AnalysisCommandsFollowTheClientsRules) {
+  Start("go:9:komi=7");
+  ASSERT_EQ(Send("play b e5"), "=\n\n");
+  auto position = engine_->state().Clone();  // white to move
+  const std::string text = Session(*server_,
+                                   {"lz-analyze w interval 5 avoid w d5,f5,pass 1 maxmoves 3", "12345",
+                                    "kata-analyze w interval 5 ownership true rootInfo true minmoves 5", "",
+                                    "lz-analyze b 5", "20 kata-genmove_analyze w 5 allow w c3,g7 1", "quit"},
+                                   700);
+  // Responses end with a blank line; info lines belong to the one before.
+  std::vector<std::string> responses;
+  for (size_t start = 0, end; (end = text.find("\n\n", start)) != std::string::npos; start = end + 2) {
+    responses.push_back(text.substr(start, end - start));
+  }
+  ASSERT_EQ(responses.size(), 6u) << text;
+  const auto lines_of = [](const std::string& response) {
+    std::vector<std::string> lines;
+    std::istringstream in(response);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    return lines;
+  };
+  // 1: lz-analyze for White, d5/f5/pass avoided, at most 3 moves a line.
+  auto lines = lines_of(responses[0]);
+  ASSERT_GE(lines.size(), 2u) << responses[0];
+  EXPECT_EQ(lines[0], "=");
+  for (size_t k = 1; k < lines.size(); ++k) {
+    const ParsedLine p = ParseInfoLine(lines[k], false, *position);
+    EXPECT_LE(p.moves.size(), 3u);
+    for (const std::string& m : p.moves) EXPECT_TRUE(m != "D5" && m != "F5" && m != "pass") << lines[k];
+  }
+  // 2: the bare number's error comes after the blank line that ended analysis.
+  EXPECT_EQ(responses[1], "?12345 missing command");
+  // 3: kata-analyze: float fields, 5 moves at least, rootInfo, 81 ownership values.
+  lines = lines_of(responses[2]);
+  ASSERT_GE(lines.size(), 2u) << responses[2];
+  for (size_t k = 1; k < lines.size(); ++k) {
+    const ParsedLine p = ParseInfoLine(lines[k], true, *position);
+    EXPECT_GE(p.moves.size(), 5u);
+    EXPECT_TRUE(p.root_info);
+    ASSERT_EQ(p.ownership.size(), 81u);
+    for (double o : p.ownership) EXPECT_TRUE(o >= -1 && o <= 1);
+  }
+  // 4: the blank line stopped it; lz-analyze b turned the move to Black.
+  lines = lines_of(responses[3]);
+  ASSERT_GE(lines.size(), 2u) << responses[3];
+  static_cast<game::GoState&>(*position).SetToMove(0);  // Black to move on the same board, no pass
+  for (size_t k = 1; k < lines.size(); ++k) (void)ParseInfoLine(lines[k], false, *position);
+  // 5: kata-genmove_analyze for White, kept to c3 and g7.
+  lines = lines_of(responses[4]);
+  ASSERT_GE(lines.size(), 2u) << responses[4];
+  EXPECT_EQ(lines[0], "=20");
+  EXPECT_TRUE(lines.back() == "play C3" || lines.back() == "play G7") << lines.back();
+  EXPECT_EQ(responses[5], "=");  // quit
+  EXPECT_EQ(engine_->moves().size(), 2u);
 }
 
 TEST_F(GtpTest, MalformedInputGetsAnErrorAndServingGoesOn) {

@@ -117,3 +117,56 @@ TEST(Sgf, ReplayNamesTheBadMove) {
 
 }  // namespace
 }  // namespace descent::game
+
+namespace descent::game {
+namespace {
+
+TEST(Sgf, OldMixedCaseNamesCompressedListsAndAE) {
+  // FF[3]-style names ("AddBlack" is AB), a rectangle "aa:bb", AE clearing a
+  // set-up stone, and a later AW replacing an AB on the same point.
+  const SgfRecord r = ParseSgf("(;GaMe[1]SiZe[5]KoMi[0.5]AddBlack[aa:bb][ee]AE[ab]AW[ee]PL[W])");
+  EXPECT_EQ(r.size, 5);
+  ASSERT_TRUE(r.komi.has_value());
+  EXPECT_FLOAT_EQ(*r.komi, 0.5f);
+  GoGame g({.size = 5, .komi = 0.5f});
+  const auto s = ReplaySgf(g, r);
+  EXPECT_EQ(s->ToText(), "XX...\n.X...\n.....\n.....\n....O\n");
+  EXPECT_EQ(s->ToMove(), 1);
+  EXPECT_THROW(ParseSgf("(;SZ[5]AB[aa:zz])"), UserError);
+  EXPECT_THROW(ParseSgf("(;SZ[5]AB[aa:])"), UserError);
+  EXPECT_THROW(ParseSgf("(;SZ[5];B[aa];AE[aa])"), UserError);
+}
+
+TEST(Sgf, WrittenFilesCarryRulesAndDate) {
+  GoGame g({.size = 5, .komi = 0.5f});
+  GoState s(g);
+  s.Play(g.ParseMove("c3"));
+  const std::string text = WriteSgf(RecordOf(s));
+  EXPECT_NE(text.find("RU[Chinese]"), std::string::npos) << text;
+  const size_t dt = text.find("DT[");
+  ASSERT_NE(dt, std::string::npos) << text;
+  EXPECT_EQ(text[dt + 7], '-');  // DT[YYYY-MM-DD]
+  EXPECT_EQ(text[dt + 13], ']');
+  const SgfRecord back = ParseSgf(text);
+  EXPECT_EQ(back.rules, "Chinese");
+  EXPECT_EQ(back.date, text.substr(dt + 3, 10));
+}
+
+TEST(Sgf, MessagesQuoteControlCharactersFromTheFile) {
+  for (const char* text : {"(;GM[1]SZ[9];B[a\nb\x1b[31mRED])", "(;SZ[9]KM[\x1b[2J])", "(;SZ[9]PL[\x9b" "2J])"}) {
+    try {
+      (void)ParseSgf(text);
+      ADD_FAILURE() << "accepted";
+    } catch (const UserError& e) {
+      const std::string message = e.what();
+      for (const char c : message) {
+        const auto u = static_cast<unsigned char>(c);
+        EXPECT_TRUE(u >= 0x20 && u < 0x7f) << "raw byte " << int(u) << " in: " << message;
+      }
+      EXPECT_TRUE(message.find("\\x1b") != std::string::npos || message.find("\\x9b") != std::string::npos) << message;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace descent::game

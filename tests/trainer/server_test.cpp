@@ -13,6 +13,7 @@
 #include <utility>
 
 #include <boost/asio.hpp>
+#include <nlohmann/json.hpp>
 
 #include "game/registry.h"
 #include "selfplay/trainer_client.h"
@@ -55,7 +56,11 @@ class StoreBackend final : public ServerBackend {
     return {stored, static_cast<int>(games.size()) - stored};
   }
   std::string SelfPlayJson() override { return "{\"game\":\"tictactoe\"}"; }
-  std::string StatusJson() override { return "{\"games\":" + std::to_string(store_.GameCount()) + "}"; }
+  // As the run's: its directory and the network's file are private.
+  std::string StatusJson() override {
+    return "{\"games\":" + std::to_string(store_.GameCount()) + ",\"run\":\"/secret/run/dir\",\"network\":{\"id\":30," +
+           "\"file\":\"/secret/run/dir/nets/30.safetensors\"}}";
+  }
   Store& store() { return store_; }
   std::string weights() const {
     std::ifstream in(weights_, std::ios::binary);
@@ -101,6 +106,8 @@ class ServerTest : public ::testing::Test {
     params.token = kToken;
     params.max_body_bytes = 64 << 10;
     params.max_connections = 4;
+    params.max_connections_per_address = 2;
+    params.header_timeout_seconds = 1;
     params.io_timeout_seconds = 1;
     server_ = std::make_unique<TrainerServer>(*game_, *backend_, params);
   }
@@ -134,6 +141,7 @@ TEST_F(ServerTest, GamesAreStoredOnceAndNetworksServed) {
   const auto stale = client.UploadGames({selfplay::ToJson(Game("g4", "net-ancient")), selfplay::ToJson(Game("g5", "net-recent"))});
   EXPECT_EQ(stale.stored, 1);
   EXPECT_EQ(stale.stale, 1);
+  EXPECT_EQ(stale.stale_uuids, std::vector<std::string>{"g4"});
   ExpectServingWith(4);
 
   const auto net = client.FetchNetwork("");
@@ -146,9 +154,13 @@ TEST_F(ServerTest, GamesAreStoredOnceAndNetworksServed) {
   EXPECT_EQ(client.GetJson("/v1/selfplay"), "{\"game\":\"tictactoe\"}");
   const std::string status = client.GetJson("/v1/status");
   EXPECT_NE(status.find("\"name\": \"test-worker\""), std::string::npos) << status;
+  EXPECT_NE(status.find("/secret/run/dir"), std::string::npos) << status;
+  // The page needs no token: a scoreboard without paths or worker names.
   const std::string page = Raw(server_->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(StatusOf(page), 200);
-  EXPECT_NE(page.find("test-worker"), std::string::npos);
+  EXPECT_EQ(page.find("test-worker"), std::string::npos) << page;
+  EXPECT_EQ(page.find("/secret"), std::string::npos) << page;
+  EXPECT_NE(page.find("<th>games delivered</th><td>4</td>"), std::string::npos) << page;
 }
 
 TEST_F(ServerTest, MissingOrWrongTokenIsRefusedAndNothingStored) {
@@ -182,6 +194,11 @@ TEST_F(ServerTest, BadRequestsGetTheirStatusAndChangeNothing) {
   EXPECT_EQ(StatusOf(Raw(port, Post(good, "X-Pad: " + std::string(20000, 'p') + "\r\n"))), 431);
   // Well-formed HTTP, bad content.
   EXPECT_EQ(StatusOf(Raw(port, Post("not json"))), 400);
+  // Bytes that are not UTF-8: 400 with a reply that is valid JSON (the
+  // error quotes what it read), not a 500 from encoding the reply.
+  const std::string latin1 = Raw(port, Post("{\"games\":[\"caf\xe9 \xff\xfe\"]}"));
+  EXPECT_EQ(StatusOf(latin1), 400) << latin1;
+  EXPECT_TRUE(nlohmann::json::accept(latin1.substr(latin1.find("\r\n\r\n") + 4))) << latin1;
   // Nested 30,000 deep (under the 64 KiB test limit; the real one, 32 MiB,
   // allows far deeper): refused, not a crash.
   EXPECT_EQ(StatusOf(Raw(port, Post("{\"games\": " + std::string(30000, '[') + std::string(30000, ']') + "}"))), 400);
@@ -220,9 +237,29 @@ TEST_F(ServerTest, SlowClientsAreDroppedAndConnectionsBounded) {
   EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) << ec.message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));  // not left hanging
 
-  // Beyond max_connections (4), a connection is answered 503.
+  // Idle clients on one address hold at most max_connections_per_address
+  // (2) slots: the next from there is answered 503, others are served.
   std::vector<tcp::socket> idle;
-  for (int i = 0; i < 4; ++i) idle.emplace_back(ioc).connect(endpoint);
+  auto connect_from = [&](const char* address) {
+    tcp::socket& s = idle.emplace_back(ioc);
+    s.open(tcp::v4());
+    s.bind(tcp::endpoint(boost::asio::ip::make_address(address), 0));
+    s.connect(endpoint);
+    return &s;
+  };
+  for (int i = 0; i < 2; ++i) connect_from("127.0.0.2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  tcp::socket* third = connect_from("127.0.0.2");
+  boost::asio::write(*third, boost::asio::buffer(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string refused(200, '\0');
+  refused.resize(third->read_some(boost::asio::buffer(refused), ec));
+  EXPECT_EQ(StatusOf(refused), 503);
+  EXPECT_NE(refused.find("too many connections from 127.0.0.2"), std::string::npos) << refused;
+  ExpectServingWith(0);
+  // Beyond max_connections (4) in all, a connection is answered 503.
+  idle.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (const char* address : {"127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"}) connect_from(address);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(StatusOf(Raw(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 503);
   idle.clear();
