@@ -166,7 +166,9 @@ TEST_F(GtpTest, SameColourTwiceUndoAndGenmoveForTheOtherColour) {
   EXPECT_EQ(Send("play B C4"), "=\n\n");
   EXPECT_EQ(Send("play B pass"), "=\n\n");
   EXPECT_EQ(Send("play B D4"), "=\n\n");  // not "illegal move" after a pass
-  EXPECT_EQ(Send("printsgf"), "= (;GM[1]FF[4]CA[UTF-8]AP[descent]SZ[5]KM[0.5]\n;B[cb]\n;B[]\n;B[db])\n\n");
+  const std::string sgf = Send("printsgf");
+  EXPECT_EQ(sgf.rfind("= (;GM[1]FF[4]CA[UTF-8]AP[descent]SZ[5]KM[0.5]RU[Chinese]DT[", 0), 0u) << sgf;
+  EXPECT_EQ(sgf.substr(sgf.size() - 23), "]\n;B[cb]\n;B[]\n;B[db])\n\n") << sgf;
   // genmove for White while Black... is to move after B's D4 White is to
   // move; ask Black: Black moves, no White pass appears in the record.
   const std::string reply = Send("genmove b");
