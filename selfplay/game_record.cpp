@@ -1,7 +1,9 @@
 #include "selfplay/game_record.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,30 @@ std::string ToJson(const GameRecord& r) {
       .dump();
 }
 
+namespace {
+
+// Numbers from outside, checked before conversion: a JSON number out of the
+// target type's range (2.5e126 as a move) is refused instead of converted
+// (undefined behaviour; found by tests/fuzz/fuzz_game_json).
+int IntegerOf(const Json& v, const char* what) {
+  const auto fail = [what](const char* why) { return game::UserError(std::string("malformed game record: ") + what + why); };
+  if (!v.is_number_integer()) throw fail(" is not an integer");
+  constexpr int64_t kLimit = int64_t{1} << 30;
+  if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(kLimit) : std::llabs(v.get<int64_t>()) > kLimit) {
+    throw fail(" is out of range");
+  }
+  return static_cast<int>(v.get<int64_t>());
+}
+
+float FloatOf(const Json& v, const char* what) {
+  if (!v.is_number()) throw game::UserError(std::string("malformed game record: ") + what + " is not a number");
+  const double x = v.get<double>();
+  if (!(std::fabs(x) <= 1e30)) throw game::UserError(std::string("malformed game record: ") + what + " is out of range");
+  return static_cast<float>(x);
+}
+
+}  // namespace
+
 GameRecord ParseGameRecord(const std::string& text) {
   try {
     const Json j = net::ParseBoundedJson(text);
@@ -39,17 +65,19 @@ GameRecord ParseGameRecord(const std::string& text) {
     r.uuid = j.at("uuid").get<std::string>();
     r.game_spec = j.at("game").get<std::string>();
     r.network = j.at("network").get<std::string>();
-    r.moves = j.at("moves").get<std::vector<game::Move>>();
+    for (const Json& m : j.at("moves")) r.moves.push_back(IntegerOf(m, "a move"));
     for (const Json& t : j.at("targets")) {
       PolicyTarget target;
-      target.move_number = t.at("n").get<int>();
-      for (const Json& v : t.at("v")) target.visits.emplace_back(v.at(0).get<int>(), v.at(1).get<float>());
+      target.move_number = IntegerOf(t.at("n"), "a target's move number");
+      for (const Json& v : t.at("v")) {
+        target.visits.emplace_back(IntegerOf(v.at(0), "a target's move"), FloatOf(v.at(1), "a target's share"));
+      }
       r.targets.push_back(std::move(target));
     }
-    r.result = j.at("result").get<float>();
+    r.result = FloatOf(j.at("result"), "the result");
     r.resigned = j.at("resigned").get<bool>();
     r.resign_allowed = j.at("resign_allowed").get<bool>();
-    r.non_loser_min_value = j.at("non_loser_min_value").get<float>();
+    r.non_loser_min_value = FloatOf(j.at("non_loser_min_value"), "non_loser_min_value");
     return r;
   } catch (const Json::exception& e) {
     throw game::UserError(std::string("malformed game record: ") + e.what());

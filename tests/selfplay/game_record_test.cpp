@@ -33,6 +33,20 @@ TEST(GameRecord, JsonRoundTrip) {
   EXPECT_THROW(ParseGameRecord("not json"), game::UserError);
 }
 
+// Numbers out of range are refused, not converted (the fuzzer's find:
+// 2.5e126 as a move was undefined behaviour).
+TEST(GameRecord, NumbersOutOfRangeAreRefused) {
+  const std::string head = R"({"uuid":"u","game":"tictactoe","network":"n","targets":[],"resigned":false,)"
+                           R"("resign_allowed":true,"non_loser_min_value":-1,"result":0,"moves":)";
+  for (const char* moves : {"[2.53333e+126]", "[4.5]", "[99999999999999]", "[-99999999999]", "[18446744073709551615]"}) {
+    EXPECT_THROW(ParseGameRecord(head + moves + "}"), game::UserError) << moves;
+  }
+  EXPECT_EQ(ParseGameRecord(head + "[4, 0]}").moves, (std::vector<game::Move>{4, 0}));
+  std::string big_result = head + "[4]}";
+  big_result.replace(big_result.find("\"result\":0"), 10, "\"result\":1e300");
+  EXPECT_THROW(ParseGameRecord(big_result), game::UserError);
+}
+
 TEST(GameRecord, ValidationRefusesWhatCannotHaveHappened) {
   auto g = game::MakeGame("tictactoe");
   ValidateGameRecord(*g, TicTacToeWin());
