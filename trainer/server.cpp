@@ -99,6 +99,11 @@ class TrainerServer::Impl {
   const ServerParams params_;
   std::atomic<int> connections_{0};
   int port_ = 0;
+  // Declared before ioc_, so they outlive it: sessions still queued in the
+  // io_context are destroyed with it and unregister here (a use after free
+  // at shutdown otherwise; found by tests/fuzz/fuzz_http).
+  std::mutex addresses_mutex_;
+  std::map<std::string, int> per_address_;
 
   // Connections per client address, so a few slow clients on one address
   // cannot take every slot. Open returns false when the address has too many.
@@ -119,8 +124,6 @@ class TrainerServer::Impl {
   std::vector<std::thread> threads_;
   mutable std::mutex workers_mutex_;
   std::map<std::string, WorkerInfo> workers_;
-  std::mutex addresses_mutex_;
-  std::map<std::string, int> per_address_;
 };
 
 namespace {
