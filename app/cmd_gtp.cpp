@@ -5,6 +5,8 @@
 
 #include "app/command.h"
 #include "app/options_cli.h"
+#include "app/shipped_nets.h"
+#include "game/registry.h"
 #include "mcts/search_options.h"
 #include "engine/gtp.h"
 #include "net/network.h"
@@ -14,6 +16,8 @@ namespace descent::app {
 RunFn DeclareGtp(CLI::App* sub) {
   struct Options {
     std::string net;
+    std::string nets;
+    std::string game = "go:9";
     int visits = 800;
     int threads = 2;
     bool no_resign = false;
@@ -25,7 +29,12 @@ RunFn DeclareGtp(CLI::App* sub) {
   auto o = std::make_shared<Options>();
   sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui;\n"
                    "Connect Four (vertices a..g) and tic-tac-toe (a1..c3) too.");
-  sub->add_option("--net", o->net, "weights file")->required();
+  sub->add_option("--net", o->net, "weights file (default: the shipped network for the board size asked, from --nets)");
+  sub->add_option("--nets", o->nets, "folder of networks used without --net (default: $DESCENT_NETS, else " +
+                                          DefaultNetsDir() + ")");
+  sub->add_option("--game", o->game, "without --net: the game (and board size) to start with; boardsize and loadsgf "
+                                     "switch to the network of their size")
+      ->capture_default_str();
   sub->add_option("--visits", o->visits, "visits per move when no clock is set")->check(CLI::Range(1, 10000000))->capture_default_str();
   sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
   sub->add_flag("--no-resign", o->no_resign, "never resign");
@@ -44,8 +53,24 @@ RunFn DeclareGtp(CLI::App* sub) {
     params.resign_threshold = o->resign_threshold;
     params.random_moves = o->random_moves;
     params.seed = o->seed;
-    engine::Engine engine(net::Network::Load(o->net), params);
-    engine::GtpServer server(engine, {.visits = o->visits});
+    engine::GtpParams gtp{.visits = o->visits};
+    if (!o->net.empty()) {
+      engine::Engine engine(net::Network::Load(o->net), params);
+      engine::GtpServer server(engine, gtp);
+      return server.Serve(std::cin, std::cout);
+    }
+    // No --net: the shipped networks, one per game and board size. Only
+    // stderr may carry notes: stdout is the protocol.
+    std::vector<std::string> warnings;
+    auto shipped = std::make_shared<ShippedNetworks>(o->nets.empty() ? DefaultNetsDir() : o->nets, &warnings);
+    for (const std::string& w : warnings) std::cerr << "descent gtp: " << w << "\n";
+    const auto start = game::MakeGame(o->game);
+    std::cerr << "descent gtp: playing " << start->Spec() << " with " << shipped->PathFor(*start)
+              << " (networks there: " << shipped->Describe() << ")" << "\n";
+    engine::Engine engine(shipped->For(*start), params);
+    engine.NewGame(start->Spec());
+    gtp.network_for = [shipped](const game::Game& g) { return shipped->For(g); };
+    engine::GtpServer server(engine, gtp);
     return server.Serve(std::cin, std::cout);
   };
 }

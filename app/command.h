@@ -30,6 +30,7 @@ RunFn DeclareStatus(CLI::App* sub);
 RunFn DeclarePlay(CLI::App* sub);
 RunFn DeclareGtp(CLI::App* sub);
 RunFn DeclareMatch(CLI::App* sub);
+RunFn DeclareRegress(CLI::App* sub);
 RunFn DeclareSelfPlay(CLI::App* sub);
 RunFn DeclareGui(CLI::App* sub);
 

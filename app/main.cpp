@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
 #endif
     {"gtp", "Speak GTP v2 on stdin/stdout (GNU Go, Sabaki, GoGui)", DeclareGtp},
     {"match", "Referee a match between two GTP engines (Descent, GNU Go, ...)", DeclareMatch},
+    {"regress", "Run GNU Go's regression suites against Descent and GNU Go; print pass rates", DeclareRegress},
     {"games", "List the games and their options", DeclareGames},
     {"solve", "Solve a tic-tac-toe or Connect Four position exactly; check the solver", DeclareSolve},
     {"playout", "Play random legal games and print the final position and score", DeclarePlayout},

@@ -46,6 +46,17 @@ void Engine::NewGame(const std::string& spec) {
   search_->search().SetRoot(*state_);
 }
 
+void Engine::NewGame(const std::string& spec, std::shared_ptr<const net::Network> network) {
+  network->CheckFits(*game::MakeGame(spec));  // throws before anything changes
+  // The inference server's buffers are sized for one network's inputs and
+  // outputs: another board size needs a server of its own.
+  search_.reset();
+  evaluator_.reset();
+  server_ = std::make_unique<net::InferenceServer>(network, params_.inference);
+  network_ = std::move(network);
+  NewGame(spec);
+}
+
 void Engine::Play(game::Move move) {
   const game::Player colour = state_->ToMove();
   state_->PlayChecked(move);
@@ -62,8 +73,9 @@ void Engine::Play(game::Move move) {
 }
 
 void Engine::PlayAs(game::Player colour, game::Move move) {
-  if (colour == state_->ToMove()) return Play(move);
   auto* go = dynamic_cast<game::GoState*>(state_.get());
+  // Go after both sides passed: GoState::PlayAs resumes the game.
+  if (colour == state_->ToMove() && (!go || !state_->IsTerminal())) return Play(move);
   if (!go) throw game::UserError("it is not that player's turn");
   go->PlayAs(colour, move);
   moves_.push_back(move);

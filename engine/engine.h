@@ -75,6 +75,10 @@ class Engine {
   // Starts a new game; throws game::UserError when the network does not fit
   // `spec` (another game or board size), leaving the current game as it was.
   void NewGame(const std::string& spec);
+  // Starts a new game of `spec` with another network (another board size:
+  // GTP boardsize without --net); throws game::UserError when it does not
+  // fit `spec`, leaving everything as it was.
+  void NewGame(const std::string& spec, std::shared_ptr<const net::Network> network);
   const game::Game& game() const { return *game_; }
   const game::State& state() const { return *state_; }
   const std::vector<game::Move>& moves() const { return moves_; }

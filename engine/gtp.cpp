@@ -295,12 +295,24 @@ mcts::SearchLimits GtpServer::MoveLimits(game::Player colour) const {
 
 std::string GtpServer::GenMove(const std::vector<std::string>& args, bool play) {
   if (args.size() != 1) throw UserError("genmove takes one argument: a color");
-  const game::Player colour = ParseColour(args[0]);
+  return GenMove(ParseColour(args[0]), play, {});
+}
+
+std::string GtpServer::GenMove(game::Player colour, bool play, std::vector<mcts::MoveFilter> filters) {
   if (engine_.state().IsTerminal()) return "pass";
   AlignTurn(colour);
-  engine_.SetMoveFilters({});  // an analysis's avoid/allow do not bind moves played
+  // An analysis's avoid/allow do not bind moves played; restricted_genmove's
+  // own filter binds only its move.
+  engine_.SetMoveFilters(std::move(filters));
   const auto start = std::chrono::steady_clock::now();
-  const ThinkResult r = engine_.Think(MoveLimits(colour));
+  ThinkResult r;
+  try {
+    r = engine_.Think(MoveLimits(colour));
+  } catch (...) {
+    engine_.SetMoveFilters({});
+    throw;
+  }
+  engine_.SetMoveFilters({});
   clock_.Charge(colour, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (r.move == game::kNoMove) return "resign";
   const std::string text = engine_.game().MoveToText(r.move);
@@ -357,11 +369,20 @@ std::string GtpServer::CmdBoardsize(const std::vector<std::string>& args) {
     return "";
   }
   try {
-    engine_.NewGame("go:" + std::to_string(size) + ":komi=" + FormatFloat(komi_));
+    StartGame("go:" + std::to_string(size) + ":komi=" + FormatFloat(komi_));
   } catch (const UserError& e) {
     throw UserError(std::string("unacceptable size (") + e.what() + ")");
   }
   return "";
+}
+
+void GtpServer::StartGame(const std::string& spec) {
+  try {
+    engine_.NewGame(spec);
+  } catch (const UserError&) {
+    if (!params_.network_for) throw;
+    engine_.NewGame(spec, params_.network_for(*game::MakeGame(spec)));
+  }
 }
 
 std::string GtpServer::CmdClearBoard(const std::vector<std::string>& /*args*/) {
@@ -391,18 +412,23 @@ std::string GtpServer::CmdPlay(const std::vector<std::string>& args) {
   ExpectArgs(args, 2);
   const game::Player colour = ParseColour(args[0]);
   const game::Move move = engine_.game().ParseMove(args[1]);
-  if (engine_.state().IsTerminal()) throw UserError("illegal move");
-  if (colour == engine_.state().ToMove()) {
+  const bool go = IsGo(engine_.game());
+  if (engine_.state().IsTerminal() && !go) throw UserError("illegal move");
+  if (colour == engine_.state().ToMove() && !engine_.state().IsTerminal()) {
     if (!engine_.state().IsLegal(move)) throw UserError("illegal move");
     engine_.Play(move);
     return "";
   }
   // Out of turn (GTP: "consecutive moves of the same color are not
   // considered illegal"): Go plays it for that colour, no pass inserted, so
-  // undo takes back this very stone.
-  if (!IsGo(engine_.game())) throw UserError("it is not that player's turn");
-  if (!static_cast<const game::GoState&>(engine_.state()).IsLegalFor(colour, move)) throw UserError("illegal move");
-  engine_.PlayAs(colour, move);
+  // undo takes back this very stone. After both sides passed, a move plays
+  // on (as GNU Go and Sabaki allow).
+  if (!go) throw UserError("it is not that player's turn");
+  try {
+    engine_.PlayAs(colour, move);  // changes nothing when it throws
+  } catch (const UserError&) {
+    throw UserError("illegal move");
+  }
   return "";
 }
 
@@ -416,6 +442,23 @@ std::string GtpServer::CmdLzAnalyze(const std::vector<std::string>& args) {
 
 std::string GtpServer::CmdRegGenmove(const std::vector<std::string>& args) {
   return GenMove(args, false);
+}
+
+// GNU Go's extension (its regression suites use it): the move it would
+// play for `colour` among the vertices listed; not played. PASS when none
+// of them is legal.
+std::string GtpServer::CmdRestrictedGenmove(const std::vector<std::string>& args) {
+  if (args.size() < 2) throw UserError("restricted_genmove takes a color and the vertices to choose from");
+  if (!IsGo(engine_.game())) throw UserError("restricted_genmove is for Go");
+  const game::Player colour = ParseColour(args[0]);
+  const auto& go = static_cast<const game::GoState&>(engine_.state());
+  mcts::MoveFilter allow{.colour = colour, .allow = true, .until_depth = 1, .moves = {}};
+  for (size_t i = 1; i < args.size(); ++i) {
+    const game::Move m = engine_.game().ParseMove(args[i]);
+    if (go.IsLegalFor(colour, m)) allow.moves.push_back(m);
+  }
+  if (allow.moves.empty()) return "PASS";
+  return GenMove(colour, false, {allow});
 }
 
 std::string GtpServer::CmdUndo(const std::vector<std::string>& args) {
@@ -541,7 +584,7 @@ std::string GtpServer::CmdLoadsgf(const std::vector<std::string>& args) {
   game::SgfRecord prefix = record;
   prefix.moves.resize(limit);
   game::ReplaySgf(scratch_game, prefix);
-  engine_.NewGame(spec);
+  StartGame(spec);
   komi_ = komi;
   // Who moves first: PL, else the first move's colour, else Black (GNU Go
   // and Sabaki read set-up stones without PL so); the scratch replay above
@@ -599,6 +642,7 @@ const std::vector<GtpServer::Handler>& GtpServer::Handlers() {
       {"lz-genmove_analyze", &GtpServer::CmdLzAnalyze},
       {"kata-genmove_analyze", &GtpServer::CmdLzAnalyze},
       {"reg_genmove", &GtpServer::CmdRegGenmove},
+      {"restricted_genmove", &GtpServer::CmdRestrictedGenmove},
       {"undo", &GtpServer::CmdUndo},
       {"showboard", &GtpServer::CmdShowboard},
       {"final_score", &GtpServer::CmdFinalScore},

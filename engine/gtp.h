@@ -3,7 +3,9 @@
 // and tic-tac-toe use the same protocol (vertices a..g and a1..c3).
 // Malformed input gets a '?' response and the server keeps serving.
 
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -24,6 +26,11 @@ struct GtpParams {
   // byo-yomi a period's time goes to its stones (engine/game_clock.h).
   double go_length_per_point = 0.7;
   ClockParams clock{};
+  // Where boardsize and loadsgf find a network for a board size the
+  // engine's network does not fit (descent gtp without --net: the shipped
+  // networks). Returns one that fits the game, or throws game::UserError
+  // saying which sizes it has. Unset: only the engine's network's size.
+  std::function<std::shared_ptr<const net::Network>(const game::Game&)> network_for;
 };
 
 class GtpServer {
@@ -62,6 +69,7 @@ class GtpServer {
   std::string CmdGenmove(const std::vector<std::string>& args);
   std::string CmdLzAnalyze(const std::vector<std::string>& args);
   std::string CmdRegGenmove(const std::vector<std::string>& args);
+  std::string CmdRestrictedGenmove(const std::vector<std::string>& args);
   std::string CmdUndo(const std::vector<std::string>& args);
   std::string CmdShowboard(const std::vector<std::string>& args);
   std::string CmdFinalScore(const std::vector<std::string>& args);
@@ -77,6 +85,8 @@ class GtpServer {
   void AlignTurn(game::Player colour);
   mcts::SearchLimits MoveLimits(game::Player colour) const;
   std::string GenMove(const std::vector<std::string>& args, bool play);
+  // genmove (play) or reg_genmove for `colour`, the search kept to `filters`.
+  std::string GenMove(game::Player colour, bool play, std::vector<mcts::MoveFilter> filters);
   // The arguments of the analysis commands (Leela Zero's lz-analyze and
   // KataGo's GTP extensions): [colour] [interval] then key-value pairs.
   struct AnalyzeArgs {
@@ -93,6 +103,9 @@ class GtpServer {
   // rootInfo and ownership sections when asked.
   std::string InfoLine(const std::vector<CandidateMove>& moves, const AnalyzeArgs& a, bool kata, int root_visits) const;
   void StopAnalysis();
+  // A new game of `spec`, with a network from params_.network_for when the
+  // engine's does not fit it; throws game::UserError (nothing changes).
+  void StartGame(const std::string& spec);
 
   Engine& engine_;
   GtpParams params_;

@@ -317,7 +317,15 @@ bool GoState::IsLegalFor(Player colour, Move move) const {
 }
 
 void GoState::PlayAs(Player colour, Move move) {
-  if (!IsLegalFor(colour, move)) throw UserError("illegal move");
+  // A move given after both sides passed (an SGF record that goes on, a GTP
+  // controller that plays on, as GNU Go and Sabaki allow) resumes the game;
+  // a further pass keeps it ended.
+  const int passes = passes_;
+  if (passes_ >= 2 && MoveNumber() < game_->MaxGameLength()) passes_ = move == game_->PassMove() ? 1 : 0;
+  if (!IsLegalFor(colour, move)) {
+    passes_ = passes;
+    throw UserError("illegal move");
+  }
   SetToMove(colour);
   Play(move);
 }

@@ -180,6 +180,13 @@ const std::string& Single(const Property& p) {
   return p.values[0];
 }
 
+// Text that only informs (names, result, rules, date, comments): old files
+// repeat it (GNU Go's suites hold PW[White][White]); the first value counts.
+const std::string& Text(const Property& p) {
+  static const std::string kEmpty;
+  return p.values.empty() ? kEmpty : p.values[0];
+}
+
 }  // namespace
 
 SgfRecord ParseSgf(std::string_view text) {
@@ -209,19 +216,22 @@ SgfRecord ParseSgf(std::string_view text) {
         }
         record.komi = komi;
       } else if (p.id == "RE") {
-        record.result = Single(p);
+        record.result = Text(p);
       } else if (p.id == "PB") {
-        record.black_name = Single(p);
+        record.black_name = Text(p);
       } else if (p.id == "PW") {
-        record.white_name = Single(p);
+        record.white_name = Text(p);
       } else if (p.id == "PL") {
         const std::string& v = Single(p);
-        if (v != "B" && v != "W") throw UserError("SGF PL[" + Quoted(v) + "] must be B or W");
-        record.first_to_move = v == "B" ? 0 : 1;
+        // Old files (GNU Go's regression suites among them) write 1 and 2.
+        if (v != "B" && v != "W" && v != "b" && v != "w" && v != "1" && v != "2") {
+          throw UserError("SGF PL[" + Quoted(v) + "] must be B or W");
+        }
+        record.first_to_move = (v == "B" || v == "b" || v == "1") ? 0 : 1;
       } else if (p.id == "RU") {
-        record.rules = Single(p);
+        record.rules = Text(p);
       } else if (p.id == "DT") {
-        record.date = Single(p);
+        record.date = Text(p);
       } else if (p.id == "AB" || p.id == "AW" || p.id == "AE") {
         if (!record.moves.empty()) throw UserError("SGF setup stones (" + p.id + ") after moves are not supported");
         // A later set-up property replaces what an earlier one put on a
@@ -234,9 +244,9 @@ SgfRecord ParseSgf(std::string_view text) {
         record.moves.push_back({p.id == "B" ? 0 : 1, ParsePoint(Single(p), record.size), ""});
       } else if (p.id == "C") {
         if (i == 0) {
-          record.comment = Single(p);
+          record.comment = Text(p);
         } else if (!record.moves.empty()) {
-          record.moves.back().comment = Single(p);
+          record.moves.back().comment = Text(p);
         }
       }
     }
@@ -300,9 +310,14 @@ std::unique_ptr<GoState> ReplaySgf(const GoGame& game, const SgfRecord& record) 
                               game.MoveToText(m.move) + ")";
     // Moves out of turn are legal SGF (edited games, GTP sessions that
     // played two stones of a colour in a row).
-    if (state->IsTerminal()) throw UserError(where + " comes after the game ended");
-    if (!state->IsLegalFor(m.player, m.move)) throw UserError(where + " is illegal");
-    state->PlayAs(m.player, m.move);
+    // After two passes a record may go on (GNU Go's own records do): PlayAs
+    // resumes the game. The move cap still ends it.
+    if (state->MoveNumber() >= game.MaxGameLength()) throw UserError(where + " comes after the game ended");
+    try {
+      state->PlayAs(m.player, m.move);  // changes nothing when it throws
+    } catch (const UserError&) {
+      throw UserError(where + " is illegal");
+    }
   }
   return state;
 }

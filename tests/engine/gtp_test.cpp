@@ -13,6 +13,7 @@
 
 #include "game/go.h"
 #include "game/registry.h"
+#include "game/user_error.h"
 #include "net/network.h"
 
 namespace descent::engine {
@@ -110,6 +111,39 @@ TEST_F(GtpTest, ScriptedSessionOn19x19) {
   EXPECT_EQ(Send("boardsize 9"), "? unacceptable size (the network is for go:19:komi=7.5, not go:9:komi=7.5)\n\n");
 }
 
+// descent gtp without --net: boardsize and loadsgf switch to the network of
+// the size asked; a size without one is refused with the sizes there are,
+// and the game goes on as it was.
+TEST_F(GtpTest, BoardsizeSwitchesToTheNetworkOfThatSize) {
+  const auto net7 = SmallNet("go:7:komi=9");
+  const auto net9 = SmallNet("go:9:komi=7");
+  engine_ = std::make_unique<Engine>(net9, EngineParams{});
+  GtpParams params{.visits = 16};
+  params.network_for = [net7, net9](const game::Game& g) -> std::shared_ptr<const net::Network> {
+    if (g.BoardWidth() == 7) return net7;
+    if (g.BoardWidth() == 9) return net9;
+    throw game::UserError("no network for that size (it has go:7, go:9)");
+  };
+  server_ = std::make_unique<GtpServer>(*engine_, params);
+  EXPECT_EQ(Send("play b E5"), "=\n\n");
+  EXPECT_EQ(Send("boardsize 19"), "? unacceptable size (no network for that size (it has go:7, go:9))\n\n");
+  EXPECT_EQ(engine_->game().BoardWidth(), 9);
+  EXPECT_EQ(engine_->moves().size(), 1u);  // a refused boardsize changes nothing
+  EXPECT_EQ(Send("boardsize 7"), "=\n\n");
+  EXPECT_EQ(&engine_->network(), net7.get());
+  EXPECT_EQ(Send("komi 9"), "=\n\n");
+  EXPECT_EQ(Send("play b D4"), "=\n\n");
+  const std::string move = Send("genmove w");
+  ASSERT_EQ(move.substr(0, 2), "= ") << move;
+  EXPECT_EQ(engine_->moves().size(), 2u);
+  const std::string sgf = ::testing::TempDir() + "/nine.sgf";
+  std::ofstream(sgf) << "(;GM[1]FF[4]SZ[9]KM[7];B[ee];W[cc])";
+  EXPECT_EQ(Send("loadsgf " + sgf), "= black\n\n");  // back to the 9x9 network's size
+  EXPECT_EQ(&engine_->network(), net9.get());
+  EXPECT_EQ(engine_->moves().size(), 2u);
+  EXPECT_EQ(Send("genmove b").substr(0, 2), "= ");
+}
+
 TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
   Start("go:9:komi=7");
   EXPECT_EQ(Send("fixed_handicap 4"), "= C3 G7 C7 G3\n\n");
@@ -188,6 +222,21 @@ TEST_F(GtpTest, SameColourTwiceUndoAndGenmoveForTheOtherColour) {
   std::ofstream(path) << "(;GM[1]SZ[5]KM[0.5]AB[aa];W[aa])";  // W on a black stone
   EXPECT_EQ(Send("loadsgf " + path).substr(0, 2), "? ");
   EXPECT_EQ(board(), loaded);
+  // After both sides pass, a controller may play on (GNU Go and Sabaki do).
+  EXPECT_EQ(Send("clear_board"), "=\n\n");
+  EXPECT_EQ(Send("play b pass"), "=\n\n");
+  EXPECT_EQ(Send("play w pass"), "=\n\n");
+  EXPECT_EQ(Send("play b C3"), "=\n\n");
+  EXPECT_EQ(Send("play b C3"), "? illegal move\n\n");  // occupied: nothing changes
+  // GNU Go's restricted_genmove: a move among those listed, not played.
+  EXPECT_EQ(Send("restricted_genmove w C3 A1"), "= A1\n\n");  // C3 is taken
+  EXPECT_EQ(Send("restricted_genmove w C3"), "= PASS\n\n");
+  const std::string restricted = Send("restricted_genmove w B2 D4");
+  EXPECT_TRUE(restricted == "= B2\n\n" || restricted == "= D4\n\n") << restricted;
+  EXPECT_EQ(Send("restricted_genmove w"), "? restricted_genmove takes a color and the vertices to choose from\n\n");
+  const std::string resumed = Send("genmove w");
+  EXPECT_EQ(resumed.substr(0, 2), "= ") << resumed;
+  EXPECT_EQ(resumed.find("resign"), std::string::npos) << resumed;
 }
 
 TEST_F(GtpTest, AnalysisStreamsUntilTheNextCommand) {

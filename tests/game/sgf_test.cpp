@@ -137,6 +137,25 @@ TEST(Sgf, OldMixedCaseNamesCompressedListsAndAE) {
   EXPECT_THROW(ParseSgf("(;SZ[5];B[aa];AE[aa])"), UserError);
 }
 
+// What GNU Go's regression suites hold and GNU Go reads: PL[1]/PL[2],
+// repeated text values, and a record that goes on after two passes.
+TEST(Sgf, OldPlayerNumbersRepeatedTextAndPlayAfterTwoPasses) {
+  const SgfRecord r = ParseSgf("(;SZ[5]PW[White][White]PB[Black]PL[2]AB[cc];W[bb];B[];W[];B[];W[dd];B[])");
+  EXPECT_EQ(r.white_name, "White");
+  ASSERT_TRUE(r.first_to_move.has_value());
+  EXPECT_EQ(*r.first_to_move, 1);
+  GoGame g({.size = 5, .komi = 0.5f});
+  const auto s = ReplaySgf(g, r);
+  EXPECT_EQ(s->ToText(), ".....\n.O...\n..X..\n...O.\n.....\n");
+  EXPECT_FALSE(s->IsTerminal());  // the last stone resumed the game; one pass since
+  EXPECT_EQ(s->ToMove(), 1);
+  EXPECT_EQ(ParseSgf("(;SZ[5]PL[1])").first_to_move.value(), 0);
+  EXPECT_THROW(ParseSgf("(;SZ[5]PL[3])"), UserError);
+  // The move cap still ends a game: nothing after it.
+  GoGame capped({.size = 5, .komi = 0.5f, .max_moves = 2});
+  EXPECT_THROW(ReplaySgf(capped, ParseSgf("(;SZ[5];B[aa];W[bb];B[cc])")), UserError);
+}
+
 TEST(Sgf, WrittenFilesCarryRulesAndDate) {
   GoGame g({.size = 5, .komi = 0.5f});
   GoState s(g);
