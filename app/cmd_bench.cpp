@@ -10,6 +10,8 @@ namespace descent::app {
 
 RunFn DeclareBench(CLI::App* sub) {
   auto o = std::make_shared<selfplay::BenchParams>();
+  auto lz = std::make_shared<selfplay::LeelaZeroParams>();
+  auto vs_lz = std::make_shared<bool>(false);
   sub->description("Measure net and search speed on this machine and print a deterministic search signature.\n"
                    "Figures: raw evals/s at batch 1..256, FLOPs vs the measured peak, self-play and one-game\n"
                    "visits/s, time outside the net, memory; then visit counts for fixed positions (--seed).");
@@ -24,7 +26,22 @@ RunFn DeclareBench(CLI::App* sub) {
   sub->add_option("--one-game-visits", o->one_game_visits, "one-game visits per search")->check(CLI::Range(2, 1000000))->capture_default_str();
   sub->add_option("--threads", o->threads, "inference workers (one LibTorch thread each)")->check(CLI::Range(1, 256))->capture_default_str();
   sub->add_flag("--signature-only", o->signature_only, "print only the deterministic signature");
-  return [o] {
+  sub->add_flag("--vs-leela-zero", *vs_lz,
+                "instead: Descent's one-game search against Leela Zero's (Debian's leela-zero) on 19x19, random "
+                "networks of the same shape (--blocks, --channels; default 6 x 96), --one-game-visits per search, "
+                "alternating --rounds times; prints the ratio of visits/s");
+  sub->add_option("--leelaz", lz->leelaz, "Leela Zero's binary")->capture_default_str();
+  sub->add_option("--rounds", lz->rounds, "rounds of the side by side")->check(CLI::Range(1, 100))->capture_default_str();
+  return [o, lz, vs_lz] {
+    if (*vs_lz) {
+      if (o->blocks > 0) lz->blocks = o->blocks;
+      if (o->channels > 0) lz->channels = o->channels;
+      lz->visits = o->one_game_visits;
+      lz->threads = o->threads;
+      lz->seed = o->seed;
+      selfplay::RunLeelaZeroSideBySide(*lz, stdout);
+      return 0;
+    }
     selfplay::RunBench(*o, stdout);
     return 0;
   };

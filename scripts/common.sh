@@ -12,7 +12,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp libtbb-dev libboost-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb
-  gnugo
+  gnugo leela-zero
 )
 
 ensure_packages() {

@@ -28,6 +28,28 @@ struct BenchParams {
   double nominal_core_gflops = 78.0;
 };
 
+// Descent against Leela Zero side by side (descent bench --vs-leela-zero):
+// a random network of the same shape for each (Leela Zero's text weights
+// format, version 1, 18 input planes), one search of `visits` visits from
+// the empty 19x19 board, `rounds` times alternating, 2 threads each. Prints
+// each round's visits/s and the ratio, then the medians. Throws
+// game::UserError when `leelaz` cannot be run or its output is not read.
+struct LeelaZeroParams {
+  std::string leelaz = "/usr/games/leelaz";  // Debian's leela-zero package
+  int blocks = 6;
+  int channels = 96;
+  int visits = 1600;  // a search long enough that start-up is a small part
+  int rounds = 3;
+  int threads = 2;
+  uint64_t seed = 1;
+};
+void RunLeelaZeroSideBySide(const LeelaZeroParams& params, std::FILE* out);
+
+// Writes a random network of `blocks` x `channels` for 19x19 in Leela
+// Zero's text weights format (version 1): He-scaled normal weights, zero
+// biases and means, unit variances.
+void WriteLeelaZeroWeights(const std::string& path, int blocks, int channels, uint64_t seed);
+
 // Runs the measurements (about 2 x `seconds` for the drivers, plus the raw
 // rounds) and prints them to `out` as it goes. Blocks. Throws
 // game::UserError for a bad game spec or device.
