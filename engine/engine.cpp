@@ -27,7 +27,7 @@ void Engine::SwapNetwork(const std::string& path) {
   network_ = std::move(network);
   server_->SwapNetwork(network_);
   evaluator_->NetworkChanged();
-  search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
+  MakeSearch();
   search_->search().SetRoot(*state_);
 }
 
@@ -41,8 +41,10 @@ void Engine::NewGame(const std::string& spec) {
   turn_.reset();
   setup_.clear();
   first_to_move_ = 0;
-  evaluator_ = std::make_unique<net::NetEvaluator>(*game_, *server_, net::NetEvaluatorParams{});
-  search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
+  // Scores too: analysis shows each move's mean final score (networks with a
+  // score head; the server skips the head for the others).
+  evaluator_ = std::make_unique<net::NetEvaluator>(*game_, *server_, net::NetEvaluatorParams{.scores = true});
+  MakeSearch();
   search_->search().SetRoot(*state_);
 }
 
@@ -163,6 +165,7 @@ std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) cons
     c.visits = m.visits;
     c.winrate = (m.q + 1) / 2;
     c.prior = m.prior;
+    c.score = m.score;
     // Normal approximation with the results' spread bounded by 1: a cheap,
     // conservative bound for ordering (Leela Zero shows the same idea).
     c.lcb = m.visits ? std::max(0.0f, c.winrate - 1.96f * 0.5f / std::sqrt(static_cast<float>(m.visits))) : 0.0f;
@@ -178,6 +181,17 @@ std::vector<CandidateMove> Engine::CandidatesOf(const mcts::Search& search) cons
 std::vector<CandidateMove> Engine::Candidates() const { return CandidatesOf(search_->search()); }
 
 void Engine::SetMoveFilters(std::vector<mcts::MoveFilter> filters) { search_->search().SetMoveFilters(std::move(filters)); }
+
+void Engine::MakeSearch() {
+  search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
+  if (dynamic_cast<const game::GoGame*>(game_.get()) != nullptr) {
+    // A finished game's score for the side to move: area with komi.
+    search_->search().SetTerminalScore([](const game::State& s) {
+      const float black = static_cast<const game::GoState&>(s).ScoreForBlack();
+      return s.ToMove() == 0 ? black : -black;
+    });
+  }
+}
 
 bool Engine::HasScoreHeads() const { return network_->config().aux_heads; }
 

@@ -47,6 +47,10 @@ struct CandidateMove {
   float winrate = 0;  // for the side to move, 0..1
   float prior = 0;
   float lcb = 0;      // a lower confidence bound of the winrate
+  // Mean final score for the side to move (points, area with komi) over the
+  // move's visits: the network's score head at the leaves, the game's score
+  // at finished ones. Meaningful when Engine::HasScoreHeads().
+  float score = 0;
   std::vector<game::Move> pv;
 };
 
@@ -137,6 +141,8 @@ class Engine {
 
  private:
   void Rebuild();
+  // A fresh search over the current game (with the finished-game score for Go).
+  void MakeSearch();
   std::vector<CandidateMove> CandidatesOf(const mcts::Search& search) const;
 
   std::shared_ptr<const net::Network> network_;

@@ -173,22 +173,29 @@ GtpServer::AnalyzeArgs GtpServer::ParseAnalyzeArgs(const std::vector<std::string
 }
 
 // Leela Zero's format (winrate, prior, lcb in 1/10000) or KataGo's (floats
-// in 0..1, utility in -1..1). Descent's search backs up the win/loss value
-// only, so the kata lines carry no per-move score fields; rootInfo and
-// ownership come from the network's ownership and score heads.
+// in 0..1, utility in -1..1). With a network that has a score head, kata
+// lines carry each move's mean final score over its visits (scoreMean,
+// scoreLead, scoreSelfplay: one number, Descent predicts no spread, so no
+// scoreStdev); rootInfo and ownership are the network's view of the
+// position itself.
 std::string GtpServer::InfoLine(const std::vector<CandidateMove>& moves, const AnalyzeArgs& a, bool kata,
                                 int root_visits) const {
   std::string line;
-  char buf[256];
+  char buf[384];
   int shown = 0;
+  const bool with_scores = engine_.HasScoreHeads();
   for (size_t k = 0; k < moves.size() && shown < a.max_moves; ++k) {
     const CandidateMove& c = moves[k];
     if (c.visits == 0 && shown >= a.min_moves) break;  // unvisited moves come last
     if (kata) {
+      char score[128] = "";
+      if (with_scores && c.visits > 0) {
+        std::snprintf(score, sizeof score, " scoreMean %.4f scoreLead %.4f scoreSelfplay %.4f", c.score, c.score, c.score);
+      }
       std::snprintf(buf, sizeof buf,
-                    "info move %s visits %d utility %.6f winrate %.6f prior %.6f lcb %.6f utilityLcb %.6f order %d pv",
-                    engine_.game().MoveToText(c.move).c_str(), c.visits, 2 * c.winrate - 1, c.winrate, c.prior, c.lcb,
-                    2 * c.lcb - 1, shown);
+                    "info move %s visits %d utility %.6f winrate %.6f%s prior %.6f lcb %.6f utilityLcb %.6f order %d pv",
+                    engine_.game().MoveToText(c.move).c_str(), c.visits, 2 * c.winrate - 1, c.winrate, score, c.prior,
+                    c.lcb, 2 * c.lcb - 1, shown);
     } else {
       std::snprintf(buf, sizeof buf, "info move %s visits %d winrate %d prior %d lcb %d order %d pv",
                     engine_.game().MoveToText(c.move).c_str(), c.visits, static_cast<int>(std::lround(c.winrate * 10000)),

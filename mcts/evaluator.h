@@ -16,6 +16,10 @@ struct EvalRequest {
   int num_legal = 0;
   float* priors = nullptr;  // out: one prior per legal move, summing to 1
   float* value = nullptr;   // out: expected result for the side to move, in [-1, 1]
+  // out, optional: the expected final score for the side to move, in points
+  // (Go, networks with a score head, evaluators asked for it); evaluators
+  // that do not know it leave it as it is (Leaf sets 0).
+  float* score = nullptr;
 };
 
 class Evaluator {

@@ -143,6 +143,7 @@ void Search::SelectLeaf(Leaf* leaf) {
   if (!leaf->state) leaf->state = root_state_->Clone();
   leaf->state->CopyFrom(*root_state_);
   leaf->path.clear();
+  leaf->score = 0;
   uint32_t index = Tree::kRoot;
   for (;;) {
     leaf->path.push_back(index);
@@ -153,6 +154,7 @@ void Search::SelectLeaf(Leaf* leaf) {
       // Proved below: scored exactly, like a finished game.
       leaf->kind = Leaf::kTerminal;
       leaf->value = -static_cast<float>(node.proven);
+      leaf->score = -node.ScoreMean();  // the score stays where the search put it
       return;
     }
     if (index == Tree::kRoot && gumbel_.active() && !node.Proven()) {
@@ -170,6 +172,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     case Node::kTerminal:
       leaf->kind = Leaf::kTerminal;
       leaf->value = -node.terminal_value;  // back to the view of the side to move
+      leaf->score = leaf->state->IsTerminal() && terminal_score_ ? terminal_score_(*leaf->state) : -node.ScoreMean();
       return;
     default:
       break;
@@ -178,6 +181,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     const game::Player mover = leaf->state->ToMove();
     node.kind = Node::kTerminal;
     leaf->value = leaf->state->Outcome(mover);
+    if (terminal_score_) leaf->score = terminal_score_(*leaf->state);
     node.terminal_value = -leaf->value;
     if (params_.prove_results) node.proven = static_cast<int8_t>((node.terminal_value > 0) - (node.terminal_value < 0));
     leaf->kind = Leaf::kTerminal;
@@ -251,23 +255,25 @@ void Search::Expand(uint32_t index, const Leaf& leaf) {
   if (index == Tree::kRoot) ApplyPendingNoise();
 }
 
-void Search::Backup(const std::vector<uint32_t>& path, float leaf_value) {
+void Search::Backup(const std::vector<uint32_t>& path, float leaf_value, float leaf_score) {
   // leaf_value is for the side to move at the leaf; a node stores results
   // for the player who moved into it, so the sign flips at every level.
-  float value = -leaf_value;
+  float value = -leaf_value, score = -leaf_score;
   for (size_t i = path.size(); i-- > 0;) {
     Node& node = tree_.node(path[i]);
     node.value_sum += value;
+    node.score_sum += score;
     ++node.visits;
     --node.virtual_loss;
     value = -value;
+    score = -score;
   }
 }
 
 void Search::Complete(const Leaf& leaf) {
   if (leaf.kind == Leaf::kNeedsEval) Expand(leaf.path.back(), leaf);
   if (leaf.path.size() == 1) root_net_value_ = leaf.value;
-  Backup(leaf.path, leaf.value);
+  Backup(leaf.path, leaf.value, leaf.score);
   if (leaf.kind == Leaf::kTerminal && params_.prove_results) PropagateProof(leaf.path);
 }
 
@@ -308,7 +314,7 @@ std::vector<MoveStats> Search::RootStats() const {
   const Node& root = tree_.root();
   for (uint32_t c = 0; c < root.num_children; ++c) {
     const Node& child = tree_.node(root.first_child + c);
-    stats.push_back({child.move, child.visits, child.Q(), child.prior});
+    stats.push_back({child.move, child.visits, child.Q(), child.prior, child.ScoreMean()});
   }
   return stats;
 }

@@ -4,6 +4,7 @@
 // driver's business (GameSearch, MultiGameSearch); this class only walks and
 // updates the tree. Not thread-safe: drivers serialise access to one Search.
 
+#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -27,9 +28,12 @@ struct Leaf {
   std::vector<game::Move> legal;
   std::vector<float> priors;
   float value = 0;  // for the side to move at `state`
+  float score = 0;  // expected final score for the side to move at `state` (points), where known
 
   // A request for an Evaluator, pointing into this leaf.
-  EvalRequest Request() { return {state.get(), legal.data(), static_cast<int>(legal.size()), priors.data(), &value}; }
+  EvalRequest Request() {
+    return {state.get(), legal.data(), static_cast<int>(legal.size()), priors.data(), &value, &score};
+  }
 };
 
 // One root move's statistics, for move choice, analysis and training targets.
@@ -38,6 +42,10 @@ struct MoveStats {
   int visits = 0;
   float q = 0;      // mean result for the player to move at the root
   float prior = 0;  // prior after root noise
+  // Mean final score for the player to move at the root, in points, over
+  // the move's visits (0 unless the evaluator gives scores: Go networks
+  // with a score head, and finished games the score function knows).
+  float score = 0;
 };
 
 // Restricts the moves the search considers for one colour near the root
@@ -61,6 +69,13 @@ class Search {
   // Precondition: no leaf in flight; `move` legal at the root.
   void AdvanceRoot(game::Move move);
   const game::State& RootState() const { return *root_state_; }
+
+  // The final score of a finished game for the side to move there, in
+  // points (Go: area score with komi); backed up beside the value, so
+  // MoveStats::score averages it with the evaluator's scores. Unset: 0.
+  void SetTerminalScore(std::function<float(const game::State&)> score) { terminal_score_ = std::move(score); }
+  // Mean final score for the player to move at the root (points).
+  float RootScore() const { return -tree_.root().ScoreMean(); }
 
   // Move filters for the searches that follow; the tree restarts at the
   // root when they change (a reused tree would hold filtered-out moves).
@@ -124,7 +139,7 @@ class Search {
  private:
   uint32_t SelectChild(uint32_t parent) const;
   void Expand(uint32_t node, const Leaf& leaf);
-  void Backup(const std::vector<uint32_t>& path, float leaf_value);
+  void Backup(const std::vector<uint32_t>& path, float leaf_value, float leaf_score);
   // Marks the ancestors of a proved leaf proved where its result decides them.
   void PropagateProof(const std::vector<uint32_t>& path);
   void ApplyPendingNoise();
@@ -149,6 +164,7 @@ class Search {
   float root_net_value_ = 0;  // the net's value of the root (side to move), from its expansion
   mutable std::vector<RootChild> gumbel_children_;
   std::vector<MoveFilter> filters_;
+  std::function<float(const game::State&)> terminal_score_;
 };
 
 }  // namespace descent::mcts

@@ -30,8 +30,12 @@ struct Node {
   int8_t proven = kUnproven;
   game::Move move = game::kNoMove;
   float terminal_value = 0;  // kTerminal: the exact result, same view as value_sum
+  // Sum of backed-up final scores (points), same view as value_sum; 0 unless
+  // the evaluator gives scores.
+  float score_sum = 0;
 
   float Q() const { return visits > 0 ? value_sum / static_cast<float>(visits) : 0.0f; }
+  float ScoreMean() const { return visits > 0 ? score_sum / static_cast<float>(visits) : 0.0f; }
   bool Proven() const { return proven != kUnproven; }
 };
 

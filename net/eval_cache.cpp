@@ -5,9 +5,9 @@
 namespace descent::net {
 
 EvalCache::EvalCache(size_t entries, int policy_size)
-    : policy_size_(policy_size), keys_(entries, 0), values_(entries), priors_(entries * policy_size) {}
+    : policy_size_(policy_size), keys_(entries, 0), values_(entries), scores_(entries), priors_(entries * policy_size) {}
 
-bool EvalCache::Lookup(uint64_t key, float* priors, float* value) const {
+bool EvalCache::Lookup(uint64_t key, float* priors, float* value, float* score) const {
   if (keys_.empty()) return false;
   const size_t slot = key % keys_.size();
   std::lock_guard lock(stripes_[slot % kStripes]);
@@ -17,16 +17,18 @@ bool EvalCache::Lookup(uint64_t key, float* priors, float* value) const {
   }
   std::memcpy(priors, &priors_[slot * policy_size_], sizeof(float) * policy_size_);
   *value = values_[slot];
+  if (score != nullptr) *score = scores_[slot];
   hits_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
-void EvalCache::Insert(uint64_t key, const float* priors, float value) {
+void EvalCache::Insert(uint64_t key, const float* priors, float value, float score) {
   if (keys_.empty()) return;
   const size_t slot = key % keys_.size();
   std::lock_guard lock(stripes_[slot % kStripes]);
   keys_[slot] = key + 1;
   values_[slot] = value;
+  scores_[slot] = score;
   std::memcpy(&priors_[slot * policy_size_], priors, sizeof(float) * policy_size_);
 }
 

@@ -15,9 +15,10 @@ class EvalCache {
   // `entries` slots of `policy_size` priors each; 0 entries disables it.
   EvalCache(size_t entries, int policy_size);
 
-  // Copies the stored priors (policy_size floats) and value; false if absent.
-  bool Lookup(uint64_t key, float* priors, float* value) const;
-  void Insert(uint64_t key, const float* priors, float value);
+  // Copies the stored priors (policy_size floats), value and score (when
+  // `score` is given); false if absent.
+  bool Lookup(uint64_t key, float* priors, float* value, float* score = nullptr) const;
+  void Insert(uint64_t key, const float* priors, float value, float score = 0);
 
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
@@ -28,6 +29,7 @@ class EvalCache {
   int policy_size_;
   std::vector<uint64_t> keys_;  // key + 1; 0 = empty
   std::vector<float> values_;
+  std::vector<float> scores_;
   std::vector<float> priors_;
   mutable std::mutex stripes_[kStripes];
   mutable std::atomic<uint64_t> hits_{0}, misses_{0};

@@ -7,12 +7,13 @@
 namespace descent::net {
 
 struct InferenceServer::Request {
-  Request(const float* input, int n, float* policy, float* values)
-      : input(input), n(n), policy(policy), values(values) {}
+  Request(const float* input, int n, float* policy, float* values, float* scores)
+      : input(input), n(n), policy(policy), values(values), scores(scores) {}
   const float* input;
   int n;
   float* policy;
   float* values;
+  float* scores;  // optional
   int taken = 0;  // positions handed to workers so far
   int done = 0;   // positions finished
   std::exception_ptr error;  // the first failure of a net call holding a piece of this request
@@ -41,9 +42,9 @@ InferenceServer::~InferenceServer() {
   for (auto& w : workers_) w.join();
 }
 
-void InferenceServer::Evaluate(const float* input, int n, float* policy_logits, float* values) {
+void InferenceServer::Evaluate(const float* input, int n, float* policy_logits, float* values, float* scores) {
   if (n <= 0) return;
-  Request request(input, n, policy_logits, values);
+  Request request(input, n, policy_logits, values, scores);
   std::unique_lock lock(mutex_);
   queue_.push_back(&request);
   work_.notify_one();
@@ -71,6 +72,7 @@ void InferenceServer::Worker() {
   std::vector<float> input(static_cast<size_t>(max_batch) * input_size_);
   std::vector<float> policy(static_cast<size_t>(max_batch) * policy_size_);
   std::vector<float> values(max_batch);
+  std::vector<float> scores(max_batch);
   // Pieces of requests in this batch: (request, first position, count).
   struct Piece {
     Request* request;
@@ -107,6 +109,9 @@ void InferenceServer::Worker() {
     lock.unlock();
 
     // Step 2: one net call. A single piece is used in place.
+    bool want_scores = false;
+    for (const Piece& p : pieces) want_scores = want_scores || p.request->scores != nullptr;
+    const bool has_scores = want_scores && network && network->config().aux_heads;
     const float* batch_input = input.data();
     if (pieces.size() == 1) {
       batch_input = pieces[0].request->input + static_cast<size_t>(pieces[0].first) * input_size_;
@@ -124,7 +129,7 @@ void InferenceServer::Worker() {
     const auto start = std::chrono::steady_clock::now();
     try {
       if (network) {
-        network->Forward(batch_input, total, policy.data(), values.data());
+        network->Forward(batch_input, total, policy.data(), values.data(), nullptr, has_scores ? scores.data() : nullptr);
       } else {
         forward(batch_input, total, policy.data(), values.data());
       }
@@ -142,6 +147,13 @@ void InferenceServer::Worker() {
       std::memcpy(p.request->policy + static_cast<size_t>(p.first) * policy_size_,
                   policy.data() + at * policy_size_, sizeof(float) * p.count * policy_size_);
       std::memcpy(p.request->values + p.first, values.data() + at, sizeof(float) * p.count);
+      if (p.request->scores != nullptr) {
+        if (has_scores) {
+          std::memcpy(p.request->scores + p.first, scores.data() + at, sizeof(float) * p.count);
+        } else {
+          std::fill(p.request->scores + p.first, p.request->scores + p.first + p.count, 0.0f);
+        }
+      }
       at += p.count;
     }
     lock.lock();

@@ -55,7 +55,10 @@ class InferenceServer {
   // holding any of its positions throws, Evaluate rethrows that exception
   // (once every piece has come back; the outputs are then unspecified) and
   // the server keeps serving other requests.
-  void Evaluate(const float* input, int n, float* policy_logits, float* values);
+  // With `scores` (n floats), a network with a score head also writes each
+  // position's expected final score for the side to move (points); other
+  // networks and ForwardFn calls write 0 there.
+  void Evaluate(const float* input, int n, float* policy_logits, float* values, float* scores = nullptr);
   // New batches use `network` (same game and encoding); running ones finish
   // with the old one.
   void SwapNetwork(std::shared_ptr<const Network> network);

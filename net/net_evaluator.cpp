@@ -13,7 +13,7 @@ namespace {
 
 // Per-thread buffers, reused between calls: no allocation once warm.
 struct Scratch {
-  std::vector<float> input, logits, values, dense, priors;
+  std::vector<float> input, logits, values, scores, dense, priors;
   std::vector<int> misses;
   std::vector<uint64_t> keys;
 };
@@ -55,7 +55,7 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     const mcts::EvalRequest& r = batch[i];
     s.keys[i] = encoder_->CacheKey(*r.state) ^ generation;
-    if (!cache_.Lookup(s.keys[i], s.dense.data(), r.value)) {
+    if (!cache_.Lookup(s.keys[i], s.dense.data(), r.value, params_.scores ? r.score : nullptr)) {
       s.misses.push_back(static_cast<int>(i));
       continue;
     }
@@ -70,6 +70,7 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   s.input.resize(rows * input_size);
   s.logits.resize(rows * policy_size);
   s.values.resize(rows);
+  s.scores.resize(rows);
   for (size_t j = 0; j < s.misses.size(); ++j) {
     const int i = s.misses[j];
     for (int v = 0; v < views; ++v) {
@@ -77,7 +78,8 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
       encoder_->Encode(*batch[i].state, sym, &s.input[(j * views + v) * input_size]);
     }
   }
-  server_.Evaluate(s.input.data(), static_cast<int>(rows), s.logits.data(), s.values.data());
+  server_.Evaluate(s.input.data(), static_cast<int>(rows), s.logits.data(), s.values.data(),
+                   params_.scores ? s.scores.data() : nullptr);
 
   // Step 3: priors over legal moves (mapped back through the symmetry),
   // averaged over views; fill the cache.
@@ -86,17 +88,19 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
     const mcts::EvalRequest& r = batch[i];
     s.priors.resize(r.num_legal);
     std::fill(r.priors, r.priors + r.num_legal, 0.0f);
-    float value = 0;
+    float value = 0, score = 0;
     for (int v = 0; v < views; ++v) {
       const int sym = views > 1 ? v : SymmetryFor(s.keys[i]);
       MaskedSoftmax(game_, &s.logits[(j * views + v) * policy_size], r.legal, r.num_legal, sym, s.priors.data());
       for (int k = 0; k < r.num_legal; ++k) r.priors[k] += s.priors[k] / views;
       value += s.values[j * views + v] / views;
+      if (params_.scores) score += s.scores[j * views + v] / views;
     }
     *r.value = value;
+    if (params_.scores && r.score != nullptr) *r.score = score;
     std::fill(s.dense.begin(), s.dense.end(), 0.0f);
     for (int k = 0; k < r.num_legal; ++k) s.dense[r.legal[k]] = r.priors[k];
-    cache_.Insert(s.keys[i], s.dense.data(), value);
+    cache_.Insert(s.keys[i], s.dense.data(), value, score);
   }
 }
 

@@ -25,6 +25,10 @@ struct NetEvaluatorParams {
   // take 22 MB). Repeated positions (transpositions, tree reuse across
   // games in self-play) then cost no net call.
   size_t cache_entries = 1 << 16;
+  // Ask the network for its final-score estimate too (requests with a score
+  // pointer; networks with a score head), for analysis (GTP kata-analyze).
+  // Off in self-play: the score head's cost buys nothing there.
+  bool scores = false;
   uint64_t seed = 0;
 };
 

@@ -317,6 +317,8 @@ struct ParsedLine {
   std::vector<std::string> moves;
   std::vector<double> ownership;
   bool root_info = false;
+  int visited = 0;      // moves with visits > 0
+  int score_leads = 0;  // moves with a scoreLead
 };
 ParsedLine ParseInfoLine(const std::string& line, bool kata, const game::State& position) {
   ParsedLine parsed;
@@ -355,6 +357,7 @@ ParsedLine ParseInfoLine(const std::string& line, bool kata, const game::State& 
         move = value;
       } else if (key == "visits" || key == "order") {
         EXPECT_GE(std::stoi(value), 0) << line;
+        if (key == "visits" && std::stoi(value) > 0) ++parsed.visited;
       } else if (key == "winrate" || key == "prior" || key == "lcb") {
         const double v = std::stod(value);
         if (kata) {
@@ -363,6 +366,11 @@ ParsedLine ParseInfoLine(const std::string& line, bool kata, const game::State& 
           EXPECT_EQ(value.find('.'), std::string::npos) << key << " " << value;
           EXPECT_TRUE(v >= 0 && v <= 10000) << key << " " << value;
         }
+      } else if (key == "scoreMean" || key == "scoreLead" || key == "scoreSelfplay") {
+        // KataGo's score fields: points for the colour asked, at most the board's area plus komi.
+        EXPECT_TRUE(kata) << line;
+        EXPECT_TRUE(std::abs(std::stod(value)) <= 2 * g.NumMoves()) << key << " " << value;
+        if (key == "scoreLead") ++parsed.score_leads;
       } else if (key == "utility" || key == "utilityLcb") {
         EXPECT_TRUE(kata) << line;
         const double v = std::stod(value);
@@ -433,6 +441,8 @@ TEST_F(GtpTest, AnalysisCommandsFollowTheClientsRules) {
   for (size_t k = 1; k < lines.size(); ++k) {
     const ParsedLine p = ParseInfoLine(lines[k], true, *position);
     EXPECT_GE(p.moves.size(), 5u);
+    EXPECT_EQ(p.score_leads, p.visited) << lines[k];  // every visited move: the network has a score head
+    EXPECT_GE(p.visited, 1) << lines[k];
     EXPECT_TRUE(p.root_info);
     ASSERT_EQ(p.ownership.size(), 81u);
     for (double o : p.ownership) EXPECT_TRUE(o >= -1 && o <= 1);

@@ -478,5 +478,50 @@ TEST(GameSearch, AProvedRootStopsTheSearchAtOnce) {
   EXPECT_EQ(g.MoveToText(gs.search().PickMove(0, rng)), "c1");
 }
 
+// Scores are backed up beside values with the same sign flips: an evaluator
+// whose score is 10 x its value, and finished games scored 10 x their
+// outcome, give every root move a mean score of exactly 10 x its mean value.
+class ScoringEvaluator final : public Evaluator {
+ public:
+  void Evaluate(std::span<const EvalRequest> batch) override {
+    for (const EvalRequest& r : batch) {
+      for (int k = 0; k < r.num_legal; ++k) r.priors[k] = 1.0f / r.num_legal;
+      // Any deterministic value: the hash spreads it over [-0.9, 0.9].
+      *r.value = static_cast<float>(r.state->Hash() % 1000) / 555.0f - 0.9f;
+      if (r.score) *r.score = 10 * *r.value;
+    }
+  }
+};
+
+TEST(Search, ScoresAreBackedUpBesideValues) {
+  game::TicTacToeGame g;
+  ScoringEvaluator e;
+  for (const bool prove : {false, true}) {
+    GameSearch gs(g, e, {.prove_results = prove});
+    gs.search().SetTerminalScore([](const game::State& s) { return 10 * s.Outcome(s.ToMove()); });
+    auto s = g.NewInitialState();
+    s->Play(4);
+    s->Play(0);
+    gs.search().SetRoot(*s);
+    gs.Run({.visits = 400});
+    int visited = 0;
+    for (const MoveStats& m : gs.search().RootStats()) {
+      if (m.visits == 0) continue;
+      ++visited;
+      // A proved child is revisited as its proof, its score as it stood.
+      if (!prove) EXPECT_NEAR(m.score, 10 * m.q, 1e-3) << "move " << m.move;
+      EXPECT_LE(std::abs(m.score), 10.0f + 1e-3f);
+    }
+    EXPECT_GT(visited, 3);
+    if (!prove) EXPECT_NEAR(gs.search().RootScore(), 10 * gs.search().RootValue(), 1e-3);
+  }
+  // Without scores from the evaluator or the game, every score is 0.
+  ScriptedEvaluator plain({});
+  GameSearch gs(g, plain, {});
+  gs.search().SetRoot(*g.NewInitialState());
+  gs.Run({.visits = 200});
+  for (const MoveStats& m : gs.search().RootStats()) EXPECT_EQ(m.score, 0.0f);
+}
+
 }  // namespace
 }  // namespace descent::mcts
