@@ -27,8 +27,11 @@ RunFn DeclareGtp(CLI::App* sub) {
     mcts::SearchParams search;
   };
   auto o = std::make_shared<Options>();
-  sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui;\n"
-                   "Connect Four (vertices a..g) and tic-tac-toe (a1..c3) too.");
+  sub->description("Speak GTP v2 on stdin/stdout with a network: play Go against GNU Go or inside Sabaki/GoGui/Lizzie;\n"
+                   "Connect Four (vertices a..g) and tic-tac-toe (a1..c3) too. Analysis: lz-analyze, kata-analyze\n"
+                   "(scoreMean/scoreLead per move, ownership and rootInfo with networks that have ownership and score\n"
+                   "heads, as nets/go7 has; no scoreStdev: Descent predicts no spread of the score),\n"
+                   "lz-genmove_analyze, kata-genmove_analyze (docs/gtp.md).");
   sub->add_option("--net", o->net, "weights file (default: the shipped network for the board size asked, from --nets)");
   sub->add_option("--nets", o->nets, "folder of networks used without --net (default: $DESCENT_NETS, else " +
                                           DefaultNetsDir() + ")");
