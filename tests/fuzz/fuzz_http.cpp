@@ -70,8 +70,17 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   boost::asio::io_context ioc;
   tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())));
+  const tcp::endpoint server(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port()));
   boost::system::error_code ec;
+  // libFuzzer's timeout alarm (SIGALRM) can interrupt a blocking connect
+  // (EINTR): start again on a fresh socket. Any other failure means the
+  // server stopped accepting, a finding.
+  for (int tries = 0; tries < 100; ++tries) {
+    socket.close(ec);
+    socket.connect(server, ec);
+    if (ec != boost::asio::error::interrupted) break;
+  }
+  if (ec) std::abort();
   boost::asio::write(socket, boost::asio::buffer(data, size), ec);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   std::string reply;
