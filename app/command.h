@@ -25,6 +25,7 @@ RunFn DeclareSgf(CLI::App* sub);
 RunFn DeclareBench(CLI::App* sub);
 RunFn DeclareTrain(CLI::App* sub);
 RunFn DeclareReport(CLI::App* sub);
+RunFn DeclareInspect(CLI::App* sub);
 RunFn DeclareEval(CLI::App* sub);
 RunFn DeclareStatus(CLI::App* sub);
 RunFn DeclarePlay(CLI::App* sub);

@@ -17,6 +17,7 @@ constexpr Command kCommands[] = {
     {"selfplay", "A self-play worker for a remote trainer (descent train --listen)", DeclareSelfPlay},
     {"eval", "Evaluate a network against random, rollout MCTS, the solver, or another network", DeclareEval},
     {"report", "Write plots (SVG + HTML) of a training run", DeclareReport},
+    {"inspect", "Serve the live run page of a run: charts, game browser, surprise, calibration", DeclareInspect},
     {"status", "Print what a run directory holds", DeclareStatus},
     {"play", "Play against a network in the terminal", DeclarePlay},
 #ifdef DESCENT_HAVE_GUI

@@ -18,6 +18,7 @@
 #include "game/user_error.h"
 #include "selfplay/protocol.h"
 #include "net/bounded_json.h"
+#include "trainer/web_assets.h"
 
 namespace descent::trainer {
 
@@ -37,10 +38,10 @@ double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Response Reply(http::status status, std::string body, const char* type = "application/json") {
+Response Reply(http::status status, std::string body, std::string_view type = "application/json") {
   Response res{status, 11};
   res.set(http::field::server, "descent");
-  res.set(http::field::content_type, type);
+  res.set(http::field::content_type, std::string(type));
   res.body() = std::move(body);
   return res;
 }
@@ -89,7 +90,7 @@ std::string ScalarText(const Json& value) { return value.is_string() ? value.get
 
 class TrainerServer::Impl {
  public:
-  Impl(const game::Game& game, ServerBackend& backend, const ServerParams& params);
+  Impl(const game::Game& game, ServerBackend* backend, RunInspector* inspector, const ServerParams& params);
   ~Impl();
 
   void Accept();
@@ -114,11 +115,14 @@ class TrainerServer::Impl {
   Response Games(const Request& req, const std::string& worker);
   Response Network(const Request& req);
   Json Status() const;
+  Response RunPage(const Request& req, const std::string& path, const std::string& target);
   std::string Page() const;
   WorkerInfo& Note(const std::string& worker);
 
   const game::Game& game_;
-  ServerBackend& backend_;
+  ServerBackend* backend_;     // null: the run page only (descent inspect)
+  RunInspector* inspector_;    // null: no run page
+  bool loopback_ = false;      // listening on a loopback address
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
@@ -244,13 +248,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-TrainerServer::Impl::Impl(const game::Game& game, ServerBackend& backend, const ServerParams& params)
-    : params_(params), game_(game), backend_(backend), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
+TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunInspector* inspector,
+                          const ServerParams& params)
+    : params_(params), game_(game), backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
   const std::string where = params.host + ":" + std::to_string(params.port);
   beast::error_code ec;
   const asio::ip::address address = asio::ip::make_address(params.host, ec);
   if (ec) throw UserError("'" + params.host + "' is not an IP address to listen on");
+  loopback_ = address.is_loopback();
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(params.port));
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -310,6 +316,17 @@ std::vector<TrainerServer::WorkerInfo> TrainerServer::Impl::Workers() const {
 Response TrainerServer::Impl::Handle(const Request& req) {
   const std::string target(req.target().data(), req.target().size());
   const std::string path = target.substr(0, target.find('?'));
+  if (path == "/run" || path.rfind("/api/", 0) == 0 || path.rfind("/static/", 0) == 0) {
+    return RunPage(req, path, target);
+  }
+  if (!backend_) {
+    if (path == "/") {
+      Response res = Reply(http::status::found, "", "text/plain");
+      res.set(http::field::location, "/run");
+      return res;
+    }
+    return ErrorReply(http::status::not_found, "no such path: " + path + " (this server serves the run page, /run)");
+  }
   if (path == "/") {
     if (req.method() != http::verb::get) return ErrorReply(http::status::method_not_allowed, "GET only");
     return Reply(http::status::ok, Page(), "text/html; charset=utf-8");
@@ -335,12 +352,45 @@ Response TrainerServer::Impl::Handle(const Request& req) {
   }
   if (post) return Games(req, worker);
   if (path == protocol::kNetworkPath) return Network(req);
-  if (path == protocol::kSelfPlayPath) return Reply(http::status::ok, backend_.SelfPlayJson());
+  if (path == protocol::kSelfPlayPath) return Reply(http::status::ok, backend_->SelfPlayJson());
   return Reply(http::status::ok, Status().dump(2) + "\n");
 }
 
+// The run page (/run), its scripts (/static/...) and the JSON behind it
+// (/api/...). Read-only. The page and scripts hold no data and are served to
+// anyone; the data needs the token (a bearer header or ?token=) unless the
+// server listens on a loopback address only.
+Response TrainerServer::Impl::RunPage(const Request& req, const std::string& path, const std::string& target) {
+  if (!inspector_) return ErrorReply(http::status::not_found, "this server has no run page");
+  if (req.method() != http::verb::get) return ErrorReply(http::status::method_not_allowed, "GET only");
+  if (path == "/run") return Reply(http::status::ok, std::string(FindWebAsset("inspect.html")->text), "text/html; charset=utf-8");
+  if (path.rfind("/static/", 0) == 0) {
+    const WebAsset* asset = FindWebAsset(path.substr(8));
+    if (!asset) return ErrorReply(http::status::not_found, "no such file: " + path);
+    Response res = Reply(http::status::ok, std::string(asset->text), asset->content_type);
+    res.set(http::field::cache_control, "no-cache");
+    return res;
+  }
+  const auto query = ParseQuery(target);
+  if (!loopback_) {
+    const std::string auth(req[http::field::authorization]);
+    const auto token = query.find("token");
+    const bool ok = (auth.rfind("Bearer ", 0) == 0 && SameSecret(std::string_view(auth).substr(7), params_.token)) ||
+                    (token != query.end() && SameSecret(token->second, params_.token));
+    if (!ok) {
+      Response res = ErrorReply(http::status::unauthorized, "the run's data needs its token (Authorization: Bearer, or ?token=)");
+      res.set(http::field::www_authenticate, "Bearer realm=\"descent\"");
+      return res;
+    }
+  }
+  const InspectReply reply = inspector_->Get(path, query);
+  Response res = Reply(static_cast<http::status>(reply.status), reply.body + "\n");
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
 Response TrainerServer::Impl::Network(const Request& req) {
-  const std::optional<NetworkOffer> offer = backend_.NewestNetwork();
+  const std::optional<NetworkOffer> offer = backend_->NewestNetwork();
   if (!offer) return ErrorReply(http::status::service_unavailable, "no network published yet");
   const std::string etag = "\"" + offer->hash + "\"";
   if (req[http::field::if_none_match] == etag) {
@@ -372,7 +422,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
   }
   // Every game checked before any is stored: a bad batch stores nothing.
   std::vector<selfplay::GameRecord> games;
-  const std::optional<NetworkOffer> newest = backend_.NewestNetwork();
+  const std::optional<NetworkOffer> newest = backend_->NewestNetwork();
   Json stale_uuids = Json::array();
   std::map<std::string, std::optional<int64_t>> generations;
   for (const Json& item : body["games"]) {
@@ -384,7 +434,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
       return ErrorReply(http::status::unprocessable_entity, e.what());
     }
     auto known = generations.find(record.network);  // one lookup per network, not per game
-    if (known == generations.end()) known = generations.emplace(record.network, backend_.NetworkGeneration(record.network)).first;
+    if (known == generations.end()) known = generations.emplace(record.network, backend_->NetworkGeneration(record.network)).first;
     const std::optional<int64_t> generation = known->second;
     if (!generation) {
       return ErrorReply(http::status::unprocessable_entity,
@@ -398,7 +448,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
   }
   StoreOutcome outcome;
   try {
-    outcome = backend_.StoreGames(games);
+    outcome = backend_->StoreGames(games);
   } catch (const UserError& e) {
     return ErrorReply(http::status::service_unavailable, std::string("not stored: ") + e.what());
   }
@@ -422,7 +472,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
 Json TrainerServer::Impl::Status() const {
   Json status;
   try {
-    status = Json::parse(backend_.StatusJson());
+    status = Json::parse(backend_->StatusJson());
   } catch (const Json::exception&) {
     status = Json::object();
   }
@@ -482,8 +532,25 @@ std::string TrainerServer::Impl::Page() const {
   return html;
 }
 
-TrainerServer::TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params)
-    : impl_(std::make_unique<Impl>(game, backend, params)) {}
+std::pair<std::string, int> ParseListenAddress(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon != std::string::npos) {
+    try {
+      size_t used = 0;
+      const std::string port = listen.substr(colon + 1);
+      const int number = std::stoi(port, &used);
+      if (used == port.size() && number >= 0 && number <= 65535) return {listen.substr(0, colon), number};
+    } catch (const std::exception&) {
+    }
+  }
+  throw UserError("--listen wants HOST:PORT with a port in 0..65535, not '" + game::Quoted(listen) + "'");
+}
+
+TrainerServer::TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params,
+                             RunInspector* inspector)
+    : impl_(std::make_unique<Impl>(game, &backend, inspector, params)) {}
+TrainerServer::TrainerServer(const game::Game& game, RunInspector& inspector, const ServerParams& params)
+    : impl_(std::make_unique<Impl>(game, nullptr, &inspector, params)) {}
 TrainerServer::~TrainerServer() = default;
 int TrainerServer::port() const { return impl_->port_; }
 std::vector<TrainerServer::WorkerInfo> TrainerServer::Workers() const { return impl_->Workers(); }

@@ -11,10 +11,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "game/game.h"
 #include "selfplay/game_record.h"
+#include "trainer/run_inspector.h"
 
 namespace descent::trainer {
 
@@ -52,6 +54,10 @@ struct ServerParams {
   int max_network_lag = 20;
 };
 
+// "HOST:PORT" (port 0..65535) as given to --listen; game::UserError names
+// what is wrong.
+std::pair<std::string, int> ParseListenAddress(const std::string& listen);
+
 struct NetworkOffer {
   int64_t id = 0;  // generation: 1, 2, ...
   std::string hash;
@@ -81,8 +87,14 @@ class ServerBackend {
 class TrainerServer {
  public:
   // Binds host:port and starts serving. Throws game::UserError when the
-  // address cannot be bound or the token is empty.
-  TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params);
+  // address cannot be bound or the token is empty. With `inspector`, it
+  // also serves the run page (/run, /static/..., /api/...; read-only; the
+  // data behind the token unless the address is a loopback one). The
+  // backend and inspector must outlive the server.
+  TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params,
+                RunInspector* inspector = nullptr);
+  // The run page only (descent inspect): no worker endpoints.
+  TrainerServer(const game::Game& game, RunInspector& inspector, const ServerParams& params);
   ~TrainerServer();
   TrainerServer(const TrainerServer&) = delete;
   TrainerServer& operator=(const TrainerServer&) = delete;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <stdexcept>
 
@@ -177,6 +178,67 @@ std::vector<selfplay::GameRecord> Store::RecentGames(int64_t samples) const {
   }
   std::reverse(games.begin(), games.end());
   return games;
+}
+
+namespace {
+
+constexpr const char* kGameColumns = "id, uuid, network, created, moves, samples, result, resigned";
+
+StoredGame GameColumns(Statement& s) {
+  StoredGame g;
+  g.id = s.Int(0);
+  g.uuid = s.Text(1);
+  g.network = s.Text(2);
+  g.created = s.Double(3);
+  g.moves = s.Int(4);
+  g.samples = s.Int(5);
+  g.result = static_cast<float>(s.Double(6));
+  g.resigned = s.Int(7) != 0;
+  return g;
+}
+
+}  // namespace
+
+std::vector<StoredGame> Store::GameSummaries(int64_t offset, int64_t limit) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, (std::string("SELECT ") + kGameColumns + " FROM games ORDER BY id LIMIT ? OFFSET ?").c_str());
+  s.Bind(1, limit).Bind(2, offset);
+  std::vector<StoredGame> games;
+  while (s.Step()) games.push_back(GameColumns(s));
+  return games;
+}
+
+std::optional<StoredGame> Store::GameById(int64_t id) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, (std::string("SELECT ") + kGameColumns + ", record FROM games WHERE id = ?").c_str());
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  StoredGame g = GameColumns(s);
+  g.record = selfplay::ParseGameRecord(s.Text(8));
+  return g;
+}
+
+std::vector<StoredGame> Store::GamesHoldingSamples(int64_t samples, int64_t before_id) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, (std::string("SELECT ") + kGameColumns + ", record FROM games WHERE id < ? ORDER BY id DESC").c_str());
+  s.Bind(1, before_id > 0 ? before_id : std::numeric_limits<int64_t>::max());
+  std::vector<StoredGame> games;
+  int64_t total = 0;
+  while (total < samples && s.Step()) {
+    games.push_back(GameColumns(s));
+    games.back().record = selfplay::ParseGameRecord(s.Text(8));
+    total += games.back().samples;
+  }
+  std::reverse(games.begin(), games.end());
+  return games;
+}
+
+int64_t Store::GamesStoredBefore(double time) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT COUNT(*) FROM games WHERE created < ?");
+  s.Bind(1, time);
+  s.Step();
+  return s.Int(0);
 }
 
 std::vector<float> Store::RecentNonLoserMinValues(int limit) const {

@@ -36,6 +36,18 @@ struct OutcomeBlock {
   double mean_moves = 0;
 };
 
+// A stored game with its row's columns (the run page lists and browses
+// them). `record` is filled only where the call says so.
+struct StoredGame {
+  int64_t id = 0;  // 1, 2, ... in storage order
+  std::string uuid, network;
+  double created = 0;
+  int64_t moves = 0, samples = 0;
+  float result = 0;  // for the first player
+  bool resigned = false;
+  selfplay::GameRecord record;
+};
+
 struct MetricRow {
   int64_t step = 0;
   double time = 0;
@@ -61,6 +73,17 @@ class Store {
   int64_t SampleCount() const;  // policy targets over all games
   // The newest games holding at least `samples` targets in all, oldest first.
   std::vector<selfplay::GameRecord> RecentGames(int64_t samples) const;
+  // Game summaries (no records) in storage order: `limit` of them from the
+  // 0-based position `offset`.
+  std::vector<StoredGame> GameSummaries(int64_t offset, int64_t limit) const;
+  // One game with its record; nullopt when no game has this id.
+  std::optional<StoredGame> GameById(int64_t id) const;
+  // With records: the newest games stored before game id `before_id` that
+  // hold at least `samples` targets in all, oldest first (a training window;
+  // before_id 0: before none, the newest games).
+  std::vector<StoredGame> GamesHoldingSamples(int64_t samples, int64_t before_id = 0) const;
+  // How many games were stored before unix time `time`.
+  int64_t GamesStoredBefore(double time) const;
   // The newest `limit` played-out games (resignation disabled): the lowest
   // value a player who did not lose saw in each. For resign calibration.
   std::vector<float> RecentNonLoserMinValues(int limit) const;

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +78,8 @@ class TrainingRun::Impl {
   std::unique_ptr<selfplay::SelfPlayWorker> worker_;
   std::string latest_hash_;
   int64_t published_step_ = 0;
+  Clock::time_point evals_rate_since_;
+  int64_t last_publish_evals_ = -1;  // -1: no network published by this process yet
   std::shared_ptr<const net::Network> first_;
   LadderRung ladder_;  // the newest rated network: the next one plays it (eval thread only)
   float resign_threshold_ = -2.0f;
@@ -88,6 +91,7 @@ class TrainingRun::Impl {
   // Games remote workers sent, already in the store; the training loop
   // moves them into the replay window.
   std::vector<selfplay::GameRecord> remote_stored_;
+  std::unique_ptr<RunInspector> inspector_;  // the run page's data; outlives server_
   std::unique_ptr<TrainerServer> server_;
   std::atomic<int> port_{0};
   // Copies for the server threads' status answers.
@@ -175,6 +179,16 @@ void TrainingRun::Impl::Publish() {
   const int64_t evals = evals_before_ + static_cast<int64_t>(worker_->Stats().positions);
   snapshot->SetSelfPlayTotals(lineage_games_ + games_stored_, lineage_evals_ + evals);
   store_->SetState("selfplay.evals", std::to_string(evals));
+  // Local self-play's net evaluations per second since the last network (the
+  // run page's speed chart; remote workers' evaluations are not counted).
+  const auto now = Clock::now();
+  const double seconds = std::chrono::duration<double>(now - evals_rate_since_).count();
+  if (last_publish_evals_ >= 0 && seconds > 0) {
+    store_->AddMetric({trainer_->step(), 0, "speed.evals_per_second",
+                       static_cast<double>(evals - last_publish_evals_) / seconds, ""});
+  }
+  evals_rate_since_ = now;
+  last_publish_evals_ = evals;
   latest_hash_ = snapshot->Save(path);
   trainer_->SaveOptimizer(path);
   std::shared_ptr<const net::Network> network = std::move(snapshot);
@@ -308,18 +322,7 @@ std::string TrainingRun::Impl::StatusJson() {
 void TrainingRun::Impl::StartServer() {
   if (p_.listen.empty()) return;
   ServerParams params;
-  const size_t colon = p_.listen.rfind(':');
-  if (colon == std::string::npos) throw game::UserError("--listen wants HOST:PORT, not '" + p_.listen + "'");
-  params.host = p_.listen.substr(0, colon);
-  try {
-    size_t used = 0;
-    const std::string port = p_.listen.substr(colon + 1);
-    params.port = std::stoi(port, &used);
-    if (used != port.size()) throw std::invalid_argument(port);
-  } catch (const std::exception&) {
-    throw game::UserError("--listen wants HOST:PORT, not '" + p_.listen + "'");
-  }
-  if (params.port < 0 || params.port > 65535) throw game::UserError("--listen port must be 0..65535");
+  std::tie(params.host, params.port) = ParseListenAddress(p_.listen);
   params.max_network_lag = p_.max_network_lag;
   params.token = p_.token;
   if (params.token.empty() && !p_.token_file.empty()) params.token = selfplay::ReadTokenFile(p_.token_file);
@@ -334,9 +337,14 @@ void TrainingRun::Impl::StartServer() {
     }
     Message("workers' token: in " + path.string());
   }
-  server_ = std::make_unique<TrainerServer>(*game_, owner_, params);
+  InspectParams inspect;
+  inspect.window = p_.window;
+  inspector_ = std::make_unique<RunInspector>(*store_, run_.string(), inspect);
+  server_ = std::make_unique<TrainerServer>(*game_, owner_, params, inspector_.get());
   port_ = server_->port();
-  Message("serving workers on http://" + params.host + ":" + std::to_string(server_->port()) + " (status page at /)");
+  const std::string url = "http://" + params.host + ":" + std::to_string(server_->port());
+  Message("serving workers on " + url + " (status page at /; the run page at " + url + "/run" +
+          (params.host == "127.0.0.1" || params.host == "::1" ? "" : "?token=TOKEN") + ")");
 }
 
 // The Elo ladder's top rung, kept across restarts in the store's state.

@@ -18,6 +18,7 @@
 #include "game/registry.h"
 #include "selfplay/trainer_client.h"
 #include "trainer/store.h"
+#include "tests/trainer/raw_http.h"
 
 namespace descent::trainer {
 namespace {
@@ -73,21 +74,6 @@ class StoreBackend final : public ServerBackend {
 };
 
 // Sends raw bytes, optionally half-closes, and returns all the server says.
-std::string Raw(int port, const std::string& bytes, bool half_close = true) {
-  boost::asio::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
-  boost::asio::write(socket, boost::asio::buffer(bytes));
-  if (half_close) socket.shutdown(tcp::socket::shutdown_send);
-  std::string reply;
-  char chunk[4096];
-  boost::system::error_code ec;
-  for (size_t n; (n = socket.read_some(boost::asio::buffer(chunk), ec)) > 0 || !ec;) reply.append(chunk, n);
-  return reply;
-}
-
-int StatusOf(const std::string& reply) { return reply.size() > 12 ? std::stoi(reply.substr(9, 3)) : 0; }
-
 std::string Post(const std::string& body, const std::string& extra_headers = "") {
   return "POST /v1/games HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kToken) +
          "\r\nContent-Type: application/json\r\n" + extra_headers + "Content-Length: " + std::to_string(body.size()) +
