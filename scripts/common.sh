@@ -7,12 +7,13 @@ BUILD=${DESCENT_BUILD_DIR:-$ROOT/build}
 
 # Every dependency is a Debian 12 package; nothing is downloaded from elsewhere.
 # libopenblas0-openmp: Debian's reference BLAS makes a batch-1 net call ~10x slower.
+# chromium: the run page's browser test (tests/app/inspect_page_test.sh).
 PACKAGES=(
   cmake g++ make pkg-config
   libtorch-dev libopenblas0-openmp libtbb-dev libboost-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb
-  gnugo leela-zero
+  gnugo leela-zero chromium
 )
 
 ensure_packages() {

@@ -156,6 +156,7 @@ async function poll() {
     const run = await api('/api/run');
     state.run = run;
     $('run-game').textContent = run.spec;
+    $('solver-section').hidden = run.game !== 'tictactoe' && run.game !== 'connect4';
     const newest = run.newest_network ? ', newest network #' + run.newest_network.id + ' (step ' + run.newest_network.step + ')' : '';
     $('run-summary').textContent = run.games + ' games, ' + run.samples + ' training samples, ' + run.networks +
       ' networks' + newest + ' · updated ' + new Date().toLocaleTimeString();
@@ -418,18 +419,25 @@ $('solver-load').onclick = async () => {
 
 // ---- Networks ---------------------------------------------------------------
 
+const LINEAGE_ROWS = 20;  // newest networks listed until the user asks for all
+$('lineage-more').onclick = () => { state.allNetworks = !state.allNetworks; refreshNetworks().catch(showError); };
+
 async function refreshNetworks() {
   const {networks} = await api('/api/networks');
   state.networks = networks;
   const body = $('lineage').tBodies[0];
   body.innerHTML = '';
-  for (const n of [...networks].reverse()) {
+  const shown = state.allNetworks ? networks.length : LINEAGE_ROWS;
+  for (const n of [...networks].reverse().slice(0, shown)) {
     const strength = Object.values(n.strength).map((m) =>
       m.key.slice(5) + ' ' + fmt(m.value, m.key === 'eval.elo' ? 0 : 3) +
       (m.lo !== undefined && m.key !== 'eval.elo' ? ' [' + fmt(m.lo, 2) + ', ' + fmt(m.hi, 2) + ']' : '')).join('; ');
     body.appendChild(row(['#' + n.id, n.parent_id ? '#' + n.parent_id : (n.parent ? n.parent.slice(0, 8) : '–'),
       n.step, n.games_before, strength || '–', n.hash.slice(0, 12)]));
   }
+  const more = $('lineage-more');
+  more.hidden = networks.length <= LINEAGE_ROWS;
+  more.textContent = state.allNetworks ? 'show the newest ' + LINEAGE_ROWS : 'show all ' + networks.length + ' networks';
   for (const [sel, pick] of [[$('net-a'), networks.length - 1], [$('net-b'), 0]]) {
     const keep = sel.value;
     sel.innerHTML = '';
