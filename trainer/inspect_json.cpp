@@ -92,8 +92,14 @@ void AddEval(Json* out, const net::PositionEval& eval) {
 }
 
 Json GameSummaryJson(const StoredGame& g) {
-  return {{"id", g.id}, {"uuid", g.uuid}, {"network", g.network}, {"created", g.created}, {"moves", g.moves},
+  return {{"id", g.id}, {"kind", "selfplay"}, {"uuid", g.uuid}, {"network", g.network}, {"created", g.created}, {"moves", g.moves},
           {"samples", g.samples}, {"result", g.result}, {"resigned", g.resigned}};
+}
+
+Json EvalGameSummaryJson(const EvalGame& g) {
+  return {{"id", g.id}, {"kind", "eval"}, {"key", g.key}, {"step", g.step}, {"network", g.network},
+          {"net_side", g.net_side}, {"net_result", g.net_result}, {"result", g.net_side == 0 ? g.net_result : -g.net_result},
+          {"moves", g.moves.size()}, {"created", g.created}};
 }
 
 Json MetricJson(const MetricRow& r) {

@@ -50,6 +50,9 @@ nlohmann::json TargetJson(const selfplay::PolicyTarget& target);
 void AddEval(nlohmann::json* out, const net::PositionEval& eval);
 
 nlohmann::json GameSummaryJson(const StoredGame& game);
+// An evaluation game: {"id", "kind": "eval", "key", "step", "network",
+// "net_side", "net_result", "result" (first player), "moves", "created"}.
+nlohmann::json EvalGameSummaryJson(const EvalGame& game);
 // {"step", "time", "key", "value", "text"?, "lo"?, "hi"?, ...}: the metric's
 // JSON extra merged in.
 nlohmann::json MetricJson(const MetricRow& row);

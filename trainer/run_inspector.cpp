@@ -96,6 +96,7 @@ class RunInspector::Impl {
       else if (path == "/api/surprise") body = Surprise(q);
       else if (path == "/api/calibration") body = Calibration(q);
       else if (path == "/api/solver") body = SolverView(q);
+      else if (path == "/api/ownership") body = OwnershipView(q);
       else if (path == "/api/networks") body = Networks();
       else if (path == "/api/compare") body = Compare(q);
       else throw HttpError(404, "no such endpoint: " + path);
@@ -183,6 +184,39 @@ class RunInspector::Impl {
     return cached;
   }
 
+  // Evaluation games are viewed as stored games whose id is negative (the
+  // caches key on it) and which have no targets.
+  static StoredGame FromEvalGame(const EvalGame& e) {
+    StoredGame g;
+    g.id = -e.id;
+    g.network = e.network;
+    g.created = e.created;
+    g.moves = static_cast<int64_t>(e.moves.size());
+    g.result = e.net_side == 0 ? e.net_result : -e.net_result;
+    g.record.network = e.network;
+    g.record.moves = e.moves;
+    g.record.result = g.result;
+    return g;
+  }
+
+  static bool WantsEvalGames(const Query& q) {
+    const auto kind = q.find("kind");
+    if (kind == q.end() || kind->second == "selfplay") return false;
+    if (kind->second == "eval") return true;
+    throw HttpError(400, "parameter kind must be selfplay or eval, not '" + game::Quoted(kind->second) + "'");
+  }
+
+  // The game named by query parameter `name` (required), self-play or, with
+  // kind=eval, evaluation (then also in `eval_game`).
+  StoredGame GameFor(const Query& q, const std::string& name, std::optional<EvalGame>* eval_game) const {
+    RequireParam(q, name);
+    const int64_t id = IntParam(q, name, 0, 1, INT64_MAX);
+    if (!WantsEvalGames(q)) return GameOrError(id);
+    *eval_game = store_.EvalGameById(id);
+    if (!*eval_game) throw HttpError(404, "no evaluation game " + std::to_string(id));
+    return FromEvalGame(**eval_game);
+  }
+
   StoredGame GameOrError(int64_t id) const {
     auto game = store_.GameById(id);
     if (!game) throw HttpError(404, "no game " + std::to_string(id));
@@ -241,17 +275,23 @@ class RunInspector::Impl {
   }
 
   Json Games(const Query& q) const {
-    const int64_t total = store_.GameCount();
+    const bool eval = WantsEvalGames(q);
+    const int64_t total = eval ? store_.EvalGameCount() : store_.GameCount();
     const int64_t limit = IntParam(q, "limit", 100, 1, 1000);
     const int64_t offset = IntParam(q, "offset", std::max<int64_t>(0, total - limit), 0, std::max<int64_t>(0, total));
     Json games = Json::array();
-    for (const StoredGame& g : store_.GameSummaries(offset, limit)) games.push_back(GameSummaryJson(g));
-    return {{"total", total}, {"offset", offset}, {"games", games}};
+    if (eval) {
+      for (const EvalGame& g : store_.EvalGames(offset, limit)) games.push_back(EvalGameSummaryJson(g));
+    } else {
+      for (const StoredGame& g : store_.GameSummaries(offset, limit)) games.push_back(GameSummaryJson(g));
+    }
+    return {{"kind", eval ? "eval" : "selfplay"}, {"total", total}, {"offset", offset}, {"games", games}};
   }
 
   Json GameView(const Query& q) {
-    RequireParam(q, "id");
-    const StoredGame g = GameOrError(IntParam(q, "id", 0, 1, INT64_MAX));
+    const bool eval = WantsEvalGames(q);
+    std::optional<EvalGame> eval_game;
+    const StoredGame g = GameFor(q, "id", &eval_game);
     const auto states = Replay(g.record);
     const auto evals = GameEvals(g);
     std::map<int, const selfplay::PolicyTarget*> targets;
@@ -272,13 +312,24 @@ class RunInspector::Impl {
       }
       positions.push_back(std::move(p));
     }
-    Json out = GameSummaryJson(g);
+    Json out = eval ? EvalGameSummaryJson(*eval_game) : GameSummaryJson(g);
     const auto row = NetworkRowByHash(g.network);
     if (row) out["network_id"] = row->id;
     out["evaluated"] = evals != nullptr;
+    if (const auto own = FinalOwnership(g, *states.back())) out["final_ownership"] = *own;
     out["layout"] = BoardLayout(*game_);
     out["positions"] = std::move(positions);
     return out;
+  }
+
+  // Go: who owns each point at the end (Black's view: +1, -1, 0), as the
+  // ownership target is made; none for a resigned or unfinished game.
+  std::optional<std::vector<int>> FinalOwnership(const StoredGame& g, const game::State& last) const {
+    const auto* go = dynamic_cast<const game::GoState*>(&last);
+    if (!go || g.resigned || !last.IsTerminal()) return std::nullopt;
+    std::vector<int8_t> own(static_cast<size_t>(game_->BoardWidth() * game_->BoardHeight()));
+    go->AreaOwnership(own.data());
+    return std::vector<int>(own.begin(), own.end());
   }
 
   // One position of a dataset view.
@@ -287,6 +338,7 @@ class RunInspector::Impl {
     int move_number;
     const selfplay::PolicyTarget* target;
     const net::PositionEval* eval;
+    game::Player mover;
     float outcome;  // the mover's final result
   };
 
@@ -303,8 +355,8 @@ class RunInspector::Impl {
       const game::Player first = states.front()->ToMove();
       for (const auto& t : g.record.targets) {
         const auto& e = evals->evals[static_cast<size_t>(t.move_number)];
-        samples.push_back({&g, t.move_number, &t, &e,
-                           OutcomeFor(g.record.result, first, states[static_cast<size_t>(t.move_number)]->ToMove())});
+        const game::Player mover = states[static_cast<size_t>(t.move_number)]->ToMove();
+        samples.push_back({&g, t.move_number, &t, &e, mover, OutcomeFor(g.record.result, first, mover)});
       }
     }
     return samples;
@@ -355,6 +407,57 @@ class RunInspector::Impl {
     }
     std::reverse(out.begin(), out.end());  // oldest window first
     return {{"samples_per_window", samples}, {"bins", bins}, {"windows", out}};
+  }
+
+  // Go with ownership heads: the target positions whose predicted
+  // ownership is furthest from the final one.
+  Json OwnershipView(const Query& q) {
+    if (!dynamic_cast<const game::GoGame*>(game_.get())) throw HttpError(404, "ownership is predicted for Go only");
+    const int64_t samples = DatasetSamples(q);
+    const int64_t limit = IntParam(q, "limit", 50, 1, 1000);
+    const auto games = store_.GamesHoldingSamples(samples);
+    std::vector<std::shared_ptr<const CachedEvals>> keep;
+    const auto list = Samples(games, &keep);
+    if (!list.empty() && !list.front().eval->has_aux) {
+      throw HttpError(404, "this run's networks predict no ownership (no aux heads)");
+    }
+    std::map<int64_t, std::vector<int>> finals;
+    for (const StoredGame& g : games) {
+      const auto states = Replay(g.record);
+      if (auto own = FinalOwnership(g, *states.back())) finals[g.id] = std::move(*own);
+    }
+    struct Row {
+      const Sample* sample;
+      double error;
+      int wrong;
+    };
+    std::vector<Row> rows;
+    double sum = 0;
+    for (const Sample& s : list) {
+      const auto final = finals.find(s.game->id);
+      if (final == finals.end() || !s.eval->has_aux) continue;
+      const double sign = s.mover == 0 ? 1.0 : -1.0;  // the final ownership is Black's (player 0's) view
+      double error = 0;
+      int wrong = 0;
+      for (size_t i = 0; i < final->second.size(); ++i) {
+        const double actual = sign * final->second[i];
+        const double predicted = s.eval->ownership[i];
+        error += std::abs(predicted - actual) / 2;
+        if (actual != 0 && predicted * actual < 0) ++wrong;
+      }
+      error /= static_cast<double>(final->second.size());
+      sum += error;
+      rows.push_back({&s, error, wrong});
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.error > b.error; });
+    Json top = Json::array();
+    for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < limit; ++i) {
+      const Sample& s = *rows[i].sample;
+      top.push_back({{"game", s.game->id}, {"move_number", s.move_number}, {"error", rows[i].error},
+                     {"wrong_points", rows[i].wrong}, {"value", s.eval->value}, {"outcome", s.outcome}});
+    }
+    return {{"window", WindowJson(games)}, {"positions", rows.size()},
+            {"mean_error", rows.empty() ? 0.0 : sum / static_cast<double>(rows.size())}, {"top", top}};
   }
 
   Json SolverView(const Query& q) {
@@ -418,7 +521,8 @@ class RunInspector::Impl {
 
   Json Compare(const Query& q) {
     for (const char* name : {"game", "move", "a", "b"}) RequireParam(q, name);
-    const StoredGame g = GameOrError(IntParam(q, "game", 0, 1, INT64_MAX));
+    std::optional<EvalGame> eval_game;
+    const StoredGame g = GameFor(q, "game", &eval_game);
     const int move = static_cast<int>(IntParam(q, "move", 0, 0, static_cast<int64_t>(g.record.moves.size())));
     const auto states = Replay(g.record);
     const game::State& s = *states[static_cast<size_t>(move)];

@@ -91,6 +91,17 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_key ON metrics(key);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS eval_games (
+  id INTEGER PRIMARY KEY,
+  step INTEGER NOT NULL,
+  network TEXT NOT NULL,
+  key TEXT NOT NULL,
+  game INTEGER NOT NULL,
+  net_side INTEGER NOT NULL,
+  moves TEXT NOT NULL,
+  net_result REAL NOT NULL,
+  created REAL NOT NULL
+);
 )sql";
 
 }  // namespace
@@ -296,6 +307,87 @@ std::optional<NetworkRow> Store::LatestNetwork() const {
   auto rows = Networks();
   if (rows.empty()) return std::nullopt;
   return rows.back();
+}
+
+namespace {
+
+std::string MovesText(const std::vector<game::Move>& moves) {
+  std::string text;
+  for (game::Move m : moves) text += (text.empty() ? "" : " ") + std::to_string(m);
+  return text;
+}
+
+std::vector<game::Move> ParseMovesText(const std::string& text) {
+  std::vector<game::Move> moves;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    moves.push_back(static_cast<game::Move>(std::stoi(text.substr(start, end - start))));
+    start = end + 1;
+  }
+  return moves;
+}
+
+constexpr const char* kEvalGameColumns = "id, step, network, key, game, net_side, moves, net_result, created";
+
+EvalGame EvalGameColumns(Statement& s) {
+  EvalGame g;
+  g.id = s.Int(0);
+  g.step = s.Int(1);
+  g.network = s.Text(2);
+  g.key = s.Text(3);
+  g.game = static_cast<int>(s.Int(4));
+  g.net_side = static_cast<int>(s.Int(5));
+  g.moves = ParseMovesText(s.Text(6));
+  g.net_result = static_cast<float>(s.Double(7));
+  g.created = s.Double(8);
+  return g;
+}
+
+}  // namespace
+
+void Store::AddEvalGames(const std::vector<EvalGame>& games) {
+  std::lock_guard lock(mutex_);
+  Exec("BEGIN IMMEDIATE");
+  try {
+    for (const EvalGame& g : games) {
+      Statement s(db_, "INSERT INTO eval_games (step, network, key, game, net_side, moves, net_result, created) "
+                       "VALUES (?,?,?,?,?,?,?,?)");
+      s.Bind(1, g.step).Bind(2, g.network).Bind(3, g.key).Bind(4, static_cast<int64_t>(g.game));
+      s.Bind(5, static_cast<int64_t>(g.net_side)).Bind(6, MovesText(g.moves)).Bind(7, static_cast<double>(g.net_result));
+      s.Bind(8, g.created ? g.created : Now());
+      s.Step();
+    }
+    Exec("COMMIT");
+  } catch (...) {
+    Exec("ROLLBACK");
+    throw;
+  }
+}
+
+int64_t Store::EvalGameCount() const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT COUNT(*) FROM eval_games");
+  s.Step();
+  return s.Int(0);
+}
+
+std::vector<EvalGame> Store::EvalGames(int64_t offset, int64_t limit) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, (std::string("SELECT ") + kEvalGameColumns + " FROM eval_games ORDER BY id LIMIT ? OFFSET ?").c_str());
+  s.Bind(1, limit).Bind(2, offset);
+  std::vector<EvalGame> games;
+  while (s.Step()) games.push_back(EvalGameColumns(s));
+  return games;
+}
+
+std::optional<EvalGame> Store::EvalGameById(int64_t id) const {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, (std::string("SELECT ") + kEvalGameColumns + " FROM eval_games WHERE id = ?").c_str());
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return EvalGameColumns(s);
 }
 
 void Store::AddMetric(const MetricRow& row) {

@@ -48,6 +48,19 @@ struct StoredGame {
   selfplay::GameRecord record;
 };
 
+// A game of an evaluation match: the evaluated network against a baseline.
+struct EvalGame {
+  int64_t id = 0;       // 1, 2, ... in storage order (set by the store)
+  int64_t step = 0;     // the evaluated network's training step
+  std::string network;  // its content hash
+  std::string key;      // the match's metric, e.g. "eval.mcts", "eval.gtp"
+  int game = 0;         // index within the match
+  int net_side = 0;     // the side the network played (0 moves first)
+  std::vector<game::Move> moves;
+  float net_result = 0;  // for the network: +1 win, 0 draw, -1 loss
+  double created = 0;    // unix time (set by the store)
+};
+
 struct MetricRow {
   int64_t step = 0;
   double time = 0;
@@ -98,6 +111,14 @@ class Store {
   void AddNetwork(const NetworkRow& row);
   std::optional<NetworkRow> LatestNetwork() const;
   std::vector<NetworkRow> Networks() const;
+
+  // Evaluation games, one transaction (the run page browses them).
+  void AddEvalGames(const std::vector<EvalGame>& games);
+  int64_t EvalGameCount() const;
+  // In storage order: `limit` from the 0-based position `offset`, moves
+  // included.
+  std::vector<EvalGame> EvalGames(int64_t offset, int64_t limit) const;
+  std::optional<EvalGame> EvalGameById(int64_t id) const;
 
   void AddMetric(const MetricRow& row);
   std::vector<MetricRow> Metrics(const std::string& key_prefix = "") const;

@@ -397,8 +397,17 @@ void TrainingRun::Impl::Evaluate(const EvalJob& job) {
   params.gtp_referee = p_.eval_gtp_referee;
   params.search = p_.search;
   params.cancel = &stop_eval_;
+  // The match games, kept for the run page's game browser.
+  std::mutex games_mutex;
+  std::vector<EvalGame> games;
+  params.on_game = [&](const std::string& key, int i, game::Player side, const std::vector<game::Move>& moves,
+                       float result) {
+    std::lock_guard lock(games_mutex);
+    games.push_back({0, job.step, job.network->info().content_hash, key, i, side, moves, result, 0});
+  };
   const auto lines = EvaluateNetwork(*game_, job.network, &ladder_, params, p_.seed + job.step);
   if (stop_eval_) return;  // stopped midway: the partial results are not stored
+  store_->AddEvalGames(games);
   for (const EvalLine& line : lines) {
     if (line.key != "eval.elo") continue;
     // This network is the ladder's new top rung, kept across restarts.

@@ -11,9 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "game/go.h"
 #include "game/registry.h"
 #include "game/tictactoe.h"
 #include "game/tictactoe_solver.h"
@@ -314,6 +316,103 @@ TEST_F(RunInspectorTest, ACorruptWeightsFileIsReportedNotFatal) {
   EXPECT_NE(reply.body.find(first.path), std::string::npos) << reply.body;
   EXPECT_EQ(inspector.Get("/api/run", {}).status, 200);
   fs::remove_all(copy);
+}
+
+TEST_F(RunInspectorTest, EvaluationGamesAreStoredAndBrowsable) {
+  const int64_t count = store_->EvalGameCount();
+  ASSERT_GT(count, 0);
+  const Json list = Get("/api/games?kind=eval&offset=0&limit=1000");
+  EXPECT_EQ(list["total"].get<int64_t>(), count);
+  ASSERT_EQ(static_cast<int64_t>(list["games"].size()), count);
+  std::set<std::string> keys;
+  for (const Json& g : list["games"]) keys.insert(g["key"].get<std::string>());
+  EXPECT_TRUE(keys.count("eval.random") && keys.count("eval.mcts") && keys.count("eval.solver")) << list.dump();
+  // Every evaluated step's network played them.
+  for (const EvalGame& e : store_->EvalGames(0, count)) {
+    bool known = false;
+    for (const NetworkRow& row : store_->Networks()) known |= row.hash == e.network && row.step == e.step;
+    EXPECT_TRUE(known) << "evaluation game " << e.id << " names network " << e.network << " at step " << e.step;
+  }
+  const EvalGame e = *store_->EvalGameById(1);
+  const Json game = Get("/api/game?kind=eval&id=1");
+  EXPECT_EQ(game["kind"], "eval");
+  EXPECT_TRUE(game["evaluated"].get<bool>());
+  selfplay::GameRecord record;
+  record.moves = e.moves;
+  const auto states = Replay(record);
+  ASSERT_EQ(game["positions"].size(), states.size());
+  EXPECT_TRUE(states.back()->IsTerminal());
+  // The network's result, from its side, is the game's.
+  EXPECT_EQ(states.back()->Outcome(e.net_side), e.net_result);
+  EXPECT_EQ(game["result"].get<float>(), states.back()->Outcome(0));
+  const auto network = NetworkOf(e.network);
+  const auto eval = net::EvaluatePositions(*network, *game_, {states[0].get()});
+  EXPECT_NEAR(game["positions"][0]["value"].get<double>(), eval[0].value, 1e-4);
+  EXPECT_FALSE(game["positions"][0].contains("target"));
+  Get("/api/game?kind=eval&id=999999", 404);
+  Get("/api/games?kind=bogus", 400);
+  Get("/api/ownership", 404);  // tic-tac-toe has no ownership
+}
+
+// A tiny 5x5 Go run with ownership heads: the final ownership and the
+// disagreement view against the final positions directly.
+TEST(RunInspectorGo, OwnershipDisagreementIsMeasuredAgainstTheFinalPosition) {
+  const fs::path dir = fs::temp_directory_path() / ("descent_inspect_go_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  TrainRunParams p;
+  p.game = "go:5:komi=3";
+  p.run = dir.string();
+  p.blocks = 1, p.channels = 8;
+  p.games = 8, p.self_play.full_visits = 16, p.self_play.fast_visits = 8;
+  p.min_samples = 64, p.batch = 16, p.publish_every = 5, p.eval_every = 0;
+  p.threads = 1;
+  p.max_steps = 10;
+  TrainRunOutput out;
+  std::atomic<bool> stop{false};
+  TrainingRun(p, "", out).Run(&stop);
+  Store store((dir / "store.sqlite").string());
+  InspectParams params;
+  params.window = 400;
+  RunInspector inspector(store, dir.string(), params);
+  const auto game = game::MakeGame(p.game);
+  const InspectReply reply = inspector.Get("/api/ownership", {{"limit", "1000"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const Json view = Json::parse(reply.body);
+  ASSERT_GT(view["top"].size(), 0u);
+  int checked = 0;
+  for (const Json& row : view["top"]) {
+    const StoredGame g = *store.GameById(row["game"].get<int64_t>());
+    EXPECT_FALSE(g.resigned);
+    std::vector<std::unique_ptr<game::State>> states;
+    states.push_back(game->NewInitialState());
+    for (game::Move m : g.record.moves) {
+      states.push_back(states.back()->Clone());
+      states.back()->Play(m);
+    }
+    std::vector<int8_t> final(25);
+    static_cast<const game::GoState&>(*states.back()).AreaOwnership(final.data());
+    const game::State& s = *states[row["move_number"].get<size_t>()];
+    const auto network = net::Network::Load((dir / [&] {
+                                               for (const auto& n : store.Networks()) {
+                                                 if (n.hash == g.network) return n.path;
+                                               }
+                                               return std::string();
+                                             }())
+                                                .string());
+    const auto e = net::EvaluatePositions(*network, *game, {&s})[0];
+    ASSERT_TRUE(e.has_aux);
+    double error = 0;
+    const double sign = s.ToMove() == 0 ? 1 : -1;
+    for (int i = 0; i < 25; ++i) error += std::abs(e.ownership[i] - sign * final[i]) / 2;
+    EXPECT_NEAR(row["error"].get<double>(), error / 25, 1e-4);
+    const Json view_game = Json::parse(inspector.Get("/api/game", {{"id", std::to_string(g.id)}}).body);
+    for (int i = 0; i < 25; ++i) EXPECT_EQ(view_game["final_ownership"][i].get<int>(), final[i]);
+    if (++checked == 3) break;
+  }
+  for (size_t i = 1; i < view["top"].size(); ++i) {
+    EXPECT_GE(view["top"][i - 1]["error"].get<double>(), view["top"][i]["error"].get<double>());
+  }
+  fs::remove_all(dir);
 }
 
 TEST(ParseQuery, DecodesAndKeepsTheLastOfRepeatedNames) {

@@ -116,7 +116,7 @@ function metricSeries(rows, key, label) {
 }
 
 const BASELINES = {
-  'eval.random': 'vs random', 'eval.mcts': 'vs rollout MCTS', 'eval.solver': 'vs solver',
+  'eval.random': 'vs random', 'eval.mcts': 'vs rollout MCTS', 'eval.gtp': 'vs GTP engine (GNU Go)', 'eval.solver': 'vs solver',
   'eval.solver_kept': 'vs solver (kept)', 'eval.optimal_policy': 'net alone optimal moves',
 };
 
@@ -125,7 +125,7 @@ async function refreshCharts() {
   const keys = [...new Set(metrics.map((r) => r.key))];
   lineChart($('chart-losses'), 'Losses', 'training step',
     keys.filter((k) => k.startsWith('loss.')).map((k) => metricSeries(metrics, k, k.slice(5))));
-  const strengthKeys = keys.filter((k) => BASELINES[k] || k.startsWith('eval.gnugo'));
+  const strengthKeys = keys.filter((k) => BASELINES[k]);
   lineChart($('chart-strength'), 'Strength', 'training step',
     strengthKeys.map((k) => metricSeries(metrics, k, BASELINES[k] || k.slice(5))), {yRange: [0, 1]});
   lineChart($('chart-elo'), 'Elo over the first network', 'training step', [metricSeries(metrics, 'eval.elo', 'Elo')]);
@@ -149,7 +149,7 @@ async function refreshCharts() {
 
 // ---- Run summary and polling --------------------------------------------
 
-const state = {run: null, seen: '', gamesOffset: null, game: null, move: 0, networks: []};
+const state = {run: null, seen: '', gamesOffset: null, game: null, move: 0, networks: [], kind: 'selfplay'};
 
 async function poll() {
   try {
@@ -157,6 +157,7 @@ async function poll() {
     state.run = run;
     $('run-game').textContent = run.spec;
     $('solver-section').hidden = run.game !== 'tictactoe' && run.game !== 'connect4';
+    $('ownership-section').hidden = run.game !== 'go';
     const newest = run.newest_network ? ', newest network #' + run.newest_network.id + ' (step ' + run.newest_network.step + ')' : '';
     $('run-summary').textContent = run.games + ' games, ' + run.samples + ' training samples, ' + run.networks +
       ' networks' + newest + ' · updated ' + new Date().toLocaleTimeString();
@@ -176,17 +177,21 @@ async function poll() {
 
 const PAGE = 25;
 async function refreshGames() {
-  const params = {limit: PAGE};
+  const params = {limit: PAGE, kind: state.kind};
   if (state.gamesOffset !== null) params.offset = state.gamesOffset;
   const list = await api('/api/games', params);
   const body = $('games').tBodies[0];
   body.innerHTML = '';
+  $('games-net').textContent = state.kind === 'eval' ? 'match (network step, side)' : 'net';
   for (const g of [...list.games].reverse()) {
     const result = g.result > 0 ? '1–0' : g.result < 0 ? '0–1' : '½–½';
-    const tr = row(['#' + g.id, g.moves, result + (g.resigned ? ' (resigned)' : ''), g.network.slice(0, 8)]);
+    const detail = g.kind === 'eval'
+      ? g.key.slice(5) + ' (step ' + g.step + ', ' + (g.net_side === 0 ? 'first' : 'second') + ')'
+      : g.network.slice(0, 8);
+    const tr = row(['#' + g.id, g.moves, result + (g.resigned ? ' (resigned)' : ''), detail]);
     tr.className = 'clickable';
     tr.dataset.game = g.id;
-    tr.onclick = () => openGame(g.id, 0);
+    tr.onclick = () => openGame(g.id, 0, g.kind);
     body.appendChild(tr);
   }
   const first = list.offset + 1, last = list.offset + list.games.length;
@@ -195,6 +200,9 @@ async function refreshGames() {
   $('games-newer').disabled = last >= list.total;
   state.gamesTotal = list.total;
   state.gamesShown = list.offset;
+}
+for (const radio of document.querySelectorAll('input[name=kind]')) {
+  radio.onchange = () => { state.kind = radio.value; state.gamesOffset = null; refreshGames().catch(showError); };
 }
 $('games-older').onclick = () => { state.gamesOffset = Math.max(0, state.gamesShown - PAGE); refreshGames().catch(showError); };
 $('games-newer').onclick = () => {
@@ -240,16 +248,6 @@ function drawBoard(svg, layout, position, overlay, opts = {}) {
       svg.appendChild(svgEl('line', {x1: 0, y1: i * CELL, x2: g.w, y2: i * CELL, class: 'grid'}));
     }
   }
-  // Ownership shades the points under the stones.
-  if (overlay && overlay.ownership) {
-    const sign = position.to_move === 0 ? 1 : -1;  // ownership is the mover's; show it as Black's
-    overlay.ownership.forEach((o, i) => {
-      const [x, y] = cellCenter(layout, Math.floor(i / layout.width), i % layout.width);
-      const b = o * sign;
-      svg.appendChild(svgEl('rect', {x: x - CELL / 2 + 4, y: y - CELL / 2 + 4, width: CELL - 8, height: CELL - 8,
-        class: 'own ' + (b > 0 ? 'own-black' : 'own-white'), opacity: Math.min(1, Math.abs(b)).toFixed(2)}));
-    });
-  }
   position.board.forEach((line, r) => {
     [...line].forEach((ch, c) => {
       const [x, y] = cellCenter(layout, r, c);
@@ -263,6 +261,17 @@ function drawBoard(svg, layout, position, overlay, opts = {}) {
       }
     });
   });
+  // Ownership: a square on every point, over the stones (KataGo's style),
+  // its opacity the prediction's certainty.
+  if (overlay && overlay.ownership) {
+    const sign = position.to_move === 0 ? 1 : -1;  // ownership is the mover's; show it as Black's
+    overlay.ownership.forEach((o, i) => {
+      const [x, y] = cellCenter(layout, Math.floor(i / layout.width), i % layout.width);
+      const b = o * sign;
+      svg.appendChild(svgEl('rect', {x: x - CELL * 0.2, y: y - CELL * 0.2, width: CELL * 0.4, height: CELL * 0.4,
+        class: 'own ' + (b > 0 ? 'own-black' : 'own-white'), opacity: Math.min(1, Math.abs(b)).toFixed(2)}));
+    });
+  }
   if (opts.lastMove !== undefined && opts.lastMove !== null) {
     const cell = layout.cells[opts.lastMove];
     if (cell && cell[0] >= 0) {
@@ -286,17 +295,20 @@ function drawBoard(svg, layout, position, overlay, opts = {}) {
 
 // ---- Game viewer ------------------------------------------------------------
 
-async function openGame(id, move) {
+async function openGame(id, move, kind = 'selfplay') {
   try {
-    const game = await api('/api/game', {id});
+    const game = await api('/api/game', {id, kind});
     state.game = game;
     state.move = Math.max(0, Math.min(move, game.positions.length - 1));
     const result = game.result > 0 ? 'first player won' : game.result < 0 ? 'second player won' : 'draw';
-    $('game-title').textContent = 'Game #' + game.id + ': ' + game.moves + ' moves, ' + result +
-      (game.resigned ? ' by resignation' : '') + ', played by network ' +
-      (game.network_id ? '#' + game.network_id : game.network.slice(0, 8) + ' (not in this run)') +
-      (game.evaluated ? '' : ' — no evaluations');
-    for (const tr of $('games').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.game == id);
+    const net = game.network_id ? '#' + game.network_id : game.network.slice(0, 8) + ' (not in this run)';
+    $('game-title').textContent = (kind === 'eval'
+      ? 'Evaluation game #' + game.id + ' (' + game.key.slice(5) + '): network ' + net + ' played ' +
+        (game.net_side === 0 ? 'first' : 'second') + ', ' + game.moves + ' moves, ' + result
+      : 'Game #' + game.id + ': ' + game.moves + ' moves, ' + result + (game.resigned ? ' by resignation' : '') +
+        ', played by network ' + net) + (game.evaluated ? '' : ' — no evaluations');
+    game.kind = kind;
+    for (const tr of $('games').tBodies[0].rows) tr.classList.toggle('selected', state.kind === kind && tr.dataset.game == id);
     showPosition();
     clearError();
   } catch (e) {
@@ -315,6 +327,10 @@ function showPosition() {
   if (mode === 'prior' && p.prior) overlay = {weights: Object.fromEntries(p.prior.map((w, m) => [m, w]))};
   if (mode === 'target' && p.target) overlay = {weights: Object.fromEntries(p.target)};
   if (mode === 'ownership' && p.ownership) overlay = {ownership: p.ownership};
+  if (mode === 'final-ownership' && game.final_ownership) {
+    // Black's view; the board draws the mover's.
+    overlay = {ownership: game.final_ownership.map((o) => (p.to_move === 0 ? o : -o))};
+  }
   const last = state.move > 0 ? game.positions[state.move - 1].played : null;
   drawBoard($('board'), layout, p, overlay, {lastMove: last});
   $('board').dataset.move = state.move;
@@ -341,7 +357,8 @@ function showPosition() {
     if (m === p.played) tr.className = 'played';
     body.appendChild(tr);
   }
-  history.replaceState(null, '', location.pathname + location.search + '#game=' + game.id + '&move=' + state.move);
+  history.replaceState(null, '', location.pathname + location.search + '#game=' + game.id + '&move=' + state.move +
+    (game.kind === 'eval' ? '&kind=eval' : ''));
 }
 
 function step(delta) {
@@ -402,6 +419,23 @@ $('calibration-load').onclick = async () => {
   } catch (e) { $('calibration-summary').textContent = ''; showError(e); }
 };
 
+$('ownership-load').onclick = async () => {
+  $('ownership-summary').textContent = 'evaluating…';
+  try {
+    const s = await api('/api/ownership', {limit: 30});
+    $('ownership-summary').textContent = s.positions + ' positions of played-out games in #' + s.window.first_game +
+      '–#' + s.window.last_game + ', mean error ' + fmt(s.mean_error);
+    const body = $('ownership').tBodies[0];
+    body.innerHTML = '';
+    s.top.forEach((p, i) => {
+      const link = gameLink(p.game, p.move_number);
+      link.addEventListener('click', () => { $('overlay').value = 'ownership'; });
+      body.appendChild(row([i + 1, link, p.move_number, fmt(p.error), p.wrong_points, fmt(p.value),
+        p.outcome > 0 ? 'won' : p.outcome < 0 ? 'lost' : 'draw']));
+    });
+  } catch (e) { $('ownership-summary').textContent = ''; showError(e); }
+};
+
 $('solver-load').onclick = async () => {
   $('solver-summary').textContent = 'solving…';
   try {
@@ -449,7 +483,7 @@ async function refreshNetworks() {
 $('compare').onclick = async () => {
   if (!state.game) { showError(new Error('open a game in the browser first: the comparison uses its position')); return; }
   try {
-    const c = await api('/api/compare', {game: state.game.id, move: state.move, a: $('net-a').value, b: $('net-b').value});
+    const c = await api('/api/compare', {game: state.game.id, kind: state.game.kind, move: state.move, a: $('net-a').value, b: $('net-b').value});
     const out = $('compare-out');
     out.innerHTML = '';
     for (const side of ['a', 'b']) {
@@ -470,4 +504,4 @@ $('compare').onclick = async () => {
 
 poll();
 const hash = new URLSearchParams(location.hash.slice(1));
-if (hash.get('game')) openGame(Number(hash.get('game')), Number(hash.get('move') || 0));
+if (hash.get('game')) openGame(Number(hash.get('game')), Number(hash.get('move') || 0), hash.get('kind') || 'selfplay');

@@ -155,7 +155,49 @@ async function boardShows(page, game, move) {
     check(rows >= 1, 'no calibration windows listed');
     console.log('calibration: ' + rows + ' windows charted');
 
-    // 5. For games with an exact solver: the targets it disagrees with.
+    // 5. Go: where predicted and final ownership disagree, into the game
+    // with the ownership overlay.
+    if (await page.evaluate(() => !document.getElementById('ownership-section').hidden)) {
+      await page.click('#ownership-load');
+      await page.waitForSelector('#ownership tbody tr', {timeout: 120000});
+      const first = await page.evaluate(() => {
+        const r = document.querySelector('#ownership tbody tr');
+        return {game: Number(r.cells[1].textContent.slice(1)), move: Number(r.cells[2].textContent)};
+      });
+      await page.click('#ownership tbody tr a');
+      await page.waitForFunction((t) => document.getElementById('game-title').textContent.startsWith('Game #' + t.game) &&
+        document.getElementById('board').dataset.move === String(t.move), {timeout: 30000}, first);
+      const shaded = await page.evaluate(() => ({
+        overlay: document.getElementById('overlay').value, points: document.querySelectorAll('#board .own').length}));
+      const run = await api('/api/run');
+      check(shaded.overlay === 'ownership' && shaded.points === run.layout.width * run.layout.height,
+        'the ownership overlay shades ' + shaded.points + ' points (' + shaded.overlay + ')');
+      console.log('ownership: the worst-predicted position (game ' + first.game + ', move ' + first.move +
+        ') opens with its ' + shaded.points + ' points shaded');
+    }
+
+    // 6. Evaluation games, when the run has stored some.
+    const evals = await api('/api/games?kind=eval&limit=1');
+    if (evals.total > 0) {
+      await page.click('input[name=kind][value=eval]');
+      await page.waitForFunction(() => document.getElementById('games-net').textContent.startsWith('match'));
+      await page.waitForSelector('#games tbody tr');
+      const evalId = await page.evaluate(() => {
+        const r = document.querySelector('#games tbody tr');
+        r.click();
+        return Number(r.dataset.game);
+      });
+      await page.waitForFunction((id) => document.getElementById('game-title').textContent.startsWith('Evaluation game #' + id),
+        {timeout: 30000}, evalId);
+      const evalGame = await api('/api/game?kind=eval&id=' + evalId);
+      await page.click('#move-last');
+      await page.waitForSelector('#board[data-move="' + (evalGame.positions.length - 1) + '"]');
+      const shown = await boardShows(page, evalGame, evalGame.positions.length - 1);
+      console.log('evaluation game ' + evalId + ' (' + evalGame.key + '): the final position shows ' + shown.stones + ' pieces');
+      await page.click('input[name=kind][value=selfplay]');
+    }
+
+    // 7. For games with an exact solver: the targets it disagrees with.
     if (await page.evaluate(() => !document.getElementById('solver-section').hidden)) {
       await page.click('#solver-load');
       await page.waitForFunction(() => document.getElementById('solver-summary').textContent.includes('solved'),
