@@ -65,9 +65,11 @@ class Network {
 
   // How many threads LibTorch uses for operations run by the calling thread.
   static void SetThreadsForThisThread(int threads);
-  // Measured fp32 matrix-multiply throughput (GFLOP/s) with `threads`
-  // threads: the practical arithmetic peak benches compare against.
-  static double MeasureMatmulGflops(int threads);
+  // The practical fp32 arithmetic peak (GFLOP/s) of `threads` single-
+  // threaded workers running at once, as the inference server runs them:
+  // each worker's best of a BLAS matrix multiply and a dense 3x3
+  // convolution, summed. Benches compare against it. Blocks ~1 s.
+  static double MeasurePeakGflops(int threads);
 
   struct Impl;  // public so trainer/ can reach the module through net/network_impl.h
   Impl& impl() { return *impl_; }

@@ -1,6 +1,6 @@
 #pragma once
 // How fast the net and the search run on this machine (descent bench): raw
-// batched evaluations/s against the measured matmul peak, the self-play and
+// batched evaluations/s against the measured peak (matmul or 3x3 conv), the self-play and
 // one-game drivers' visits/s, time outside the net, memory; and a
 // deterministic signature of search behaviour (visit counts for fixed
 // positions; tests/CMakeLists.txt pins the rollout one).

@@ -19,6 +19,7 @@
 #include "net/network.h"
 #include "net/position_eval.h"
 #include "trainer/inspect_json.h"
+#include "trainer/web_assets.h"
 
 namespace descent::trainer {
 namespace {
@@ -34,47 +35,7 @@ using Query = std::map<std::string, std::string>;
 // in milliseconds to seconds.
 constexpr int kConnect4SolverMinMoves = 12;
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// URL decoding: %XX and '+'; a malformed escape stays as it is.
-std::string UrlDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 && HexDigit(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
-
-std::map<std::string, std::string> ParseQuery(std::string_view target) {
-  std::map<std::string, std::string> query;
-  const size_t q = target.find('?');
-  if (q == std::string::npos) return query;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string_view item = rest.substr(0, amp);
-    const size_t eq = item.find('=');
-    if (!item.empty()) query[UrlDecode(item.substr(0, eq))] = eq == std::string_view::npos ? "" : UrlDecode(item.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    rest = rest.substr(amp + 1);
-  }
-  return query;
-}
-
 
 class RunInspector::Impl {
  public:
@@ -559,6 +520,12 @@ class RunInspector::Impl {
 RunInspector::RunInspector(const Store& store, std::string run_dir, InspectParams params)
     : impl_(std::make_unique<Impl>(store, std::move(run_dir), params)) {}
 RunInspector::~RunInspector() = default;
+
+std::optional<PageFile> RunInspector::File(std::string_view name) const {
+  const WebAsset* asset = FindWebAsset(name);
+  if (!asset) return std::nullopt;
+  return PageFile{asset->content_type, asset->text};
+}
 
 InspectReply RunInspector::Get(const std::string& path, const std::map<std::string, std::string>& query) {
   return impl_->Get(path, query);

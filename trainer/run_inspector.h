@@ -14,8 +14,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <optional>
 #include <string_view>
 
+#include "trainer/server.h"
 #include "trainer/store.h"
 
 namespace descent::trainer {
@@ -35,23 +37,13 @@ struct InspectParams {
   int cached_networks = 4;
 };
 
-struct InspectReply {
-  int status = 200;  // HTTP status: 200, or 4xx with {"error": ...}
-  std::string body;  // JSON
-};
-
-// The query string of a request target ("/api/game?id=3&x=a%20b"): name ->
-// URL-decoded value (the last of repeated names; a malformed %-escape stays
-// as it is).
-std::map<std::string, std::string> ParseQuery(std::string_view target);
-
-class RunInspector {
+class RunInspector final : public RunPageSource {
  public:
   // `store` must outlive the inspector; `run_dir` is where the store's
   // network paths are relative to. Throws game::UserError when the store
   // names no game this build knows.
   RunInspector(const Store& store, std::string run_dir, InspectParams params = {});
-  ~RunInspector();
+  ~RunInspector() override;
   RunInspector(const RunInspector&) = delete;
   RunInspector& operator=(const RunInspector&) = delete;
 
@@ -59,7 +51,9 @@ class RunInspector {
   // parameters. Blocks while positions are evaluated. Thread-safe. Bad
   // parameters, unknown ids and unknown paths get a 4xx reply, never an
   // exception.
-  InspectReply Get(const std::string& path, const std::map<std::string, std::string>& query);
+  InspectReply Get(const std::string& path, const std::map<std::string, std::string>& query) override;
+  // The page's files, compiled in (trainer/web_assets.h).
+  std::optional<PageFile> File(std::string_view name) const override;
 
   class Impl;
 

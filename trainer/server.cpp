@@ -18,7 +18,6 @@
 #include "game/user_error.h"
 #include "selfplay/protocol.h"
 #include "net/bounded_json.h"
-#include "trainer/web_assets.h"
 
 namespace descent::trainer {
 
@@ -84,13 +83,36 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// URL decoding: %XX and '+'; a malformed escape stays as it is.
+std::string UrlDecode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 && HexDigit(text[i + 2]) >= 0) {
+      out += static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string ScalarText(const Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
 }  // namespace
 
 class TrainerServer::Impl {
  public:
-  Impl(const game::Game& game, ServerBackend* backend, RunInspector* inspector, const ServerParams& params);
+  Impl(const game::Game& game, ServerBackend* backend, RunPageSource* inspector, const ServerParams& params);
   ~Impl();
 
   void Accept();
@@ -121,7 +143,7 @@ class TrainerServer::Impl {
 
   const game::Game& game_;
   ServerBackend* backend_;     // null: the run page only (descent inspect)
-  RunInspector* inspector_;    // null: no run page
+  RunPageSource* inspector_;   // null: no run page
   bool loopback_ = false;      // listening on a loopback address
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -248,7 +270,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunInspector* inspector,
+TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPageSource* inspector,
                           const ServerParams& params)
     : params_(params), game_(game), backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
@@ -363,11 +385,10 @@ Response TrainerServer::Impl::Handle(const Request& req) {
 Response TrainerServer::Impl::RunPage(const Request& req, const std::string& path, const std::string& target) {
   if (!inspector_) return ErrorReply(http::status::not_found, "this server has no run page");
   if (req.method() != http::verb::get) return ErrorReply(http::status::method_not_allowed, "GET only");
-  if (path == "/run") return Reply(http::status::ok, std::string(FindWebAsset("inspect.html")->text), "text/html; charset=utf-8");
-  if (path.rfind("/static/", 0) == 0) {
-    const WebAsset* asset = FindWebAsset(path.substr(8));
-    if (!asset) return ErrorReply(http::status::not_found, "no such file: " + path);
-    Response res = Reply(http::status::ok, std::string(asset->text), asset->content_type);
+  if (path == "/run" || path.rfind("/static/", 0) == 0) {
+    const auto file = inspector_->File(path == "/run" ? "inspect.html" : std::string_view(path).substr(8));
+    if (!file) return ErrorReply(http::status::not_found, "no such file: " + path);
+    Response res = Reply(http::status::ok, std::string(file->text), file->content_type);
     res.set(http::field::cache_control, "no-cache");
     return res;
   }
@@ -532,6 +553,22 @@ std::string TrainerServer::Impl::Page() const {
   return html;
 }
 
+std::map<std::string, std::string> ParseQuery(std::string_view target) {
+  std::map<std::string, std::string> query;
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return query;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view item = rest.substr(0, amp);
+    const size_t eq = item.find('=');
+    if (!item.empty()) query[UrlDecode(item.substr(0, eq))] = eq == std::string_view::npos ? "" : UrlDecode(item.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return query;
+}
+
 std::pair<std::string, int> ParseListenAddress(const std::string& listen) {
   const size_t colon = listen.rfind(':');
   if (colon != std::string::npos) {
@@ -547,9 +584,9 @@ std::pair<std::string, int> ParseListenAddress(const std::string& listen) {
 }
 
 TrainerServer::TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params,
-                             RunInspector* inspector)
+                             RunPageSource* inspector)
     : impl_(std::make_unique<Impl>(game, &backend, inspector, params)) {}
-TrainerServer::TrainerServer(const game::Game& game, RunInspector& inspector, const ServerParams& params)
+TrainerServer::TrainerServer(const game::Game& game, RunPageSource& inspector, const ServerParams& params)
     : impl_(std::make_unique<Impl>(game, nullptr, &inspector, params)) {}
 TrainerServer::~TrainerServer() = default;
 int TrainerServer::port() const { return impl_->port_; }

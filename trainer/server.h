@@ -8,15 +8,16 @@
 // request gets a 4xx and changes nothing, and the server goes on serving.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "game/game.h"
 #include "selfplay/game_record.h"
-#include "trainer/run_inspector.h"
 
 namespace descent::trainer {
 
@@ -84,6 +85,34 @@ class ServerBackend {
   virtual std::string StatusJson() = 0;
 };
 
+// The query string of a request target ("/api/game?id=3&x=a%20b"): name ->
+// URL-decoded value (the last of repeated names; a malformed %-escape stays
+// as it is).
+std::map<std::string, std::string> ParseQuery(std::string_view target);
+
+struct InspectReply {
+  int status = 200;  // HTTP status: 200, or 4xx/5xx with {"error": ...}
+  std::string body;  // JSON
+};
+
+struct PageFile {
+  std::string_view content_type;
+  std::string_view text;
+};
+
+// What the server needs to serve the run page (read-only): its files and
+// the JSON behind it (trainer/run_inspector.h implements it). Called from
+// server threads, concurrently: implementations must be thread-safe.
+class RunPageSource {
+ public:
+  virtual ~RunPageSource() = default;
+  // A file of the page by name ("inspect.html" for /run, NAME for
+  // /static/NAME); nullopt when there is none.
+  virtual std::optional<PageFile> File(std::string_view name) const = 0;
+  // The JSON of GET `path` ("/api/...") with its query parameters.
+  virtual InspectReply Get(const std::string& path, const std::map<std::string, std::string>& query) = 0;
+};
+
 class TrainerServer {
  public:
   // Binds host:port and starts serving. Throws game::UserError when the
@@ -92,9 +121,9 @@ class TrainerServer {
   // data behind the token unless the address is a loopback one). The
   // backend and inspector must outlive the server.
   TrainerServer(const game::Game& game, ServerBackend& backend, const ServerParams& params,
-                RunInspector* inspector = nullptr);
+                RunPageSource* inspector = nullptr);
   // The run page only (descent inspect): no worker endpoints.
-  TrainerServer(const game::Game& game, RunInspector& inspector, const ServerParams& params);
+  TrainerServer(const game::Game& game, RunPageSource& inspector, const ServerParams& params);
   ~TrainerServer();
   TrainerServer(const TrainerServer&) = delete;
   TrainerServer& operator=(const TrainerServer&) = delete;

@@ -27,6 +27,7 @@
 #include "trainer/evaluation.h"
 #include "trainer/gtp_player.h"
 #include "trainer/replay_buffer.h"
+#include "trainer/run_inspector.h"
 #include "trainer/run_log.h"
 #include "trainer/store.h"
 #include "trainer/trainer.h"
