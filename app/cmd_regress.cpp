@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/command.h"
+#include "game/shell.h"
 #include "engine/regress.h"
 #include "game/user_error.h"
 
@@ -31,25 +32,11 @@ struct RegressOptions {
   bool verbose = false;
 };
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // A move test asks for a move (the strength the suites measure); the rest
 // ask GNU Go's own reading functions, which other engines do not have.
 bool IsMoveTest(const std::string& command) {
   const std::string name = command.substr(0, command.find(' '));
   return name == "reg_genmove" || name == "restricted_genmove" || name == "gg_genmove" || name == "genmove";
-}
-
-// GNU Go's path (Debian puts it in /usr/games, often not on PATH), or "".
-std::string FindGnuGo() {
-  for (const char* dir : {"/usr/games", "/usr/bin", "/usr/local/bin", "/usr/local/games"}) {
-    if (fs::exists(fs::path(dir) / "gnugo")) return (fs::path(dir) / "gnugo").string();
-  }
-  return "";
 }
 
 struct EngineRun {
@@ -85,12 +72,12 @@ int RunRegress(RegressOptions& o) {
   std::vector<EngineRun> runs;
   if (o.engines.empty()) {
     std::string self = fs::read_symlink("/proc/self/exe").string();
-    std::string descent = ShellQuote(self) + " gtp --no-resign --visits " + std::to_string(o.visits) + " --threads " +
+    std::string descent = game::ShellQuote(self) + " gtp --no-resign --visits " + std::to_string(o.visits) + " --threads " +
                           std::to_string(o.threads);
-    if (!o.net.empty()) descent += " --net " + ShellQuote(fs::absolute(o.net).string());
+    if (!o.net.empty()) descent += " --net " + game::ShellQuote(fs::absolute(o.net).string());
     runs.push_back({"descent", descent, {}, {}});
     if (!o.no_gnugo) {
-      const std::string found = FindGnuGo();
+      const std::string found = game::FindGnuGo();
       if (!o.gnugo.empty()) {
         runs.push_back({"gnugo", o.gnugo, {}, {}});
       } else if (!found.empty()) {
@@ -123,7 +110,7 @@ int RunRegress(RegressOptions& o) {
     std::vector<std::future<std::vector<engine::RegressResult>>> futures;
     for (const EngineRun& r : runs) {
       futures.push_back(std::async(std::launch::async, [&, command = r.command] {
-        engine::GtpClient client("cd " + ShellQuote(dir) + " && exec " + command);
+        engine::GtpClient client("cd " + game::ShellQuote(dir) + " && exec " + command);
         return engine::RunRegressSuite(client, suite, params);
       }));
     }
@@ -193,7 +180,7 @@ RunFn DeclareRegress(CLI::App* sub) {
   sub->add_option("--net", o->net, "Descent's weights file (default: the shipped network of each board size)");
   sub->add_option("--visits", o->visits, "Descent's visits per move")->check(CLI::Range(1, 10000000))->capture_default_str();
   sub->add_option("--threads", o->threads, "Descent's inference workers")->check(CLI::Range(1, 64))->capture_default_str();
-  sub->add_option("--gnugo", o->gnugo, "GNU Go's command (default: gnugo --mode gtp, found in /usr/games or /usr/bin)");
+  sub->add_option("--gnugo", o->gnugo, "GNU Go's command (default: gnugo --mode gtp, found on PATH or in /usr/games)");
   sub->add_flag("--no-gnugo", o->no_gnugo, "Descent alone");
   sub->add_option("--timeout", o->timeout, "seconds an engine may take per command")
       ->check(CLI::Range(0.1, 86400.0))

@@ -339,14 +339,14 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   auto p = torch::linear(Apply(m.policy, h).relu_().flatten(1), net.policy_fc->weight, net.policy_fc->bias);
   auto value_in = Apply(m.value, h).relu_().flatten(1);
   if (c.global_pooling) value_in = torch::cat({value_in, GlobalPool(h)}, 1);
-  auto v = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
-  v = torch::linear(v, net.value_fc2->weight, net.value_fc2->bias).tanh_().squeeze(1);
+  // The value head's hidden layer also feeds the score head.
+  const auto hidden = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
+  auto v = torch::linear(hidden, net.value_fc2->weight, net.value_fc2->bias).tanh_().squeeze(1);
   p = p.to(torch::kCPU).contiguous();
   v = v.to(torch::kCPU).contiguous();
   std::memcpy(policy_logits, p.data_ptr<float>(), sizeof(float) * batch * c.policy_size);
   std::memcpy(values, v.data_ptr<float>(), sizeof(float) * batch);
   if (!c.aux_heads || (!ownership && !score)) return;
-  auto hidden = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
   if (ownership) {
     auto o = torch::conv2d(h, net.ownership_conv->weight, net.ownership_conv->bias).flatten(1).tanh_();
     o = o.to(torch::kCPU).contiguous();

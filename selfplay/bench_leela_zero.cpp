@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "game/registry.h"
+#include "game/shell.h"
 #include "game/user_error.h"
 #include "mcts/game_search.h"
 #include "net/inference_server.h"
@@ -30,16 +31,11 @@ double MedianOf(std::vector<double> v) {
   return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // One `leelaz --benchmark` search; its playouts per second.
 double LeelaZeroVisitsPerSecond(const LeelaZeroParams& p, const std::string& weights) {
-  const std::string command = ShellQuote(p.leelaz) + " --cpu-only --benchmark --noponder -t " + std::to_string(p.threads) +
-                              " -v " + std::to_string(p.visits) + " -w " + ShellQuote(weights) + " 2>&1";
+  const std::string command = game::ShellQuote(p.leelaz) + " --cpu-only --benchmark --noponder -t " + std::to_string(p.threads) +
+                              " -v " + std::to_string(p.visits) + " -w " + game::ShellQuote(weights) + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) throw game::UserError("cannot start " + p.leelaz);
   std::string output;

@@ -8,17 +8,14 @@
 
 #include "engine/gtp_client.h"
 #include "game/go.h"
+#include "game/shell.h"
 #include "game/sgf.h"
 
 namespace descent::engine {
 namespace {
 
 // Debian puts gnugo in /usr/games, which is not always on PATH.
-std::string GnuGo() {
-  if (std::system("command -v gnugo > /dev/null 2>&1") == 0) return "gnugo";
-  if (std::system("test -x /usr/games/gnugo") == 0) return "/usr/games/gnugo";
-  return "";
-}
+std::string GnuGo() { return game::FindGnuGo(); }
 
 // A point whose every neighbour is the mover's stone or the edge: filling it
 // would be a random player's suicide of its own eye, so the playout skips it

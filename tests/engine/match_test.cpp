@@ -11,6 +11,7 @@
 #include "engine/match.h"
 #include "game/go.h"
 #include "game/registry.h"
+#include "game/shell.h"
 #include "game/sgf.h"
 #include "game/user_error.h"
 #include "net/network.h"
@@ -20,11 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string GnuGo() {
-  if (std::system("command -v gnugo > /dev/null 2>&1") == 0) return "gnugo";
-  if (std::system("test -x /usr/games/gnugo") == 0) return "/usr/games/gnugo";
-  return "";
-}
+std::string GnuGo() { return game::FindGnuGo(); }
 
 fs::path TempDir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("descent-match-" + name + "-" + std::to_string(getpid()));

@@ -16,6 +16,7 @@
 #include "engine/gtp.h"
 #include "game/go.h"
 #include "game/registry.h"
+#include "game/shell.h"
 #include "game/user_error.h"
 #include "net/network.h"
 
@@ -24,11 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string GnuGo() {
-  if (std::system("command -v gnugo > /dev/null 2>&1") == 0) return "gnugo";
-  if (std::system("test -x /usr/games/gnugo") == 0) return "/usr/games/gnugo";
-  return "";
-}
+std::string GnuGo() { return game::FindGnuGo(); }
 
 TEST(Regress, ReadsCommandsTestsAndTheirMarks) {
   const auto suite = ParseRegressSuite(
