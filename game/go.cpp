@@ -122,6 +122,12 @@ GoState::GoState(const GoGame& game) : game_(&game), size_(game.Size()), stride_
   }
   position_history_.reserve(64);
   position_history_.push_back(position_hash_);
+  NoteInHistory(position_hash_);
+}
+
+void GoState::NoteInHistory(uint64_t hash) {
+  const uint64_t bit = hash >> 53;
+  history_filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
 }
 
 std::unique_ptr<GoState> GoState::FromText(const GoGame& game, std::string_view rows, Player to_move) {
@@ -168,7 +174,7 @@ float GoState::Outcome(Player player) const {
 // stops early, so the marks then cover only part of the group: each flood
 // needs a stamp of its own). Otherwise the whole group is listed in
 // stones[0..*count) and the result is false.
-bool GoState::GroupHasLibertyBesides(int stone, int except, Marks* marks, uint16_t stamp, int* stones,
+bool GoState::GroupHasLibertyBesides(int stone, int except, Marks* marks, uint32_t stamp, int* stones,
                                      int* count) const {
   const uint8_t colour = board_[stone];
   const int offsets[4] = {1, -1, stride_, -stride_};
@@ -194,9 +200,15 @@ bool GoState::GroupHasLibertyBesides(int stone, int except, Marks* marks, uint16
 bool GoState::Analyze(int point, Colour colour, bool check_superko, Effect* effect) const {
   if (board_[point] != kEmpty) return false;
   const Colour enemy = colour == kBlack ? kWhite : kBlack;
-  constexpr uint16_t kCaptured = 0xffff;  // marks stones already counted as captured
-  Marks marks{};
-  uint16_t stamp = 0;
+  // Marks stamped afresh for each flood instead of cleared for each call
+  // (LegalMoves analyses every point: clearing cost more than the floods).
+  thread_local Marks marks{};
+  thread_local uint32_t stamp = 0;
+  if (stamp > 0xffffff00u) {
+    marks.fill(0);
+    stamp = 0;
+  }
+  const uint32_t captured = ++stamp;  // marks stones already counted as captured
   std::array<int, kMaxGoSize * kMaxGoSize> group;
   bool has_liberty = false;
   effect->hash = position_hash_ ^ kZobrist.stone[point][colour];
@@ -210,18 +222,18 @@ bool GoState::Analyze(int point, Colour colour, bool check_superko, Effect* effe
     } else if (c == colour) {
       // A friendly group with another liberty keeps the new stone alive.
       if (!has_liberty && GroupHasLibertyBesides(q, point, &marks, ++stamp, group.data(), &count)) has_liberty = true;
-    } else if (c == enemy && marks[q] != kCaptured &&
+    } else if (c == enemy && marks[q] != captured &&
                !GroupHasLibertyBesides(q, point, &marks, ++stamp, group.data(), &count)) {
       has_liberty = true;  // a capture frees points
       for (int i = 0; i < count; ++i) {
-        marks[group[i]] = kCaptured;
+        marks[group[i]] = captured;
         effect->hash ^= kZobrist.stone[group[i]][enemy];
         effect->captured[effect->num_captured++] = static_cast<int16_t>(group[i]);
       }
     }
   }
   if (!has_liberty) return false;  // suicide
-  if (check_superko &&
+  if (check_superko && MayBeInHistory(effect->hash) &&
       std::find(position_history_.begin(), position_history_.end(), effect->hash) != position_history_.end()) {
     return false;  // positional superko
   }
@@ -263,6 +275,7 @@ void GoState::Play(Move move) {
     for (int i = 0; i < effect.num_captured; ++i) board_[effect.captured[i]] = kEmpty;
     position_hash_ = effect.hash;
     position_history_.push_back(position_hash_);
+    NoteInHistory(position_hash_);
     passes_ = 0;
   }
   to_move_ = Opponent(to_move_);
@@ -355,13 +368,15 @@ void GoState::AddSetupStone(Move point, Player colour) {
   board_[index] = ColourOf(colour);
   position_hash_ ^= kZobrist.stone[index][ColourOf(colour)];
   position_history_.assign(1, position_hash_);
+  history_filter_.fill(0);
+  NoteInHistory(position_hash_);
   setup_.emplace_back(point, colour);
 }
 
 void GoState::FinishSetup(Player first_to_move) {
   if (!moves_.empty()) throw UserError("setup must end before the first move");
   Marks marks{};
-  uint16_t stamp = 0;
+  uint32_t stamp = 0;
   std::array<int, kMaxGoSize * kMaxGoSize> group;
   for (const auto& [m, colour] : setup_) {
     int count;

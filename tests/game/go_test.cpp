@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <vector>
 
 #include "game/user_error.h"
 
@@ -216,6 +220,105 @@ TEST(GoHistory, PastBoardsAndHistoryHash) {
   EXPECT_EQ(a->Hash(), b->Hash());
   EXPECT_NE(a->HistoryHash(8), b->HistoryHash(8));
   EXPECT_EQ(a->HistoryHash(1), a->Hash());
+}
+
+// Legality from first principles on the text board, for checking the
+// engine's bookkeeping (stamped marks, the history filter): the point is
+// empty; enemy groups left without a liberty are removed; the new stone's
+// group keeps a liberty; the board that results was never seen before.
+struct ReferenceRules {
+  int n;
+  bool HasLiberty(const std::vector<std::string>& b, int x, int y) const {
+    const char c = b[y][x];
+    std::vector<std::pair<int, int>> stack{{x, y}};
+    std::set<std::pair<int, int>> seen{{x, y}};
+    while (!stack.empty()) {
+      const auto [px, py] = stack.back();
+      stack.pop_back();
+      for (auto [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+        const int qx = px + dx, qy = py + dy;
+        if (qx < 0 || qy < 0 || qx >= n || qy >= n) continue;
+        if (b[qy][qx] == '.') return true;
+        if (b[qy][qx] == c && seen.insert({qx, qy}).second) stack.push_back({qx, qy});
+      }
+    }
+    return false;
+  }
+  void RemoveGroup(std::vector<std::string>* b, int x, int y) const {
+    const char c = (*b)[y][x];
+    std::vector<std::pair<int, int>> stack{{x, y}};
+    (*b)[y][x] = '.';
+    while (!stack.empty()) {
+      const auto [px, py] = stack.back();
+      stack.pop_back();
+      for (auto [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+        const int qx = px + dx, qy = py + dy;
+        if (qx < 0 || qy < 0 || qx >= n || qy >= n || (*b)[qy][qx] != c) continue;
+        (*b)[qy][qx] = '.';
+        stack.push_back({qx, qy});
+      }
+    }
+  }
+  // 0 legal, 1 occupied or suicide, 2 refused by positional superko.
+  int Judge(std::vector<std::string> b, int x, int y, char me, const std::set<std::vector<std::string>>& history) const {
+    if (b[y][x] != '.') return 1;
+    b[y][x] = me;
+    const char enemy = me == 'X' ? 'O' : 'X';
+    for (auto [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+      const int qx = x + dx, qy = y + dy;
+      if (qx < 0 || qy < 0 || qx >= n || qy >= n) continue;
+      if (b[qy][qx] == enemy && !HasLiberty(b, qx, qy)) RemoveGroup(&b, qx, qy);
+    }
+    if (!HasLiberty(b, x, y)) return 1;
+    return history.count(b) ? 2 : 0;
+  }
+};
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> rows;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    rows.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return rows;
+}
+
+TEST(GoRules, LegalMovesAgreeWithFirstPrinciplesOnRandomGames) {
+  std::mt19937_64 rng(7);
+  for (const auto& [size, games] : {std::pair{5, 300}, {9, 40}, {19, 4}}) {
+    GoGame g({.size = size, .max_moves = size * size * 3});
+    const ReferenceRules rules{size};
+    int positions = 0, superko_refusals = 0;
+    for (int game = 0; game < games; ++game) {
+      auto s = std::make_unique<GoState>(g);
+      std::set<std::vector<std::string>> history{Lines(s->ToText())};
+      std::vector<Move> legal;
+      while (!s->IsTerminal()) {
+        s->LegalMoves(&legal);
+        const std::vector<std::string> board = Lines(s->ToText());
+        const char me = s->ToMove() == 0 ? 'X' : 'O';
+        std::vector<Move> expected;
+        for (Move m = 0; m < size * size; ++m) {
+          const int verdict = rules.Judge(board, m % size, m / size, me, history);
+          if (verdict == 0) expected.push_back(m);
+          superko_refusals += verdict == 2;
+        }
+        expected.push_back(g.PassMove());
+        ASSERT_EQ(legal, expected) << size << "x" << size << " game " << game << " move " << s->MoveNumber() << "\n"
+                                   << s->ToText();
+        ++positions;
+        // Passes only now and then, so games run long and capture a lot.
+        Move m = legal[rng() % legal.size()];
+        if (m == g.PassMove() && legal.size() > 1 && rng() % 8 != 0) m = legal[rng() % (legal.size() - 1)];
+        s->Play(m);
+        history.insert(Lines(s->ToText()));
+      }
+    }
+    std::printf("%dx%d: %d positions agree, %d moves refused by superko\n", size, size, positions, superko_refusals);
+    if (size == 5) EXPECT_GT(superko_refusals, 0) << "no superko case was exercised";
+  }
 }
 
 }  // namespace

@@ -273,7 +273,11 @@ function drawBoard(svg, layout, position, overlay, opts = {}) {
     });
   }
   if (opts.lastMove !== undefined && opts.lastMove !== null) {
-    const cell = layout.cells[opts.lastMove];
+    let cell = layout.cells[opts.lastMove];
+    if (cell && cell[0] < 0) {  // a Connect Four column: its top disc
+      const top = position.board.findIndex((line) => line[cell[1]] !== '.');
+      cell = top >= 0 ? [top, cell[1]] : null;
+    }
     if (cell && cell[0] >= 0) {
       const [x, y] = cellCenter(layout, cell[0], cell[1]);
       svg.appendChild(svgEl('circle', {cx: x, cy: y, r: CELL * 0.12, class: 'last-move'}));
