@@ -179,7 +179,8 @@ async function boardShows(page, game, move) {
     // 6. Evaluation games, when the run has stored some.
     const evals = await api('/api/games?kind=eval&limit=1');
     if (evals.total > 0) {
-      await page.click('input[name=kind][value=eval]');
+      // A DOM click: the sticky header may cover the radio after scrolling.
+      await page.$eval('input[name=kind][value=eval]', (e) => e.click());
       await page.waitForFunction(() => document.getElementById('games-net').textContent.startsWith('match'));
       await page.waitForSelector('#games tbody tr');
       const evalId = await page.evaluate(() => {
@@ -194,7 +195,7 @@ async function boardShows(page, game, move) {
       await page.waitForSelector('#board[data-move="' + (evalGame.positions.length - 1) + '"]');
       const shown = await boardShows(page, evalGame, evalGame.positions.length - 1);
       console.log('evaluation game ' + evalId + ' (' + evalGame.key + '): the final position shows ' + shown.stones + ' pieces');
-      await page.click('input[name=kind][value=selfplay]');
+      await page.$eval('input[name=kind][value=selfplay]', (e) => e.click());
     }
 
     // 7. For games with an exact solver: the targets it disagrees with.
