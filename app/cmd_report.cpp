@@ -111,6 +111,8 @@ int Report(const std::string& run, std::string out) {
   } else {
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes.Test_L2_R1", "L2_R1, with search"));
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes_net.Test_L2_R1", "L2_R1, net alone"));
+    mistakes.push_back(MetricSeries(metrics, "eval.mistakes.Test_L2_R2", "L2_R2, with search"));
+    mistakes.push_back(MetricSeries(metrics, "eval.mistakes_net.Test_L2_R2", "L2_R2, net alone"));
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes.Test_L1_R1", "L1_R1, with search"));
     mistakes.push_back(MetricSeries(metrics, "eval.mistakes_net.Test_L1_R1", "L1_R1, net alone"));
   }

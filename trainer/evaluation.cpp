@@ -187,7 +187,9 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     const std::string dir = params.pons_dir.empty() ? std::string(DESCENT_SOURCE_DIR) + "/tests/data/connect4" : params.pons_dir;
     const auto net = nets(0);
     auto alone = selfplay::NetPlayer(game, network, 0, "net alone");
-    for (const char* file : {"Test_L2_R1", "Test_L1_R1"}) {
+    // Middle game easy and medium (Test_L2_R2: 14..28 moves left with perfect
+    // play, the set #17 holds the network to), and the opening.
+    for (const char* file : {"Test_L2_R1", "Test_L2_R2", "Test_L1_R1"}) {
       const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions, params.cancel);
       const double no_search = PonsMistakeRate(game, *alone, dir + "/" + file, params.pons_positions, params.cancel);
       char text[160];

@@ -143,6 +143,12 @@ async function refreshCharts() {
   lineChart($('chart-outcomes'), 'Self-play outcomes', 'thousands of games', [
     share((b) => b.first_player_wins, 'first player wins'), share((b) => b.draws, 'draws'),
     share((b) => b.second_player_wins, 'second player wins'), share((b) => b.resigned, 'resigned')], {yRange: [0, 1]});
+  const mistakeKeys = keys.filter((k) => k.startsWith('eval.mistakes'));
+  $('figure-mistakes').hidden = mistakeKeys.length === 0;
+  if (mistakeKeys.length) {
+    lineChart($('chart-mistakes'), 'Solver mistake rate', 'training step', mistakeKeys.map((k) =>
+      metricSeries(metrics, k, k.replace('eval.mistakes_net.', 'net alone ').replace('eval.mistakes.', 'search ').replace('Test_', ''))));
+  }
   lineChart($('chart-length'), 'Game length', 'thousands of games',
     [{label: 'moves', x: sp.outcomes.map((b) => (b.first_game + b.games) / 1000), y: sp.outcomes.map((b) => b.mean_moves)}]);
 }
