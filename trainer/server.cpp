@@ -149,6 +149,13 @@ class TrainerServer::Impl {
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   mutable std::mutex workers_mutex_;
+
+ public:
+  // The run page's /api/ requests, computed one at a time off the I/O
+  // threads; null without a run page. Stopped before the io_context goes.
+  std::unique_ptr<asio::thread_pool> page_pool_;
+
+ private:
   std::map<std::string, WorkerInfo> workers_;
 };
 
@@ -220,14 +227,28 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(ErrorReply(http::status::request_header_fields_too_large, "headers too large"), true);
     }
     if (ec) return Send(ErrorReply(http::status::bad_request, "malformed or truncated request: " + ec.message()), true);
-    const Request req = parser_->release();
-    Response res;
-    try {
-      res = server_.Handle(req);
-    } catch (const std::exception& e) {
-      res = ErrorReply(http::status::internal_server_error, e.what());
+    Request req = parser_->release();
+    const bool close = !req.keep_alive();
+    const std::string_view target(req.target().data(), req.target().size());
+    if (server_.page_pool_ && target.rfind("/api/", 0) == 0) {
+      // The run page's data may take seconds to compute: off the I/O threads,
+      // so workers' uploads are not held up behind it.
+      asio::post(*server_.page_pool_, [self = shared_from_this(), req = std::move(req), close] {
+        Response res = self->Answer(req);
+        asio::post(self->stream_.get_executor(),
+                   [self, res = std::move(res), close]() mutable { self->Send(std::move(res), close); });
+      });
+      return;
     }
-    Send(std::move(res), !req.keep_alive());
+    Send(Answer(req), close);
+  }
+
+  Response Answer(const Request& req) {
+    try {
+      return server_.Handle(req);
+    } catch (const std::exception& e) {
+      return ErrorReply(http::status::internal_server_error, e.what());
+    }
   }
 
   void Send(Response res, bool close) {
@@ -286,11 +307,16 @@ TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPag
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw UserError("cannot listen on " + where + ": " + ec.message());
   port_ = acceptor_.local_endpoint().port();
+  if (inspector_) page_pool_ = std::make_unique<asio::thread_pool>(1);
   Accept();
   for (int i = 0; i < std::max(1, params.threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
 }
 
 TrainerServer::Impl::~Impl() {
+  if (page_pool_) {
+    page_pool_->stop();
+    page_pool_->join();
+  }
   ioc_.stop();
   for (std::thread& t : threads_) t.join();
 }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -262,6 +264,67 @@ TEST_F(ServerTest, SlowClientsAreDroppedAndConnectionsBounded) {
   idle.clear();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ExpectServingWith(0);
+}
+
+// A run page whose data takes until the test releases it.
+class SlowPages final : public RunPageSource {
+ public:
+  std::optional<PageFile> File(std::string_view) const override { return std::nullopt; }
+  InspectReply Get(const std::string&, const std::map<std::string, std::string>&) override {
+    std::unique_lock lock(mutex_);
+    waiting_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    waiting_ = false;
+    return {200, "{\"slow\": true}"};
+  }
+  void WaitUntilAsked() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return waiting_; });
+  }
+  bool Waiting() {
+    std::lock_guard lock(mutex_);
+    return waiting_;
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool waiting_ = false, released_ = false;
+};
+
+TEST_F(ServerTest, SlowRunPageRequestsDoNotHoldUpWorkers) {
+  SlowPages pages;
+  ServerParams params = Params();
+  params.threads = 1;  // one I/O thread: a request computed on it would block every other
+  params.io_timeout_seconds = 30;
+  TrainerServer server(*game_, *backend_, params, &pages);
+  const std::string get = "GET /api/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string slow_reply;
+  std::thread slow([&] { slow_reply = Raw(server.port(), get); });
+  pages.WaitUntilAsked();
+  // Released once the worker's request is answered, or after 10 s whatever
+  // happens, so a server that blocks fails the check below instead of
+  // hanging the test.
+  std::atomic<bool> answered{false};
+  std::thread release([&] {
+    for (int i = 0; i < 100 && !answered; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pages.Release();
+  });
+  const std::string status = Raw(server.port(), "GET /v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                                    std::string(kToken) + "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(status), 200);
+  EXPECT_TRUE(pages.Waiting()) << "the worker's request waited for the run page's";
+  answered = true;
+  release.join();
+  slow.join();
+  EXPECT_EQ(StatusOf(slow_reply), 200);
+  EXPECT_NE(slow_reply.find("\"slow\": true"), std::string::npos);
 }
 
 TEST(ServerSetup, RefusesToStartWithoutTokenOrOnABadAddress) {
