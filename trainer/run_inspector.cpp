@@ -1,7 +1,6 @@
 #include "trainer/run_inspector.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -9,16 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "game/connect4.h"
-#include "game/connect4_solver.h"
-#include "game/go.h"
 #include "game/registry.h"
-#include "game/tictactoe.h"
-#include "game/tictactoe_solver.h"
 #include "game/user_error.h"
 #include "net/network.h"
 #include "net/position_eval.h"
 #include "trainer/inspect_json.h"
+#include "trainer/run_inspector_impl.h"
 #include "trainer/web_assets.h"
 
 namespace descent::trainer {
@@ -29,493 +24,276 @@ using Json = nlohmann::json;
 using game::Move;
 using Query = std::map<std::string, std::string>;
 
-// Connect Four positions with fewer stones than this are not solved by the
-// solver view by default: from the opening the exact solver takes minutes
-// (measured in trainer/evaluation.cpp's notes), from 12 stones on it answers
-// in milliseconds to seconds.
-constexpr int kConnect4SolverMinMoves = 12;
-
 }  // namespace
 
-class RunInspector::Impl {
- public:
-  Impl(const Store& store, std::string run_dir, InspectParams params)
-      : store_(store), run_dir_(std::move(run_dir)), params_(params) {
-    const auto spec = store_.GetState("game");
-    if (!spec) throw game::UserError("the store names no game: not a Descent run, or one that never started");
-    game_ = game::MakeGame(*spec);
+RunInspector::Impl::Impl(const Store& store, std::string run_dir, InspectParams params)
+    : store_(store), run_dir_(std::move(run_dir)), params_(params) {
+  const auto spec = store_.GetState("game");
+  if (!spec) throw game::UserError("the store names no game: not a Descent run, or one that never started");
+  game_ = game::MakeGame(*spec);
+}
+
+InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
+  try {
+    Json body;
+    if (path == "/api/run") body = Run();
+    else if (path == "/api/metrics") body = Metrics(q);
+    else if (path == "/api/selfplay") body = SelfPlay(q);
+    else if (path == "/api/games") body = Games(q);
+    else if (path == "/api/game") body = GameView(q);
+    else if (path == "/api/surprise") body = Surprise(q);
+    else if (path == "/api/calibration") body = Calibration(q);
+    else if (path == "/api/solver") body = SolverView(q);
+    else if (path == "/api/ownership") body = OwnershipView(q);
+    else if (path == "/api/networks") body = Networks();
+    else if (path == "/api/compare") body = Compare(q);
+    else throw HttpError(404, "no such endpoint: " + path);
+    return {200, body.dump()};
+  } catch (const HttpError& e) {
+    return {e.status, Json{{"error", e.what()}}.dump()};
+  } catch (const game::UserError& e) {
+    // A weights file or a record that cannot be read: the run's data, not
+    // the request, is at fault.
+    return {500, Json{{"error", e.what()}}.dump()};
   }
+}
 
-  InspectReply Get(const std::string& path, const Query& q) {
-    try {
-      Json body;
-      if (path == "/api/run") body = Run();
-      else if (path == "/api/metrics") body = Metrics(q);
-      else if (path == "/api/selfplay") body = SelfPlay(q);
-      else if (path == "/api/games") body = Games(q);
-      else if (path == "/api/game") body = GameView(q);
-      else if (path == "/api/surprise") body = Surprise(q);
-      else if (path == "/api/calibration") body = Calibration(q);
-      else if (path == "/api/solver") body = SolverView(q);
-      else if (path == "/api/ownership") body = OwnershipView(q);
-      else if (path == "/api/networks") body = Networks();
-      else if (path == "/api/compare") body = Compare(q);
-      else throw HttpError(404, "no such endpoint: " + path);
-      return {200, body.dump()};
-    } catch (const HttpError& e) {
-      return {e.status, Json{{"error", e.what()}}.dump()};
-    } catch (const game::UserError& e) {
-      // A weights file or a record that cannot be read: the run's data, not
-      // the request, is at fault.
-      return {500, Json{{"error", e.what()}}.dump()};
-    }
+std::vector<std::unique_ptr<game::State>> RunInspector::Impl::Replay(const selfplay::GameRecord& record) const {
+  std::vector<std::unique_ptr<game::State>> states;
+  states.push_back(game_->NewInitialState());
+  for (Move m : record.moves) {
+    auto next = states.back()->Clone();
+    next->Play(m);
+    states.push_back(std::move(next));
   }
+  return states;
+}
 
- private:
-  struct CachedEvals {
-    std::string network;  // hash
-    std::vector<net::PositionEval> evals;  // one per move of the game
-  };
-
-  // Step 1 of every game view: the positions before each move, and after
-  // the last.
-  std::vector<std::unique_ptr<game::State>> Replay(const selfplay::GameRecord& record) const {
-    std::vector<std::unique_ptr<game::State>> states;
-    states.push_back(game_->NewInitialState());
-    for (Move m : record.moves) {
-      auto next = states.back()->Clone();
-      next->Play(m);
-      states.push_back(std::move(next));
-    }
-    return states;
+std::optional<NetworkRow> RunInspector::Impl::NetworkRowByHash(const std::string& hash) const {
+  for (const NetworkRow& row : store_.Networks()) {
+    if (row.hash == hash) return row;
   }
+  return std::nullopt;
+}
 
-  std::optional<NetworkRow> NetworkRowByHash(const std::string& hash) const {
-    for (const NetworkRow& row : store_.Networks()) {
-      if (row.hash == hash) return row;
-    }
-    return std::nullopt;
-  }
-
-  std::shared_ptr<const net::Network> LoadNetwork(const NetworkRow& row) {
-    {
-      std::lock_guard lock(mutex_);
-      for (const auto& [hash, network] : networks_) {
-        if (hash == row.hash) return network;
-      }
-    }
-    const fs::path path = fs::path(run_dir_) / row.path;
-    std::shared_ptr<const net::Network> network = net::Network::Load(path.string());
-    network->CheckFits(*game_);
+std::shared_ptr<const net::Network> RunInspector::Impl::LoadNetwork(const NetworkRow& row) {
+  {
     std::lock_guard lock(mutex_);
-    networks_.emplace_back(row.hash, network);
-    while (static_cast<int>(networks_.size()) > params_.cached_networks) networks_.pop_front();
-    return network;
-  }
-
-  // The evaluations of every position before a move of `game` by the
-  // network that played it; null when that network is not in the run (a
-  // remote worker's game played by a network since removed, say).
-  std::shared_ptr<const CachedEvals> GameEvals(const StoredGame& game) {
-    {
-      std::lock_guard lock(mutex_);
-      const auto it = evals_.find(game.id);
-      if (it != evals_.end()) return it->second;
+    for (const auto& [hash, network] : networks_) {
+      if (hash == row.hash) return network;
     }
-    const auto row = NetworkRowByHash(game.network);
-    if (!row) return nullptr;
-    const auto network = LoadNetwork(*row);
-    const auto states = Replay(game.record);
-    std::vector<const game::State*> positions;
-    for (size_t i = 0; i + 1 < states.size(); ++i) positions.push_back(states[i].get());
-    net::Network::SetThreadsForThisThread(1);
-    auto cached = std::make_shared<CachedEvals>();
-    cached->network = game.network;
-    cached->evals = net::EvaluatePositions(*network, *game_, positions);
+  }
+  const fs::path path = fs::path(run_dir_) / row.path;
+  std::shared_ptr<const net::Network> network = net::Network::Load(path.string());
+  network->CheckFits(*game_);
+  std::lock_guard lock(mutex_);
+  networks_.emplace_back(row.hash, network);
+  while (static_cast<int>(networks_.size()) > params_.cached_networks) networks_.pop_front();
+  return network;
+}
+
+std::shared_ptr<const RunInspector::Impl::CachedEvals> RunInspector::Impl::GameEvals(const StoredGame& game) {
+  {
     std::lock_guard lock(mutex_);
-    evals_[game.id] = cached;
-    eval_order_.push_back(game.id);
-    cached_positions_ += static_cast<int64_t>(positions.size());
-    while (cached_positions_ > params_.cached_positions && eval_order_.size() > 1) {
-      const auto old = evals_.find(eval_order_.front());
-      cached_positions_ -= static_cast<int64_t>(old->second->evals.size());
-      evals_.erase(old);
-      eval_order_.pop_front();
-    }
-    return cached;
+    const auto it = evals_.find(game.id);
+    if (it != evals_.end()) return it->second;
   }
-
-  // Evaluation games are viewed as stored games whose id is negative (the
-  // caches key on it) and which have no targets.
-  static StoredGame FromEvalGame(const EvalGame& e) {
-    StoredGame g;
-    g.id = -e.id;
-    g.network = e.network;
-    g.created = e.created;
-    g.moves = static_cast<int64_t>(e.moves.size());
-    g.result = e.net_side == 0 ? e.net_result : -e.net_result;
-    g.record.network = e.network;
-    g.record.moves = e.moves;
-    g.record.result = g.result;
-    return g;
+  const auto row = NetworkRowByHash(game.network);
+  if (!row) return nullptr;
+  const auto network = LoadNetwork(*row);
+  const auto states = Replay(game.record);
+  std::vector<const game::State*> positions;
+  for (size_t i = 0; i + 1 < states.size(); ++i) positions.push_back(states[i].get());
+  net::Network::SetThreadsForThisThread(1);
+  auto cached = std::make_shared<CachedEvals>();
+  cached->network = game.network;
+  cached->evals = net::EvaluatePositions(*network, *game_, positions);
+  std::lock_guard lock(mutex_);
+  evals_[game.id] = cached;
+  eval_order_.push_back(game.id);
+  cached_positions_ += static_cast<int64_t>(positions.size());
+  while (cached_positions_ > params_.cached_positions && eval_order_.size() > 1) {
+    const auto old = evals_.find(eval_order_.front());
+    cached_positions_ -= static_cast<int64_t>(old->second->evals.size());
+    evals_.erase(old);
+    eval_order_.pop_front();
   }
+  return cached;
+}
 
-  static bool WantsEvalGames(const Query& q) {
-    const auto kind = q.find("kind");
-    if (kind == q.end() || kind->second == "selfplay") return false;
-    if (kind->second == "eval") return true;
-    throw HttpError(400, "parameter kind must be selfplay or eval, not '" + game::Quoted(kind->second) + "'");
+StoredGame RunInspector::Impl::FromEvalGame(const EvalGame& e) {
+  StoredGame g;
+  g.id = -e.id;
+  g.network = e.network;
+  g.created = e.created;
+  g.moves = static_cast<int64_t>(e.moves.size());
+  g.result = e.net_side == 0 ? e.net_result : -e.net_result;
+  g.record.network = e.network;
+  g.record.moves = e.moves;
+  g.record.result = g.result;
+  return g;
+}
+
+bool RunInspector::Impl::WantsEvalGames(const Query& q) {
+  const auto kind = q.find("kind");
+  if (kind == q.end() || kind->second == "selfplay") return false;
+  if (kind->second == "eval") return true;
+  throw HttpError(400, "parameter kind must be selfplay or eval, not '" + game::Quoted(kind->second) + "'");
+}
+
+StoredGame RunInspector::Impl::GameFor(const Query& q, const std::string& name, std::optional<EvalGame>* eval_game) const {
+  RequireParam(q, name);
+  const int64_t id = IntParam(q, name, 0, 1, INT64_MAX);
+  if (!WantsEvalGames(q)) return GameOrError(id);
+  *eval_game = store_.EvalGameById(id);
+  if (!*eval_game) throw HttpError(404, "no evaluation game " + std::to_string(id));
+  return FromEvalGame(**eval_game);
+}
+
+StoredGame RunInspector::Impl::GameOrError(int64_t id) const {
+  auto game = store_.GameById(id);
+  if (!game) throw HttpError(404, "no game " + std::to_string(id));
+  return std::move(*game);
+}
+
+NetworkRow RunInspector::Impl::NetworkByIdOrError(int64_t id) const {
+  for (const NetworkRow& row : store_.Networks()) {
+    if (row.id == id) return row;
   }
+  throw HttpError(404, "no network " + std::to_string(id));
+}
 
-  // The game named by query parameter `name` (required), self-play or, with
-  // kind=eval, evaluation (then also in `eval_game`).
-  StoredGame GameFor(const Query& q, const std::string& name, std::optional<EvalGame>* eval_game) const {
-    RequireParam(q, name);
-    const int64_t id = IntParam(q, name, 0, 1, INT64_MAX);
-    if (!WantsEvalGames(q)) return GameOrError(id);
-    *eval_game = store_.EvalGameById(id);
-    if (!*eval_game) throw HttpError(404, "no evaluation game " + std::to_string(id));
-    return FromEvalGame(**eval_game);
+int64_t RunInspector::Impl::DatasetSamples(const Query& q, int64_t parts) const {
+  const int64_t cap = std::max<int64_t>(1, params_.max_positions / parts);
+  return IntParam(q, "samples", std::min(params_.window, cap), 1, cap);
+}
+
+Json RunInspector::Impl::Run() const {
+  const auto newest = store_.LatestNetwork();
+  Json out = {{"game", game_->Name()},
+              {"spec", game_->Spec()},
+              {"games", store_.GameCount()},
+              {"samples", store_.SampleCount()},
+              {"networks", store_.Networks().size()},
+              {"window", params_.window},
+              {"max_positions", params_.max_positions},
+              {"layout", BoardLayout(*game_)}};
+  if (newest) out["newest_network"] = {{"id", newest->id}, {"hash", newest->hash}, {"step", newest->step}};
+  return out;
+}
+
+Json RunInspector::Impl::Metrics(const Query& q) const {
+  const std::string prefix = q.count("prefix") ? q.at("prefix") : "";
+  Json rows = Json::array();
+  for (const MetricRow& r : store_.Metrics(prefix)) rows.push_back(MetricJson(r));
+  return {{"metrics", rows}};
+}
+
+Json RunInspector::Impl::SelfPlay(const Query& q) const {
+  const int64_t bucket = IntParam(q, "bucket_seconds", 60, 1, 86400);
+  const int64_t games = store_.GameCount();
+  // About 40 blocks of at least 20 games: a readable line whose shares are
+  // not all noise.
+  const int64_t block = IntParam(q, "block_games", std::max<int64_t>(20, (games + 39) / 40), 1, 1 << 30);
+  Json rate = Json::array(), outcomes = Json::array();
+  for (const auto& [t, n] : store_.GamesOverTime(static_cast<double>(bucket))) rate.push_back({{"t", t}, {"games", n}});
+  for (const OutcomeBlock& b : store_.OutcomesOverGames(block)) {
+    outcomes.push_back({{"first_game", b.first_game}, {"games", b.games}, {"first_player_wins", b.first_player_wins},
+                        {"draws", b.draws}, {"second_player_wins", b.second_player_wins},
+                        {"resigned", b.resigned}, {"mean_moves", b.mean_moves}});
   }
+  return {{"bucket_seconds", bucket}, {"games_per_bucket", rate}, {"block_games", block}, {"outcomes", outcomes}};
+}
 
-  StoredGame GameOrError(int64_t id) const {
-    auto game = store_.GameById(id);
-    if (!game) throw HttpError(404, "no game " + std::to_string(id));
-    return std::move(*game);
+Json RunInspector::Impl::Games(const Query& q) const {
+  const bool eval = WantsEvalGames(q);
+  const int64_t total = eval ? store_.EvalGameCount() : store_.GameCount();
+  const int64_t limit = IntParam(q, "limit", 100, 1, 1000);
+  const int64_t offset = IntParam(q, "offset", std::max<int64_t>(0, total - limit), 0, std::max<int64_t>(0, total));
+  Json games = Json::array();
+  if (eval) {
+    for (const EvalGame& g : store_.EvalGames(offset, limit)) games.push_back(EvalGameSummaryJson(g));
+  } else {
+    for (const StoredGame& g : store_.GameSummaries(offset, limit)) games.push_back(GameSummaryJson(g));
   }
+  return {{"kind", eval ? "eval" : "selfplay"}, {"total", total}, {"offset", offset}, {"games", games}};
+}
 
-  NetworkRow NetworkByIdOrError(int64_t id) const {
-    for (const NetworkRow& row : store_.Networks()) {
-      if (row.id == id) return row;
-    }
-    throw HttpError(404, "no network " + std::to_string(id));
-  }
-
-  // Samples per dataset request: the window, capped so one request stays
-  // bounded in time.
-  int64_t DatasetSamples(const Query& q, int64_t parts = 1) const {
-    const int64_t cap = std::max<int64_t>(1, params_.max_positions / parts);
-    return IntParam(q, "samples", std::min(params_.window, cap), 1, cap);
-  }
-
-  Json Run() const {
-    const auto newest = store_.LatestNetwork();
-    Json out = {{"game", game_->Name()},
-                {"spec", game_->Spec()},
-                {"games", store_.GameCount()},
-                {"samples", store_.SampleCount()},
-                {"networks", store_.Networks().size()},
-                {"window", params_.window},
-                {"max_positions", params_.max_positions},
-                {"layout", BoardLayout(*game_)}};
-    if (newest) out["newest_network"] = {{"id", newest->id}, {"hash", newest->hash}, {"step", newest->step}};
-    return out;
-  }
-
-  Json Metrics(const Query& q) const {
-    const std::string prefix = q.count("prefix") ? q.at("prefix") : "";
-    Json rows = Json::array();
-    for (const MetricRow& r : store_.Metrics(prefix)) rows.push_back(MetricJson(r));
-    return {{"metrics", rows}};
-  }
-
-  Json SelfPlay(const Query& q) const {
-    const int64_t bucket = IntParam(q, "bucket_seconds", 60, 1, 86400);
-    const int64_t games = store_.GameCount();
-    // About 40 blocks of at least 20 games: a readable line whose shares are
-    // not all noise.
-    const int64_t block = IntParam(q, "block_games", std::max<int64_t>(20, (games + 39) / 40), 1, 1 << 30);
-    Json rate = Json::array(), outcomes = Json::array();
-    for (const auto& [t, n] : store_.GamesOverTime(static_cast<double>(bucket))) rate.push_back({{"t", t}, {"games", n}});
-    for (const OutcomeBlock& b : store_.OutcomesOverGames(block)) {
-      outcomes.push_back({{"first_game", b.first_game}, {"games", b.games}, {"first_player_wins", b.first_player_wins},
-                          {"draws", b.draws}, {"second_player_wins", b.second_player_wins},
-                          {"resigned", b.resigned}, {"mean_moves", b.mean_moves}});
-    }
-    return {{"bucket_seconds", bucket}, {"games_per_bucket", rate}, {"block_games", block}, {"outcomes", outcomes}};
-  }
-
-  Json Games(const Query& q) const {
-    const bool eval = WantsEvalGames(q);
-    const int64_t total = eval ? store_.EvalGameCount() : store_.GameCount();
-    const int64_t limit = IntParam(q, "limit", 100, 1, 1000);
-    const int64_t offset = IntParam(q, "offset", std::max<int64_t>(0, total - limit), 0, std::max<int64_t>(0, total));
-    Json games = Json::array();
-    if (eval) {
-      for (const EvalGame& g : store_.EvalGames(offset, limit)) games.push_back(EvalGameSummaryJson(g));
-    } else {
-      for (const StoredGame& g : store_.GameSummaries(offset, limit)) games.push_back(GameSummaryJson(g));
-    }
-    return {{"kind", eval ? "eval" : "selfplay"}, {"total", total}, {"offset", offset}, {"games", games}};
-  }
-
-  Json GameView(const Query& q) {
-    const bool eval = WantsEvalGames(q);
-    std::optional<EvalGame> eval_game;
-    const StoredGame g = GameFor(q, "id", &eval_game);
-    const auto states = Replay(g.record);
-    const auto evals = GameEvals(g);
-    std::map<int, const selfplay::PolicyTarget*> targets;
-    for (const auto& t : g.record.targets) targets[t.move_number] = &t;
-    Json positions = Json::array();
-    const game::Player first = states.front()->ToMove();
-    for (size_t i = 0; i < states.size(); ++i) {
-      const game::State& s = *states[i];
-      Json p = PositionJson(s, OutcomeFor(g.record.result, first, s.ToMove()));
-      if (i < g.record.moves.size()) {
-        p["played"] = g.record.moves[i];
-        const auto t = targets.find(static_cast<int>(i));
-        if (t != targets.end()) p["target"] = TargetJson(*t->second);
-        if (evals) {
-          AddEval(&p, evals->evals[i]);
-          if (t != targets.end()) p["surprise"] = net::PolicySurprise(evals->evals[i].priors, t->second->visits);
-        }
-      }
-      positions.push_back(std::move(p));
-    }
-    Json out = eval ? EvalGameSummaryJson(*eval_game) : GameSummaryJson(g);
-    const auto row = NetworkRowByHash(g.network);
-    if (row) out["network_id"] = row->id;
-    out["evaluated"] = evals != nullptr;
-    if (const auto own = FinalOwnership(g, *states.back())) out["final_ownership"] = *own;
-    out["layout"] = BoardLayout(*game_);
-    out["positions"] = std::move(positions);
-    return out;
-  }
-
-  // Go: who owns each point at the end (Black's view: +1, -1, 0), as the
-  // ownership target is made; none for a resigned or unfinished game.
-  std::optional<std::vector<int>> FinalOwnership(const StoredGame& g, const game::State& last) const {
-    const auto* go = dynamic_cast<const game::GoState*>(&last);
-    if (!go || g.resigned || !last.IsTerminal()) return std::nullopt;
-    std::vector<int8_t> own(static_cast<size_t>(game_->BoardWidth() * game_->BoardHeight()));
-    go->AreaOwnership(own.data());
-    return std::vector<int>(own.begin(), own.end());
-  }
-
-  // One position of a dataset view.
-  struct Sample {
-    const StoredGame* game;
-    int move_number;
-    const selfplay::PolicyTarget* target;
-    const net::PositionEval* eval;
-    game::Player mover;
-    float outcome;  // the mover's final result
-  };
-
-  // Every recorded target position of `games`, with its evaluation. Games
-  // whose network is not in the run are left out.
-  std::vector<Sample> Samples(const std::vector<StoredGame>& games,
-                              std::vector<std::shared_ptr<const CachedEvals>>* keep) {
-    std::vector<Sample> samples;
-    for (const StoredGame& g : games) {
-      const auto evals = GameEvals(g);
-      if (!evals) continue;
-      keep->push_back(evals);
-      const auto states = Replay(g.record);
-      const game::Player first = states.front()->ToMove();
-      for (const auto& t : g.record.targets) {
-        const auto& e = evals->evals[static_cast<size_t>(t.move_number)];
-        const game::Player mover = states[static_cast<size_t>(t.move_number)]->ToMove();
-        samples.push_back({&g, t.move_number, &t, &e, mover, OutcomeFor(g.record.result, first, mover)});
+Json RunInspector::Impl::GameView(const Query& q) {
+  const bool eval = WantsEvalGames(q);
+  std::optional<EvalGame> eval_game;
+  const StoredGame g = GameFor(q, "id", &eval_game);
+  const auto states = Replay(g.record);
+  const auto evals = GameEvals(g);
+  std::map<int, const selfplay::PolicyTarget*> targets;
+  for (const auto& t : g.record.targets) targets[t.move_number] = &t;
+  Json positions = Json::array();
+  const game::Player first = states.front()->ToMove();
+  for (size_t i = 0; i < states.size(); ++i) {
+    const game::State& s = *states[i];
+    Json p = PositionJson(s, OutcomeFor(g.record.result, first, s.ToMove()));
+    if (i < g.record.moves.size()) {
+      p["played"] = g.record.moves[i];
+      const auto t = targets.find(static_cast<int>(i));
+      if (t != targets.end()) p["target"] = TargetJson(*t->second);
+      if (evals) {
+        AddEval(&p, evals->evals[i]);
+        if (t != targets.end()) p["surprise"] = net::PolicySurprise(evals->evals[i].priors, t->second->visits);
       }
     }
-    return samples;
+    positions.push_back(std::move(p));
   }
+  Json out = eval ? EvalGameSummaryJson(*eval_game) : GameSummaryJson(g);
+  const auto row = NetworkRowByHash(g.network);
+  if (row) out["network_id"] = row->id;
+  out["evaluated"] = evals != nullptr;
+  if (const auto own = FinalOwnership(g, *states.back())) out["final_ownership"] = *own;
+  out["layout"] = BoardLayout(*game_);
+  out["positions"] = std::move(positions);
+  return out;
+}
 
-  Json Surprise(const Query& q) {
-    const int64_t samples = DatasetSamples(q);
-    const int64_t limit = IntParam(q, "limit", 50, 1, 1000);
-    const auto games = store_.GamesHoldingSamples(samples);
-    std::vector<std::shared_ptr<const CachedEvals>> keep;
-    auto list = Samples(games, &keep);
-    std::vector<std::pair<double, const Sample*>> ranked;
-    double sum = 0;
-    for (const Sample& s : list) {
-      const double kl = net::PolicySurprise(s.eval->priors, s.target->visits);
-      sum += kl;
-      ranked.emplace_back(kl, &s);
-    }
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    Json top = Json::array();
-    for (size_t i = 0; i < ranked.size() && static_cast<int64_t>(i) < limit; ++i) {
-      const Sample& s = *ranked[i].second;
-      top.push_back({{"game", s.game->id}, {"move_number", s.move_number}, {"surprise", ranked[i].first},
-                     {"value", s.eval->value}, {"outcome", s.outcome},
-                     {"target_best", TopMove(s.target->visits)}, {"prior_best", ArgMax(s.eval->priors)}});
-    }
-    return {{"window", WindowJson(games)}, {"positions", list.size()},
-            {"mean_surprise", list.empty() ? 0.0 : sum / static_cast<double>(list.size())}, {"top", top}};
+Json RunInspector::Impl::Networks() const {
+  std::map<int64_t, Json> strength;  // step -> {key: metric}
+  for (const MetricRow& r : store_.Metrics("eval.")) strength[r.step][r.key] = MetricJson(r);
+  std::map<std::string, int64_t> ids;
+  Json out = Json::array();
+  for (const NetworkRow& row : store_.Networks()) {
+    ids[row.hash] = row.id;
+    Json n = {{"id", row.id}, {"hash", row.hash}, {"parent", row.parent}, {"step", row.step},
+              {"created", row.created}, {"games_before", store_.GamesStoredBefore(row.created)}};
+    n["parent_id"] = ids.count(row.parent) ? Json(ids[row.parent]) : Json(nullptr);
+    const auto s = strength.find(row.step);
+    n["strength"] = s == strength.end() ? Json::object() : s->second;
+    out.push_back(std::move(n));
   }
+  return {{"networks", out}};
+}
 
-  Json Calibration(const Query& q) {
-    const int64_t windows = IntParam(q, "windows", 4, 1, 20);
-    const int64_t samples = DatasetSamples(q, windows);
-    const int bins = static_cast<int>(IntParam(q, "bins", 10, 2, 50));
-    Json out = Json::array();
-    int64_t before = 0;
-    for (int64_t w = 0; w < windows; ++w) {
-      const auto games = store_.GamesHoldingSamples(samples, before);
-      if (games.empty()) break;
-      before = games.front().id;
-      std::vector<std::shared_ptr<const CachedEvals>> keep;
-      const auto list = Samples(games, &keep);
-      std::vector<std::pair<double, double>> pairs;  // predicted, actual (win 1, draw 1/2, loss 0)
-      for (const Sample& s : list) pairs.emplace_back((s.eval->value + 1) / 2, (s.outcome + 1) / 2);
-      Json window = ReliabilityJson(pairs, bins);
-      window["window"] = WindowJson(games);
-      out.push_back(std::move(window));
-    }
-    std::reverse(out.begin(), out.end());  // oldest window first
-    return {{"samples_per_window", samples}, {"bins", bins}, {"windows", out}};
+Json RunInspector::Impl::Compare(const Query& q) {
+  for (const char* name : {"game", "move", "a", "b"}) RequireParam(q, name);
+  std::optional<EvalGame> eval_game;
+  const StoredGame g = GameFor(q, "game", &eval_game);
+  const int move = static_cast<int>(IntParam(q, "move", 0, 0, static_cast<int64_t>(g.record.moves.size())));
+  const auto states = Replay(g.record);
+  const game::State& s = *states[static_cast<size_t>(move)];
+  if (s.IsTerminal()) throw HttpError(400, "position " + std::to_string(move) + " is the end of the game");
+  Json out = PositionJson(s, OutcomeFor(g.record.result, states.front()->ToMove(), s.ToMove()));
+  out["layout"] = BoardLayout(*game_);
+  for (const auto& t : g.record.targets) {
+    if (t.move_number == move) out["target"] = TargetJson(t);
   }
-
-  // Go with ownership heads: the target positions whose predicted
-  // ownership is furthest from the final one.
-  Json OwnershipView(const Query& q) {
-    if (!dynamic_cast<const game::GoGame*>(game_.get())) throw HttpError(404, "ownership is predicted for Go only");
-    const int64_t samples = DatasetSamples(q);
-    const int64_t limit = IntParam(q, "limit", 50, 1, 1000);
-    const auto games = store_.GamesHoldingSamples(samples);
-    std::vector<std::shared_ptr<const CachedEvals>> keep;
-    const auto list = Samples(games, &keep);
-    if (!list.empty() && !list.front().eval->has_aux) {
-      throw HttpError(404, "this run's networks predict no ownership (no aux heads)");
-    }
-    std::map<int64_t, std::vector<int>> finals;
-    for (const StoredGame& g : games) {
-      const auto states = Replay(g.record);
-      if (auto own = FinalOwnership(g, *states.back())) finals[g.id] = std::move(*own);
-    }
-    struct Row {
-      const Sample* sample;
-      double error;
-      int wrong;
-    };
-    std::vector<Row> rows;
-    double sum = 0;
-    for (const Sample& s : list) {
-      const auto final = finals.find(s.game->id);
-      if (final == finals.end() || !s.eval->has_aux) continue;
-      const double sign = s.mover == 0 ? 1.0 : -1.0;  // the final ownership is Black's (player 0's) view
-      double error = 0;
-      int wrong = 0;
-      for (size_t i = 0; i < final->second.size(); ++i) {
-        const double actual = sign * final->second[i];
-        const double predicted = s.eval->ownership[i];
-        error += std::abs(predicted - actual) / 2;
-        if (actual != 0 && predicted * actual < 0) ++wrong;
-      }
-      error /= static_cast<double>(final->second.size());
-      sum += error;
-      rows.push_back({&s, error, wrong});
-    }
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.error > b.error; });
-    Json top = Json::array();
-    for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < limit; ++i) {
-      const Sample& s = *rows[i].sample;
-      top.push_back({{"game", s.game->id}, {"move_number", s.move_number}, {"error", rows[i].error},
-                     {"wrong_points", rows[i].wrong}, {"value", s.eval->value}, {"outcome", s.outcome}});
-    }
-    return {{"window", WindowJson(games)}, {"positions", rows.size()},
-            {"mean_error", rows.empty() ? 0.0 : sum / static_cast<double>(rows.size())}, {"top", top}};
+  net::Network::SetThreadsForThisThread(1);
+  for (const char* side : {"a", "b"}) {
+    const NetworkRow row = NetworkByIdOrError(IntParam(q, side, 0, 1, INT64_MAX));
+    const auto network = LoadNetwork(row);
+    const auto e = net::EvaluatePositions(*network, *game_, {&s});
+    Json n = {{"id", row.id}, {"hash", row.hash}, {"step", row.step}};
+    AddEval(&n, e[0]);
+    out[side] = std::move(n);
   }
-
-  Json SolverView(const Query& q) {
-    const bool ttt = dynamic_cast<const game::TicTacToeGame*>(game_.get()) != nullptr;
-    const bool c4 = dynamic_cast<const game::Connect4Game*>(game_.get()) != nullptr;
-    if (!ttt && !c4) throw HttpError(404, "no exact solver for " + game_->Spec() + " (tic-tac-toe and Connect Four have one)");
-    const int64_t samples = DatasetSamples(q);
-    const int min_moves = static_cast<int>(IntParam(q, "min_moves", c4 ? kConnect4SolverMinMoves : 0, 0, 100));
-    // Connect Four positions solved at most per request: a bad move's loss
-    // can take the solver seconds to prove.
-    const int64_t max_solved = IntParam(q, "max_solved", c4 ? 300 : params_.max_positions, 1, 10000000);
-    const auto games = store_.GamesHoldingSamples(samples);
-    std::unique_ptr<game::TicTacToeSolver> ttt_solver;
-    std::unique_ptr<game::Connect4Solver> c4_solver;
-    if (ttt) ttt_solver = std::make_unique<game::TicTacToeSolver>();
-    if (c4) c4_solver = std::make_unique<game::Connect4Solver>();
-    Json wrong = Json::array();
-    int64_t solved = 0;
-    for (const StoredGame& g : games) {
-      const auto states = Replay(g.record);
-      for (const auto& t : g.record.targets) {
-        if (t.move_number < min_moves || solved >= max_solved) continue;
-        const game::State& s = *states[static_cast<size_t>(t.move_number)];
-        const Move top = TopMove(t.visits);
-        int best = 0, chosen = 0;
-        if (ttt) {
-          const auto& ts = static_cast<const game::TicTacToeState&>(s);
-          best = ttt_solver->Value(ts);
-          chosen = ttt_solver->ScoreMoves(ts)[static_cast<size_t>(top)];
-        } else {
-          const auto& bits = static_cast<const game::Connect4State&>(s).Bits();
-          best = c4_solver->SolveWeak(bits);
-          chosen = c4_solver->ScoreMoveWeak(bits, top);
-        }
-        ++solved;
-        if (chosen < best) {
-          wrong.push_back({{"game", g.id}, {"move_number", t.move_number}, {"target_best", top},
-                           {"share", TopShare(t.visits)}, {"value", best}, {"target_value", chosen}});
-        }
-      }
-    }
-    return {{"window", WindowJson(games)}, {"solved", solved}, {"min_moves", min_moves}, {"wrong", wrong}};
-  }
-
-  Json Networks() const {
-    std::map<int64_t, Json> strength;  // step -> {key: metric}
-    for (const MetricRow& r : store_.Metrics("eval.")) strength[r.step][r.key] = MetricJson(r);
-    std::map<std::string, int64_t> ids;
-    Json out = Json::array();
-    for (const NetworkRow& row : store_.Networks()) {
-      ids[row.hash] = row.id;
-      Json n = {{"id", row.id}, {"hash", row.hash}, {"parent", row.parent}, {"step", row.step},
-                {"created", row.created}, {"games_before", store_.GamesStoredBefore(row.created)}};
-      n["parent_id"] = ids.count(row.parent) ? Json(ids[row.parent]) : Json(nullptr);
-      const auto s = strength.find(row.step);
-      n["strength"] = s == strength.end() ? Json::object() : s->second;
-      out.push_back(std::move(n));
-    }
-    return {{"networks", out}};
-  }
-
-  Json Compare(const Query& q) {
-    for (const char* name : {"game", "move", "a", "b"}) RequireParam(q, name);
-    std::optional<EvalGame> eval_game;
-    const StoredGame g = GameFor(q, "game", &eval_game);
-    const int move = static_cast<int>(IntParam(q, "move", 0, 0, static_cast<int64_t>(g.record.moves.size())));
-    const auto states = Replay(g.record);
-    const game::State& s = *states[static_cast<size_t>(move)];
-    if (s.IsTerminal()) throw HttpError(400, "position " + std::to_string(move) + " is the end of the game");
-    Json out = PositionJson(s, OutcomeFor(g.record.result, states.front()->ToMove(), s.ToMove()));
-    out["layout"] = BoardLayout(*game_);
-    for (const auto& t : g.record.targets) {
-      if (t.move_number == move) out["target"] = TargetJson(t);
-    }
-    net::Network::SetThreadsForThisThread(1);
-    for (const char* side : {"a", "b"}) {
-      const NetworkRow row = NetworkByIdOrError(IntParam(q, side, 0, 1, INT64_MAX));
-      const auto network = LoadNetwork(row);
-      const auto e = net::EvaluatePositions(*network, *game_, {&s});
-      Json n = {{"id", row.id}, {"hash", row.hash}, {"step", row.step}};
-      AddEval(&n, e[0]);
-      out[side] = std::move(n);
-    }
-    return out;
-  }
-
-  const Store& store_;
-  const std::string run_dir_;
-  const InspectParams params_;
-  std::unique_ptr<game::Game> game_;
-
-  std::mutex mutex_;  // guards the caches below
-  std::deque<std::pair<std::string, std::shared_ptr<const net::Network>>> networks_;
-  std::map<int64_t, std::shared_ptr<const CachedEvals>> evals_;
-  std::deque<int64_t> eval_order_;
-  int64_t cached_positions_ = 0;
-};
+  return out;
+}
 
 RunInspector::RunInspector(const Store& store, std::string run_dir, InspectParams params)
     : impl_(std::make_unique<Impl>(store, std::move(run_dir), params)) {}
