@@ -1,6 +1,7 @@
 #include "net/weights_file.h"
 
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -89,6 +90,25 @@ void WriteWeightsFile(const std::string& path, const WeightsFile& file) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw UserError("cannot rename '" + tmp + "' to '" + path + "'");
 }
 
+namespace {
+
+// A header array of integers, each within int64: anything else (a float
+// such as 7e98, which nlohmann would convert with undefined behaviour; found
+// by fuzz_weights) is a malformed file.
+template <typename Fail>
+std::vector<int64_t> Integers(const Json& array, const std::string& tensor, const char* field, const Fail& fail) {
+  if (!array.is_array()) throw fail("tensor " + game::Quoted(tensor) + ": " + field + " is not an array");
+  std::vector<int64_t> out;
+  for (const Json& v : array) {
+    const bool fits = v.is_number_integer() && (!v.is_number_unsigned() || v.get<uint64_t>() <= INT64_MAX);
+    if (!fits) throw fail("tensor " + game::Quoted(tensor) + ": " + field + " holds " + game::Quoted(v.dump()));
+    out.push_back(v.get<int64_t>());
+  }
+  return out;
+}
+
+}  // namespace
+
 WeightsFile ReadWeightsFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError("cannot open weights file '" + path + "'");
@@ -122,8 +142,12 @@ WeightsFile ReadWeightsFile(const std::string& path) {
       }
       if (entry.at("dtype") != "F32") throw fail("tensor " + game::Quoted(name) + " has dtype " + game::Quoted(entry.at("dtype").dump()) + ", not F32");
       Tensor t;
-      t.shape = entry.at("shape").get<std::vector<int64_t>>();
-      const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
+      t.shape = Integers(entry.at("shape"), name, "shape", fail);
+      std::vector<uint64_t> offsets;
+      for (int64_t o : Integers(entry.at("data_offsets"), name, "data_offsets", fail)) {
+        if (o < 0) throw fail("tensor " + game::Quoted(name) + " has a negative data offset");
+        offsets.push_back(static_cast<uint64_t>(o));
+      }
       uint64_t count = 1;
       for (int64_t d : t.shape) {
         // Each dimension, and the element count, bounded so the product

@@ -128,6 +128,21 @@ TEST_F(NetworkTest, CorruptFilesAreRefusedWithTheReason) {
   broken_json[8] = '[';
   write(broken_json);
   ExpectRefused(bad, "JSON");
+  // Numbers the header holds must be integers: a 100-digit offset parses as
+  // a float, whose conversion was undefined behaviour (found by fuzz_weights).
+  const auto header_with = [](const std::string& json) {
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((json.size() >> (8 * i)) & 0xff);
+    return out + json + std::string(8, '\0');
+  };
+  write(header_with(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,)" + std::string(100, '4') + "]}}"));
+  ExpectRefused(bad, "data_offsets holds");
+  write(header_with(R"({"t":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}})"));
+  ExpectRefused(bad, "shape holds 1.5");
+  write(header_with(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[-8,0]}})"));
+  ExpectRefused(bad, "negative data offset");
+  write(header_with(R"({"t":{"dtype":"F32","shape":"2","data_offsets":[0,8]}})"));
+  ExpectRefused(bad, "shape is not an array");
 
   // The hash covers the metadata: a file relabelled for another game (or
   // any other change to what it says it is) is corrupt.
