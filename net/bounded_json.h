@@ -5,9 +5,13 @@
 // (dump() for an error message, recursive walks). Everything Descent reads
 // is a few levels deep.
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "game/user_error.h"
 
 namespace descent::net {
 
@@ -32,6 +36,28 @@ nlohmann::json ParseBoundedJson(const Text& text) {
 template <class Iterator>
 nlohmann::json ParseBoundedJson(Iterator first, Iterator last) {
   return nlohmann::json::parse(first, last, RefuseDeepNesting);
+}
+
+// The integer `v` when it is one within [lo, hi]; nlohmann::json::
+// other_error otherwise. nlohmann's own get<int>() converts a float such as
+// 1e300 with undefined behaviour.
+inline int64_t BoundedInt(const nlohmann::json& v, int64_t lo, int64_t hi) {
+  const bool integer = v.is_number_integer() && (!v.is_number_unsigned() || v.get<uint64_t>() <= INT64_MAX);
+  if (!integer || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
+    throw nlohmann::json::other_error::create(
+        502, game::Quoted(v.dump()) + " is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi), nullptr);
+  }
+  return v.get<int64_t>();
+}
+
+// The number `v` when it is a finite one within [lo, hi]; other_error
+// otherwise (a double beyond float's range converts with undefined behaviour).
+inline double BoundedNumber(const nlohmann::json& v, double lo, double hi) {
+  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < lo || v.get<double>() > hi) {
+    throw nlohmann::json::other_error::create(
+        503, game::Quoted(v.dump()) + " is not a number in " + std::to_string(lo) + ".." + std::to_string(hi), nullptr);
+  }
+  return v.get<double>();
 }
 
 }  // namespace descent::net

@@ -131,12 +131,13 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     const std::string spec = j.at("game").get<std::string>();
     if (!game_) game_ = game::MakeGame(spec);
     if (game_->Spec() != spec) throw game::UserError("the trainer switched games (" + spec + ")");
-    self_play_.full_visits = j.at("full_visits").get<int>();
-    self_play_.fast_visits = j.at("fast_visits").get<int>();
-    self_play_.full_fraction = j.at("full_fraction").get<float>();
-    self_play_.temperature_moves = j.at("temperature_moves").get<int>();
-    suggested_games_ = j.at("games").get<int>();
-    resign_threshold_ = j.at("resign_threshold").get<float>();
+    // The ranges descent train accepts for these options; resign -2: never.
+    self_play_.full_visits = static_cast<int>(net::BoundedInt(j.at("full_visits"), 1, 100000));
+    self_play_.fast_visits = static_cast<int>(net::BoundedInt(j.at("fast_visits"), 0, 100000));
+    self_play_.full_fraction = static_cast<float>(net::BoundedNumber(j.at("full_fraction"), 0, 1));
+    self_play_.temperature_moves = static_cast<int>(net::BoundedInt(j.at("temperature_moves"), -1, 100000));
+    suggested_games_ = static_cast<int>(net::BoundedInt(j.at("games"), 1, 4096));
+    resign_threshold_ = static_cast<float>(net::BoundedNumber(j.at("resign_threshold"), -2, 1));
   } catch (const nlohmann::json::exception& e) {
     throw TransientError(std::string("the trainer's self-play settings are malformed: ") + e.what());
   }

@@ -144,7 +144,8 @@ UploadAck TrainerClient::UploadGames(const std::vector<std::string>& game_json) 
   const Response res = Exchange("POST", protocol::kGamesPath, body, "");
   try {
     const nlohmann::json j = net::ParseBoundedJson(res.body);
-    UploadAck ack{j.at("stored").get<int>(), j.at("duplicates").get<int>(), j.at("stale").get<int>(), {}};
+    const auto count = [&](const char* key) { return static_cast<int>(net::BoundedInt(j.at(key), 0, 1 << 30)); };
+    UploadAck ack{count("stored"), count("duplicates"), count("stale"), {}};
     if (j.contains("stale_uuids")) ack.stale_uuids = j.at("stale_uuids").get<std::vector<std::string>>();
     return ack;
   } catch (const nlohmann::json::exception& e) {

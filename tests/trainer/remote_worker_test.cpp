@@ -43,8 +43,8 @@ class FakeRun final : public ServerBackend {
     return out;
   }
   std::string SelfPlayJson() override {
-    return R"({"game":"tictactoe","games":8,"full_visits":8,"fast_visits":4,"full_fraction":1,)"
-           R"("temperature_moves":9,"resign_threshold":-2})";
+    std::lock_guard lock(mutex_);
+    return settings_;
   }
   std::string StatusJson() override { return "{}"; }
 
@@ -58,6 +58,8 @@ class FakeRun final : public ServerBackend {
   }
 
   std::mutex mutex_;
+  std::string settings_ = R"({"game":"tictactoe","games":8,"full_visits":8,"fast_visits":4,"full_fraction":1,)"
+                          R"("temperature_moves":9,"resign_threshold":-2})";
   bool fail_ = false;
   int attempts_ = 0;
   std::set<std::string> uuids_;
@@ -168,6 +170,44 @@ TEST_F(RemoteWorkerTest, AFullSpoolPausesSelfPlayAndDropsNothingStored) {
   const auto later = RunUntil(p, [&] { return run_->stored() >= 20; });
   EXPECT_EQ(later.spooled, 0);
   EXPECT_GE(run_->stored(), static_cast<size_t>(s.spooled));
+}
+
+TEST_F(RemoteWorkerTest, SettingsOutOfRangeAreRefusedAndNothingIsPlayed) {
+  auto server = Serve();
+  selfplay::RemoteWorkerParams p = Worker(server->port());
+  for (const char* bad : {R"("full_visits":1e300)", R"("full_visits":-3)", R"("full_fraction":1e300)",
+                          R"("games":"8")", R"("resign_threshold":null)"}) {
+    std::string settings = run_->settings_;
+    const std::string key = std::string(bad).substr(0, std::string(bad).find(':') + 1);
+    const size_t at = settings.find(key);
+    settings.replace(at, settings.find_first_of(",}", at) - at, bad);
+    {
+      std::lock_guard lock(run_->mutex_);
+      run_->settings_ = settings;
+    }
+    // Runs until the worker says why it cannot play (or 30 s).
+    std::atomic<bool> said{false}, stop{false};
+    selfplay::RemoteWorkerOutput out;
+    out.message = [&](const std::string& line) {
+      if (line.find("self-play settings are malformed") != std::string::npos) said = true;
+    };
+    std::thread watcher([&] {
+      for (int i = 0; i < 1500 && !said; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      stop = true;
+    });
+    std::string error;
+    try {
+      selfplay::RemoteWorker worker(p, out);
+      worker.Run(&stop);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    stop = true;
+    watcher.join();
+    // Said as a message (the worker retries), or as the error it ends with.
+    EXPECT_TRUE(said || error.find("malformed") != std::string::npos) << bad << ": " << error;
+    EXPECT_EQ(run_->stored(), 0u) << bad;
+  }
 }
 
 TEST_F(RemoteWorkerTest, HalvesItsBatchWhenTheServerFindsItTooBig) {
