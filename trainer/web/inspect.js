@@ -64,6 +64,7 @@ function lineChart(container, title, xLabel, series, opts = {}) {
     points += s.y.length;
   }
   container.dataset.points = points;
+  container.dataset.seriesPoints = series.map((s) => s.y.length).join(',');
   container.innerHTML = '';
   if (points === 0) {
     container.appendChild(el('div', {class: 'empty'}, title + ': no data yet'));

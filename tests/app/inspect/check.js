@@ -77,8 +77,11 @@ async function boardShows(page, game, move) {
     check(served === pinned, 'the uPlot descent serves is not uplot@' + require('uplot/package.json').version);
 
     // 1. Charts render with data points, drawn on the canvas.
-    await page.waitForFunction(() => Number(document.getElementById('chart-losses').dataset.points) > 0 &&
-      Number(document.getElementById('chart-outcomes').dataset.points) > 0, {timeout: 90000});
+    // A line needs two points: wait until the first loss series has them.
+    await page.waitForFunction(() => {
+      const first = (document.getElementById('chart-losses').dataset.seriesPoints || '0').split(',')[0];
+      return Number(first) >= 2 && Number(document.getElementById('chart-outcomes').dataset.points) > 0;
+    }, {timeout: 90000});
     const drawn = await page.evaluate(() => {
       // Pixels of the first series' colour (#1f77b4) on the losses chart.
       const canvas = document.querySelector('#chart-losses canvas');
