@@ -92,17 +92,19 @@ void WriteWeightsFile(const std::string& path, const WeightsFile& file) {
 
 namespace {
 
-// A header array of integers, each within int64: anything else (a float
-// such as 7e98, which nlohmann would convert with undefined behaviour; found
-// by fuzz_weights) is a malformed file.
+// A header array of integers, each within int64 (BoundedInt): anything else
+// (a float such as 7e98, which nlohmann would convert with undefined
+// behaviour; found by fuzz_weights) is a malformed file.
 template <typename Fail>
 std::vector<int64_t> Integers(const Json& array, const std::string& tensor, const char* field, const Fail& fail) {
   if (!array.is_array()) throw fail("tensor " + game::Quoted(tensor) + ": " + field + " is not an array");
   std::vector<int64_t> out;
   for (const Json& v : array) {
-    const bool fits = v.is_number_integer() && (!v.is_number_unsigned() || v.get<uint64_t>() <= INT64_MAX);
-    if (!fits) throw fail("tensor " + game::Quoted(tensor) + ": " + field + " holds " + game::Quoted(v.dump()));
-    out.push_back(v.get<int64_t>());
+    try {
+      out.push_back(BoundedInt(v, INT64_MIN, INT64_MAX));
+    } catch (const Json::exception&) {
+      throw fail("tensor " + game::Quoted(tensor) + ": " + field + " holds " + game::Quoted(v.dump()));
+    }
   }
   return out;
 }
