@@ -183,13 +183,20 @@ async function poll() {
 // ---- Game list ------------------------------------------------------------
 
 const PAGE = 25;
+// Each load takes a ticket; a reply that comes back after a newer request was
+// made is dropped (a poll that asked for self-play games must not overwrite the
+// evaluation games a click asked for after it).
+const tickets = {games: 0, game: 0};
 async function refreshGames() {
-  const params = {limit: PAGE, kind: state.kind};
+  const ticket = ++tickets.games;
+  const kind = state.kind;
+  const params = {limit: PAGE, kind};
   if (state.gamesOffset !== null) params.offset = state.gamesOffset;
   const list = await api('/api/games', params);
+  if (ticket !== tickets.games) return;
   const body = $('games').tBodies[0];
   body.innerHTML = '';
-  $('games-net').textContent = state.kind === 'eval' ? 'match (network step, side)' : 'net';
+  $('games-net').textContent = kind === 'eval' ? 'match (network step, side)' : 'net';
   for (const g of [...list.games].reverse()) {
     const result = g.result > 0 ? '1–0' : g.result < 0 ? '0–1' : '½–½';
     const detail = g.kind === 'eval'
@@ -307,8 +314,10 @@ function drawBoard(svg, layout, position, overlay, opts = {}) {
 // ---- Game viewer ------------------------------------------------------------
 
 async function openGame(id, move, kind = 'selfplay') {
+  const ticket = ++tickets.game;
   try {
     const game = await api('/api/game', {id, kind});
+    if (ticket !== tickets.game) return;
     state.game = game;
     state.move = Math.max(0, Math.min(move, game.positions.length - 1));
     const result = game.result > 0 ? 'first player won' : game.result < 0 ? 'second player won' : 'draw';
