@@ -34,6 +34,7 @@ struct EvalOptions {
   uint64_t seed = 1;
   int concurrency = selfplay::MatchParams{}.concurrency;
   int threads = 2;  // inference threads per network
+  std::string device = "cpu";
 };
 
 // The network against a GTP engine through the evaluation library: its
@@ -79,7 +80,7 @@ int Evaluate(const EvalOptions& o) {
     first_path = FirstNetworkPath(o.run, *store);
   }
   if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
-  std::shared_ptr<const net::Network> network = net::Network::Load(path);
+  std::shared_ptr<const net::Network> network = net::Network::Load(path, o.device);
   auto game = game::MakeGame(network->config().game_spec);
   const net::NetworkInfo& info = network->info();
   const net::NetConfig& config = network->config();
@@ -109,7 +110,7 @@ int Evaluate(const EvalOptions& o) {
   }
   if (!o.gtp.empty()) return EvaluateAgainstGtp(o, network, *game, games_log);
   if (!o.vs.empty()) {
-    std::shared_ptr<const net::Network> other = net::Network::Load(o.vs);
+    std::shared_ptr<const net::Network> other = net::Network::Load(o.vs, o.device);
     other->CheckFits(*game);
     selfplay::MatchParams match;
     match.games = o.games;
@@ -130,7 +131,7 @@ int Evaluate(const EvalOptions& o) {
     return 0;
   }
   std::shared_ptr<const net::Network> first;
-  if (!first_path.empty()) first = net::Network::Load(first_path);
+  if (!first_path.empty()) first = net::Network::Load(first_path, o.device);
   EvalParams params;
   params.games = o.games;
   params.visits = o.visits;
@@ -183,6 +184,8 @@ RunFn DeclareEval(CLI::App* sub) {
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   sub->add_option("--threads", o->threads, "inference threads per network")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_option("--device", o->device, "where the networks run: cpu, or cuda (a CUDA LibTorch build)")
+      ->capture_default_str();
   sub->add_option("--games-log", o->games_log,
                   "write every match game here (referees, --vs or --gtp), one line each: opponent, game, the net's side, result, "
                   "moves");

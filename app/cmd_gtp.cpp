@@ -20,6 +20,7 @@ RunFn DeclareGtp(CLI::App* sub) {
     std::string game = "go:9";
     int visits = 800;
     int threads = 2;
+    std::string device = "cpu";
     bool no_resign = false;
     float resign_threshold = -0.95f;
     int random_moves = 0;
@@ -40,6 +41,8 @@ RunFn DeclareGtp(CLI::App* sub) {
       ->capture_default_str();
   sub->add_option("--visits", o->visits, "visits per move when no clock is set")->check(CLI::Range(1, 10000000))->capture_default_str();
   sub->add_option("--threads", o->threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_option("--device", o->device, "where the network runs: cpu, or cuda (a CUDA LibTorch build)")
+      ->capture_default_str();
   sub->add_flag("--no-resign", o->no_resign, "never resign");
   sub->add_option("--resign-threshold", o->resign_threshold, "resign below this value for the side to move")->check(CLI::Range(-1.0, 0.0))->capture_default_str();
   sub->add_option("--random-moves", o->random_moves,
@@ -56,16 +59,17 @@ RunFn DeclareGtp(CLI::App* sub) {
     params.resign_threshold = o->resign_threshold;
     params.random_moves = o->random_moves;
     params.seed = o->seed;
+    params.device = o->device;
     engine::GtpParams gtp{.visits = o->visits};
     if (!o->net.empty()) {
-      engine::Engine engine(net::Network::Load(o->net), params);
+      engine::Engine engine(net::Network::Load(o->net, o->device), params);
       engine::GtpServer server(engine, gtp);
       return server.Serve(std::cin, std::cout);
     }
     // No --net: the shipped networks, one per game and board size. Only
     // stderr may carry notes: stdout is the protocol.
     std::vector<std::string> warnings;
-    auto shipped = std::make_shared<ShippedNetworks>(o->nets.empty() ? DefaultNetsDir() : o->nets, &warnings);
+    auto shipped = std::make_shared<ShippedNetworks>(o->nets.empty() ? DefaultNetsDir() : o->nets, &warnings, o->device);
     for (const std::string& w : warnings) std::cerr << "descent gtp: " << w << "\n";
     const auto start = game::MakeGame(o->game);
     std::cerr << "descent gtp: playing " << start->Spec() << " with " << shipped->PathFor(*start)

@@ -39,6 +39,8 @@ RunFn DeclareSelfPlay(CLI::App* sub) {
   sub->add_option("--name", o->p.name, "this worker's name in the trainer's status (default HOST-PID)");
   sub->add_option("--games", o->p.games, "concurrent games (0: the trainer's setting)")->check(CLI::Range(0, 4096));
   sub->add_option("--threads", o->p.threads, "inference workers")->check(CLI::Range(1, 64))->capture_default_str();
+  sub->add_option("--device", o->p.device, "where the network runs: cpu, or cuda (a CUDA LibTorch build)")
+      ->capture_default_str();
   sub->add_option("--batch-games", o->p.batch_games, "games per upload")->check(CLI::Range(1, 10000))->capture_default_str();
   sub->add_option("--upload-seconds", o->p.upload_seconds, "upload at least this often while games wait")
       ->check(CLI::Range(0.0, 3600.0))

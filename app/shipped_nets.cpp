@@ -15,7 +15,9 @@ std::string DefaultNetsDir() {
   return std::string(DESCENT_SOURCE_DIR) + "/nets";
 }
 
-ShippedNetworks::ShippedNetworks(const std::string& dir, std::vector<std::string>* warnings) : dir_(dir) {
+ShippedNetworks::ShippedNetworks(const std::string& dir, std::vector<std::string>* warnings, const std::string& device)
+    : dir_(dir) {
+  net::Network::CheckDevice(device);  // a missing CUDA device is not a per-file warning
   std::error_code error;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, error)) {
@@ -25,7 +27,7 @@ ShippedNetworks::ShippedNetworks(const std::string& dir, std::vector<std::string
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
     try {
-      entries_.push_back({file.string(), net::Network::Load(file.string())});
+      entries_.push_back({file.string(), net::Network::Load(file.string(), device)});
     } catch (const game::UserError& e) {
       if (warnings != nullptr) warnings->push_back(file.string() + " left out: " + e.what());
     }

@@ -20,7 +20,7 @@ class ShippedNetworks {
   // Loads every *.safetensors in `dir` (sorted by name). Files that do not
   // load are reported on `warnings` (one line each) and left out; throws
   // game::UserError when none loads.
-  ShippedNetworks(const std::string& dir, std::vector<std::string>* warnings);
+  ShippedNetworks(const std::string& dir, std::vector<std::string>* warnings, const std::string& device = "cpu");
 
   // The network for `game` (its game and board size; komi may differ).
   // Throws game::UserError naming the ones there are when none fits.

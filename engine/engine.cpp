@@ -18,11 +18,11 @@ Engine::Engine(std::shared_ptr<const net::Network> network, const EngineParams& 
 Engine::~Engine() = default;
 
 std::unique_ptr<Engine> Engine::FromFile(const std::string& path, const EngineParams& params) {
-  return std::make_unique<Engine>(net::Network::Load(path), params);
+  return std::make_unique<Engine>(net::Network::Load(path, params.device), params);
 }
 
 void Engine::SwapNetwork(const std::string& path) {
-  std::shared_ptr<const net::Network> network = net::Network::Load(path);
+  std::shared_ptr<const net::Network> network = net::Network::Load(path, params_.device);
   network->CheckFits(*game_);
   network_ = std::move(network);
   server_->SwapNetwork(network_);

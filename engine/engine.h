@@ -35,6 +35,8 @@ struct EngineParams {
   // otherwise plays the same game over and over in a match. 0: never.
   int random_moves = 0;
   uint64_t seed = 1;  // of those draws
+  // Where networks loaded by file (FromFile, SwapNetwork) run: "cpu" or "cuda".
+  std::string device = "cpu";
   // Analysis lists every root move, unvisited ones with visits 0 (their
   // priors make the GUI's policy heat map); GTP analysis lists visited ones.
   bool analysis_with_unvisited = false;

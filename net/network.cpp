@@ -121,6 +121,8 @@ void Network::Impl::RefreshInference() {
 Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Network::~Network() = default;
 
+void Network::CheckDevice(const std::string& device) { ParseDevice(device); }
+
 std::unique_ptr<Network> Network::Random(const NetConfig& config, uint64_t seed, const std::string& device) {
   torch::manual_seed(seed);
   auto impl = std::make_unique<Impl>(config, ParseDevice(device));

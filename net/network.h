@@ -33,6 +33,9 @@ class Network {
   // missing, truncated or corrupt file, missing metadata, or tensors that do
   // not match the architecture the metadata states.
   static std::unique_ptr<Network> Load(const std::string& path, const std::string& device = "cpu");
+  // UserError unless `device` is "cpu", or "cuda" with a CUDA device present:
+  // commands check --device before they start work.
+  static void CheckDevice(const std::string& device);
   // UserError unless this network was made for `game`: the same game and
   // board size and input encoding (komi and the move cap may differ), naming
   // both sides of the mismatch.

@@ -44,7 +44,9 @@ class RemoteWorker::Impl {
       : p_(params),
         out_(std::move(output)),
         client_(params.server, params.token, params.name.empty() ? DefaultName() : params.name, params.timeout_seconds),
-        spool_(params.spool, params.max_spool_games) {}
+        spool_(params.spool, params.max_spool_games) {
+    net::Network::CheckDevice(p_.device);  // refused before the trainer is contacted
+  }
   RemoteWorkerSummary Run(const std::atomic<bool>* stop);
 
  private:
@@ -154,7 +156,7 @@ std::shared_ptr<net::Network> RemoteWorker::Impl::InstallNetwork(const Downloade
     if (!file.flush()) throw game::UserError("cannot write " + tmp.string());
   }
   fs::rename(tmp, path);
-  std::shared_ptr<net::Network> network = net::Network::Load(path.string());
+  std::shared_ptr<net::Network> network = net::Network::Load(path.string(), p_.device);
   network->CheckFits(*game_);
   network_id_ = downloaded.id;
   network_hash_ = downloaded.hash;

@@ -28,6 +28,7 @@ struct RemoteWorkerParams {
   std::string spool = "descent-spool";
   int games = 0;  // concurrent games; 0: what the trainer suggests
   int threads = 2;  // inference workers
+  std::string device = "cpu";  // where the downloaded networks run: "cpu" or "cuda"
   // Games per upload: big enough that a request's overhead does not matter,
   // small enough that a batch is far below the server's body limit (64
   // 9x9 games are ~2 MB of the 32 MB the server takes).

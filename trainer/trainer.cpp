@@ -95,7 +95,8 @@ void Trainer::SaveOptimizer(const std::string& weights_path) {
 
 bool Trainer::LoadOptimizer(const std::string& weights_path) {
   try {
-    torch::load(impl_->optimizer, weights_path + ".optimizer");
+    // Its momentum buffers onto the network's device (saved from any device).
+    torch::load(impl_->optimizer, weights_path + ".optimizer", network_->impl().device);
     return true;
   } catch (const c10::Error&) {
     return false;

@@ -130,6 +130,7 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   if (p_.run.empty()) throw game::UserError("a training run needs a run directory");
   game_ = game::MakeGame(p_.game);
   ResolveDefaults(*game_, &p_);
+  net::Network::CheckDevice(p_.device);  // before the run directory is touched
   if (!p_.eval_gtp_referee.empty() && !dynamic_cast<const game::GoGame*>(game_.get())) {
     throw game::UserError("--eval-gtp-referee scores Go games; " + game_->Spec() + " is not Go");
   }
@@ -154,7 +155,7 @@ std::shared_ptr<net::Network> TrainingRun::Impl::LoadLatestGoodNetwork() {
   const auto rows = store_->Networks();
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
     try {
-      std::shared_ptr<net::Network> net = net::Network::Load((run_ / it->path).string());
+      std::shared_ptr<net::Network> net = net::Network::Load((run_ / it->path).string(), p_.device);
       net->CheckFits(*game_);
       if (net->info().content_hash != it->hash) throw game::UserError("its content is not the network the store recorded");
       return net;
@@ -359,7 +360,7 @@ void TrainingRun::Impl::RestoreLadder() {
   std::string path;
   if (in >> elo >> step >> std::ws && std::getline(in, path)) {
     try {
-      ladder_ = {net::Network::Load(path), elo, "step " + std::to_string(step)};
+      ladder_ = {net::Network::Load(path, p_.device), elo, "step " + std::to_string(step)};
     } catch (const game::UserError&) {  // the file went away: the ladder restarts at the first network
     }
   }
@@ -493,7 +494,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   if (!current && !p_.init.empty()) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
     try {
-      current = net::Network::Load(p_.init);
+      current = net::Network::Load(p_.init, p_.device);
       current->CheckFits(*game_);
     } catch (const game::UserError& e) {
       throw game::UserError("--init " + p_.init + ": " + e.what());
@@ -515,12 +516,12 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     net::NetConfig config = net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding);
     if (!p_.aux_heads) config.aux_heads = 0;
     if (!p_.global_pooling) config.global_pooling = 0;
-    current = net::Network::Random(config, p_.seed);
+    current = net::Network::Random(config, p_.seed, p_.device);
   }
   const int64_t step = current->info().training_step;
   published_step_ = step;  // a resumed run's next network comes publish_every steps on
   const auto rows = store_->Networks();
-  if (!rows.empty()) first_ = net::Network::Load((run_ / rows.front().path).string());
+  if (!rows.empty()) first_ = net::Network::Load((run_ / rows.front().path).string(), p_.device);
   latest_hash_ = current->info().content_hash;
   // The trainer trains its own copy; `current` keeps serving self-play.
   trainer_ = std::make_unique<Trainer>(current->Clone(),

@@ -86,6 +86,9 @@ struct TrainRunParams {
   double minutes = 0;
   int max_steps = 0;
   int threads = 2;  // inference workers
+  // Where the networks run, for self-play, training and evaluation: "cpu" or
+  // "cuda" (a LibTorch built with CUDA and a device present).
+  std::string device = "cpu";
   uint64_t seed = 1;
   // Serving remote workers (selfplay/protocol.h).
   std::string listen;  // HOST:PORT; empty: no server

@@ -43,6 +43,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("minutes", &P::minutes, "stop after this long (0: until Ctrl-C)", 0.0, 1e9)
         .Add("max-steps", &P::max_steps, "stop at this training step (0: no limit)", 0, 2e9)
         .Add("threads", &P::threads, "inference workers", 1, 64)
+        .Add("device", &P::device, "where the networks run and train: cpu, or cuda (a CUDA LibTorch build)")
         .Add("seed", &P::seed, "random seed")
         .Add("listen", &P::listen, "serve self-play workers on HOST:PORT (e.g. 0.0.0.0:8470)")
         .Add("token", &P::token, "workers' bearer token (default: RUN/token, made up if missing; prefer --token-file: a command line is visible to every local user in /proc)")

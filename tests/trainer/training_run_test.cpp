@@ -172,6 +172,40 @@ TEST_F(TrainingRunTest, RefusesAForeignNetworkAndAnotherGamesRun) {
   fs::remove_all(other);
 }
 
+// --device is checked before anything is written: an unknown name, or CUDA
+// on a LibTorch without a CUDA device, is refused with its reason and no run
+// directory appears. (With a device present the run would start: CI has none.)
+TEST_F(TrainingRunTest, RefusesADeviceItDoesNotHaveBeforeTouchingTheRun) {
+  TrainRunParams p = Tiny(dir_);
+  p.device = "tpu";
+  try {
+    TrainingRun run(p, "");
+    ADD_FAILURE() << "device 'tpu' accepted";
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown device 'tpu' (cpu or cuda)"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_));
+  bool cuda = true;
+  try {
+    net::Network::CheckDevice("cuda");
+  } catch (const game::UserError&) {
+    cuda = false;
+  }
+  if (!cuda) {
+    p.device = "cuda";
+    try {
+      TrainingRun run(p, "");
+      ADD_FAILURE() << "device 'cuda' accepted without a CUDA device";
+    } catch (const game::UserError& e) {
+      EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir_));
+  }
+  p.device = "cpu";
+  RunTo(p, 5);
+  EXPECT_TRUE(fs::exists(dir_ / "store.sqlite"));
+}
+
 TEST_F(TrainingRunTest, ContinuesFromAnInitNetworkWithItsLineage) {
   const TrainRunSummary first = RunTo(Tiny(dir_), 10);
   Store first_store((dir_ / "store.sqlite").string());
