@@ -70,9 +70,10 @@ RunFn DeclareTrain(CLI::App* sub) {
     // command line nor --config gave, so `descent train --run DIR` goes on
     // with the game, net, schedule and evaluation settings it started with
     // (a learning-rate drop is not lost on resume). The time limit is per
-    // session; the run directory is where it is now.
+    // session; the run directory is where it is now; the device is this
+    // machine's (a run started on a GPU goes on here on the CPU).
     if (const auto ini = std::filesystem::path(o->run) / "config.ini"; std::filesystem::exists(ini)) {
-      ReadConfigFile(sub, ini.string(), {"minutes", "run"});
+      ReadConfigFile(sub, ini.string(), {"minutes", "run", "device"});
     }
     // RUN/config.ini holds the values the run uses, the game's defaults
     // filled in, so the file says what ran and `--config` reproduces it:

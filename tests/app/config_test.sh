@@ -33,6 +33,11 @@ diff <(grep -vE '^(#|run=)' "$ini") <(grep -vE '^(#|run=)' "$dir/b/config.ini") 
 "$descent" train --run "$dir/a" --minutes 0.01 --eval-every 0 --reuse 5 > /dev/null
 [ "$(value reuse "$ini")" = 5 ] || fail "a flag given on resume did not win"
 [ "$(value fast-visits "$ini")" = 24 ] || fail "resume lost fast-visits"
+# The device is the machine's, not the run's: a run that went on a GPU
+# resumes here on the CPU without --device.
+sed -i 's/^device=.*/device="cuda"/' "$ini"
+"$descent" train --run "$dir/a" --minutes 0.01 --eval-every 0 > "$dir/out" 2>&1 || { cat "$dir/out"; fail "a run last on cuda did not resume here"; }
+[ "$(value device "$ini")" = cpu ] || fail "resume took the device from config.ini: '$(value device "$ini")'"
 
 expect_refused() {  # FILE-CONTENT MESSAGE
   printf "$1" > "$dir/bad.ini"
