@@ -80,7 +80,7 @@ TEST(Encoder, NetworksKeepTheEncodingTheyWereTrainedWith) {
   EXPECT_EQ(Encoder::ForGame(*g, "go-v1")->NumPlanes(), 18);
   EXPECT_THROW(Encoder::ForGame(*g, "go-v9"), game::UserError);
   EXPECT_THROW(Encoder::ForGame(*game::MakeGame("connect4"), "go-v2"), game::UserError);
-  // A go-v1 network (as nets/go9 is) still fits and evaluates.
+  // A go-v1 network (as nets/go9 was until 2026-12-02) still fits and evaluates.
   std::shared_ptr<const Network> old = Network::Random(DefaultNetConfig(*g, 1, 8, "go-v1"), 1);
   EXPECT_NO_THROW(old->CheckFits(*g));
   InferenceServer server(old, {});
