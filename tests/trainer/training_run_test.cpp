@@ -177,30 +177,24 @@ TEST_F(TrainingRunTest, RefusesAForeignNetworkAndAnotherGamesRun) {
 // directory appears. (With a device present the run would start: CI has none.)
 TEST_F(TrainingRunTest, RefusesADeviceItDoesNotHaveBeforeTouchingTheRun) {
   TrainRunParams p = Tiny(dir_);
-  p.device = "tpu";
-  try {
-    TrainingRun run(p, "");
-    ADD_FAILURE() << "device 'tpu' accepted";
-  } catch (const game::UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown device 'tpu' (cpu or cuda)"), std::string::npos) << e.what();
-  }
-  EXPECT_FALSE(fs::exists(dir_));
+  const auto expect_refused = [&](const std::string& device, const std::string& reason) {
+    p.device = device;
+    try {
+      TrainingRun run(p, "");
+      ADD_FAILURE() << "device '" << device << "' accepted";
+    } catch (const game::UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir_));
+  };
+  expect_refused("tpu", "unknown device 'tpu' (cpu or cuda)");
   bool cuda = true;
   try {
     net::Network::CheckDevice("cuda");
   } catch (const game::UserError&) {
     cuda = false;
   }
-  if (!cuda) {
-    p.device = "cuda";
-    try {
-      TrainingRun run(p, "");
-      ADD_FAILURE() << "device 'cuda' accepted without a CUDA device";
-    } catch (const game::UserError& e) {
-      EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos) << e.what();
-    }
-    EXPECT_FALSE(fs::exists(dir_));
-  }
+  if (!cuda) expect_refused("cuda", "no CUDA device");
   p.device = "cpu";
   RunTo(p, 5);
   EXPECT_TRUE(fs::exists(dir_ / "store.sqlite"));
