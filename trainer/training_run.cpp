@@ -439,8 +439,16 @@ void TrainingRun::Impl::Evaluate(const EvalJob& job) {
 void TrainingRun::Impl::ReportProgress(bool final) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
   const double since = std::chrono::duration<double>(Clock::now() - last_print_).count();
-  const bool log_due = Clock::now() - last_logged_ >= std::chrono::seconds(30);
-  if (!final && since < out_.status_seconds && !log_due) return;
+  // One clock for both: the line is shown every status_seconds (at most every
+  // kLogSeconds) and logged at the first showing kLogSeconds after the last
+  // log, half an interval early rather than one late. Two clocks drifted
+  // apart and showed a second line milliseconds after the first, its rates
+  // taken over no time (0 evals/s).
+  constexpr double kLogSeconds = 30;
+  const double interval = std::min(out_.status_seconds, kLogSeconds);
+  if (!final && since < interval) return;
+  const bool log_due =
+      final || std::chrono::duration<double>(Clock::now() - last_logged_).count() >= kLogSeconds - interval / 2;
   const selfplay::WorkerStats w = worker_->Stats();
   const int64_t games = games_stored_;
   const double rate = (games - games_at_start_) / std::max(1.0, elapsed);
@@ -481,7 +489,7 @@ void TrainingRun::Impl::ReportProgress(bool final) {
                 loss_count_ ? losses_.policy / loss_count_ : 0.0f, loss_count_ ? losses_.value / loss_count_ : 0.0f,
                 aux_losses, store_->Networks().size(), per_network, visits_rate, evals_rate, eval.c_str());
   if (out_.status) out_.status(line, final);
-  if (final || log_due) {
+  if (log_due) {
     log_->Info(line);
     last_logged_ = Clock::now();
   }
