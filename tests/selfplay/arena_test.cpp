@@ -64,6 +64,25 @@ TEST(Arena, RandomOpeningsGiveDeterministicPlayersDistinctFairGames) {
   EXPECT_EQ(r.wins, r.losses);
 }
 
+TEST(Arena, RandomOpeningsNeverPassInGo) {
+  // On 3x3 a pass is one of ten legal moves at the start: twenty two-ply
+  // openings drawn from every legal move pass somewhere almost surely.
+  auto g = game::MakeGame("go:3:komi=0");
+  const game::Move pass = 9;
+  Lowest a, b;
+  int games = 0;
+  std::set<std::vector<game::Move>> openings;
+  PlayMatch(*g, a, b, 40, 5, nullptr, 2, [&](int, game::Player, const std::vector<game::Move>& moves, float) {
+    ++games;
+    ASSERT_GE(moves.size(), 2u);
+    EXPECT_NE(moves[0], pass);
+    EXPECT_NE(moves[1], pass);
+    openings.insert({moves[0], moves[1]});
+  });
+  EXPECT_EQ(games, 40);
+  EXPECT_GE(openings.size(), 10u);  // still random: twenty pairs, mostly distinct
+}
+
 TEST(Arena, EachGameIsReportedWithMovesThatReplayToItsResult) {
   auto g = game::MakeGame("tictactoe");
   auto a = RandomPlayer();
