@@ -5,6 +5,7 @@
 
 #include "game/connect4.h"
 #include "game/go.h"
+#include "game/hash.h"
 #include "game/symmetry.h"
 #include "game/tictactoe.h"
 #include "game/user_error.h"
@@ -85,7 +86,9 @@ class GoEncoder final : public Encoder {
       }
       liberties_of[start] = liberties;
     }
-    const float komi = static_cast<const game::GoGame&>(*game_).Komi();
+    // The state's own game: self-play may vary the komi from game to game
+    // (selfplay::SelfPlayParams::komi_spread).
+    const float komi = static_cast<const game::GoGame&>(s.game()).Komi();
     const float mover_komi = (s.ToMove() == 1 ? komi : -komi) / 15.0f;
     const bool playing = !s.IsTerminal();
     for (int y = 0; y < size_; ++y) {
@@ -103,7 +106,11 @@ class GoEncoder final : public Encoder {
   }
 
   uint64_t CacheKey(const game::State& state) const override {
-    return static_cast<const game::GoState&>(state).HistoryHash(game::GoState::kKeptBoards);
+    const uint64_t history = static_cast<const game::GoState&>(state).HistoryHash(game::GoState::kKeptBoards);
+    if (version_ < 2) return history;  // go-v1 does not see the komi
+    // go-v2 sees the komi: positions under another komi get other keys.
+    const float komi = static_cast<const game::GoGame&>(state.game()).Komi();
+    return history ^ game::MixBits(static_cast<uint64_t>(static_cast<int64_t>(komi * 2.0f)) + 0x6b6f6d69ULL);
   }
 
  private:

@@ -138,6 +138,18 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     self_play_.fast_visits = static_cast<int>(net::BoundedInt(j.at("fast_visits"), 0, 100000));
     self_play_.full_fraction = static_cast<float>(net::BoundedNumber(j.at("full_fraction"), 0, 1));
     self_play_.temperature_moves = static_cast<int>(net::BoundedInt(j.at("temperature_moves"), -1, 100000));
+    // The search recipe (a trainer from before these were sent leaves the
+    // worker's defaults, which were that trainer's defaults too).
+    if (j.contains("fresh_full_search")) self_play_.fresh_full_search = j.at("fresh_full_search").get<bool>();
+    if (j.contains("gumbel_simulations")) {
+      self_play_.gumbel_simulations = static_cast<int>(net::BoundedInt(j.at("gumbel_simulations"), -1, 100000));
+    }
+    if (j.contains("gumbel_considered")) {
+      self_play_.gumbel_considered = static_cast<int>(net::BoundedInt(j.at("gumbel_considered"), 2, 1000));
+    }
+    if (j.contains("komi_spread")) {
+      self_play_.komi_spread = static_cast<float>(net::BoundedNumber(j.at("komi_spread"), 0, 50));
+    }
     suggested_games_ = static_cast<int>(net::BoundedInt(j.at("games"), 1, 4096));
     resign_threshold_ = static_cast<float>(net::BoundedNumber(j.at("resign_threshold"), -2, 1));
   } catch (const nlohmann::json::exception& e) {

@@ -1,6 +1,9 @@
 #include "selfplay/self_play.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "game/go.h"
 
 namespace descent::selfplay {
 
@@ -8,6 +11,7 @@ SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slo
                    std::function<std::string()> network)
     : game_(game),
       params_(params),
+      komi_variants_(game, MaxKomiOffset(params)),
       sink_(std::move(sink)),
       network_(std::move(network)),
       slots_(slots) {
@@ -22,6 +26,10 @@ void ResolveDefaults(const game::Game& game, SelfPlayParams* p) {
   if (p->full_fraction <= 0) p->full_fraction = t.full_fraction;
   if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
   if (p->gumbel_simulations < 0) p->gumbel_simulations = t.gumbel_simulations;
+}
+
+float MaxKomiOffset(const SelfPlayParams& params) {
+  return std::floor(3.0f * std::max(0.0f, params.komi_spread) * 2.0f) / 2.0f;
 }
 
 const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
@@ -40,7 +48,11 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
              "Gumbel AlphaZero self-play with this many simulations a move (0: PUCT with playout caps; -1: the "
              "game's default)",
              -1, 100000)
-        .Add("gumbel-considered", &P::gumbel_considered, "Gumbel: root candidates (sequential halving)", 2, 1000);
+        .Add("gumbel-considered", &P::gumbel_considered, "Gumbel: root candidates (sequential halving)", 2, 1000)
+        .Add("komi-spread", &P::komi_spread,
+             "Go: each game's komi varies around the game's by a normal offset of this standard deviation in "
+             "points, rounded to a half point (0: off)",
+             0.0, 50.0);
     return t;
   }();
   return table;
@@ -51,11 +63,18 @@ std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
   Slot& s = slots_[slot];
   s.record = GameRecord{};
   s.record.uuid = NewUuid();
-  s.record.game_spec = game_.Spec();
+  const game::Game* game = &game_;
+  if (params_.komi_spread > 0) {
+    const float offset = std::round(2.0f * std::normal_distribution<float>(0, params_.komi_spread)(s.rng)) / 2.0f;
+    const float max_offset = komi_variants_.MaxOffset();
+    const float komi = static_cast<const game::GoGame&>(game_).Komi() + std::clamp(offset, -max_offset, max_offset);
+    game = &komi_variants_.WithKomi(komi);
+  }
+  s.record.game_spec = game->Spec();
   s.record.network = network_();
   s.record.resign_allowed = std::uniform_real_distribution<float>(0, 1)(s.rng) >= params_.resign_playout_fraction;
   s.min_value[0] = s.min_value[1] = 1;
-  return game_.NewInitialState();
+  return game->NewInitialState();
 }
 
 mcts::MovePlan SelfPlay::PlanMove(int slot, const game::State&) {

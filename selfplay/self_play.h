@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "game/game.h"
+#include "game/komi_variants.h"
 #include "game/options.h"
 #include "mcts/multi_game_search.h"
 #include "selfplay/game_record.h"
@@ -43,6 +44,13 @@ struct SelfPlayParams {
   // others 0).
   int gumbel_simulations = -1;
   int gumbel_considered = 16;
+  // Go: each game's komi is the game's komi plus a normal offset with this
+  // standard deviation in points, rounded to a half point (so about half
+  // the games can be drawn) and kept within 3 standard deviations
+  // (MaxKomiOffset); the record names its komi in its game spec. KataGo
+  // randomises komi so the value and score heads learn what komi is worth
+  // rather than one fixed balance. 0: every game at the game's komi.
+  float komi_spread = 0;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the
   // false-resign rate can be measured (AlphaGo Zero: 10%).
@@ -53,6 +61,10 @@ struct SelfPlayParams {
 
 // Fills every field left at "the game's default" from game.Traits().
 void ResolveDefaults(const game::Game& game, SelfPlayParams* params);
+
+// The largest komi offset self-play with these parameters draws (a
+// multiple of 0.5; 0 when komi_spread is 0).
+float MaxKomiOffset(const SelfPlayParams& params);
 
 // The self-play options, declared once (`descent train` includes them).
 const game::OptionTable<SelfPlayParams>& SelfPlayOptions();
@@ -85,6 +97,7 @@ class SelfPlay final : public mcts::SelfPlayHooks {
 
   const game::Game& game_;
   SelfPlayParams params_;  // resolved: no "game's default" left
+  game::KomiVariants komi_variants_;  // the games' komi (komi_spread)
   Sink sink_;
   std::function<std::string()> network_;
   std::vector<Slot> slots_;

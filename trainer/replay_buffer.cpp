@@ -7,13 +7,20 @@
 namespace descent::trainer {
 
 ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding)
-    : game_(game), window_(window), encoder_(net::Encoder::ForGame(game, encoding)) {}
+    : game_(game),
+      window_(window),
+      encoder_(net::Encoder::ForGame(game, encoding)),
+      komi_variants_(game, game::KomiVariants::AnyKomi(game)) {}
 
 void ReplayBuffer::Add(selfplay::GameRecord game) {
   if (game.targets.empty()) return;
+  const game::Game& variant = komi_variants_.ForSpec(game.game_spec);
+  auto& initial = initial_[&variant];
+  if (!initial) initial = variant.NewInitialState();
   first_sample_.push_back(dropped_ + samples_);
   samples_ += static_cast<int64_t>(game.targets.size());
-  finals_.push_back(Final(game));
+  finals_.push_back(Final(variant, game));
+  initials_.push_back(initial.get());
   games_.push_back(std::move(game));
   while (!games_.empty() && samples_ - static_cast<int64_t>(games_.front().targets.size()) >= window_) {
     const int64_t n = static_cast<int64_t>(games_.front().targets.size());
@@ -21,14 +28,15 @@ void ReplayBuffer::Add(selfplay::GameRecord game) {
     dropped_ += n;
     games_.pop_front();
     finals_.pop_front();
+    initials_.pop_front();
     first_sample_.pop_front();
   }
 }
 
-ReplayBuffer::FinalPosition ReplayBuffer::Final(const selfplay::GameRecord& game) const {
+ReplayBuffer::FinalPosition ReplayBuffer::Final(const game::Game& variant, const selfplay::GameRecord& game) const {
   FinalPosition final_position;
-  if (game.resigned || !dynamic_cast<const game::GoGame*>(&game_)) return final_position;
-  auto state = game_.NewInitialState();
+  if (game.resigned || !dynamic_cast<const game::GoGame*>(&variant)) return final_position;
+  auto state = variant.NewInitialState();
   for (game::Move m : game.moves) {
     if (state->IsTerminal() || !state->IsLegal(m)) return final_position;  // (stored games are checked; be safe)
     state->Play(m);
@@ -37,7 +45,7 @@ ReplayBuffer::FinalPosition ReplayBuffer::Final(const selfplay::GameRecord& game
   const auto& go = static_cast<const game::GoState&>(*state);
   final_position.ownership.resize(static_cast<size_t>(game_.BoardWidth()) * game_.BoardHeight());
   go.AreaOwnership(final_position.ownership.data());
-  final_position.black_score = go.ScoreForBlack();
+  final_position.black_score = go.ScoreForBlack();  // with the game's komi
   return final_position;
 }
 
@@ -48,15 +56,14 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
   std::uniform_int_distribution<int64_t> pick(0, samples_ - 1);
   std::uniform_int_distribution<int> pick_sym(0, game_.NumSymmetries() - 1);
   // Positions are rebuilt in one reused state: no allocation per sample.
-  const auto initial = game_.NewInitialState();
-  auto state = initial->Clone();
+  auto state = game_.NewInitialState();
   for (int b = 0; b < count; ++b) {
     // Find the game holding the chosen sample (games are in sample order).
     const int64_t index = dropped_ + pick(rng);
     const size_t g = std::upper_bound(first_sample_.begin(), first_sample_.end(), index) - first_sample_.begin() - 1;
     const selfplay::GameRecord& game = games_[g];
     const selfplay::PolicyTarget& target = game.targets[index - first_sample_[g]];
-    state->CopyFrom(*initial);
+    state->CopyFrom(*initials_[g]);  // the game's own komi
     for (int i = 0; i < target.move_number; ++i) state->Play(game.moves[i]);
     const int sym = pick_sym(rng);
     encoder_->Encode(*state, sym, input + static_cast<size_t>(b) * input_size);

@@ -6,9 +6,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <memory>
 #include <random>
 
 #include "game/game.h"
+#include "game/komi_variants.h"
 #include "net/encoder.h"
 #include "selfplay/game_record.h"
 
@@ -27,6 +30,9 @@ class ReplayBuffer {
   ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding = "");
 
   // Adds a game; drops the oldest games while the rest still fill the window.
+  // A Go game may have a komi of its own (self-play's komi_spread): it is
+  // replayed, scored and encoded with that komi. Throws game::UserError for
+  // a game of another kind (the store holds only checked games).
   void Add(selfplay::GameRecord game);
   int64_t size() const { return samples_; }
 
@@ -41,15 +47,20 @@ class ReplayBuffer {
   const game::Game& game_;
   int64_t window_;
   std::unique_ptr<net::Encoder> encoder_;
+  game::KomiVariants komi_variants_;  // Go: any komi, as stored
+  // The start position of each game variant met (game_ and its komi
+  // variants), so a sample's replay copies one instead of allocating.
+  std::map<const game::Game*, std::unique_ptr<game::State>> initial_;
   // The final position's area ownership (Black's view) and Black's score,
   // for Go games played out to the end; empty ownership otherwise.
   struct FinalPosition {
     std::vector<int8_t> ownership;
     float black_score = 0;
   };
-  FinalPosition Final(const selfplay::GameRecord& game) const;
+  FinalPosition Final(const game::Game& variant, const selfplay::GameRecord& game) const;
 
   std::deque<selfplay::GameRecord> games_;
+  std::deque<const game::State*> initials_;  // each game's start position (in initial_)
   std::deque<FinalPosition> finals_;
   std::deque<int64_t> first_sample_;  // running sample index of each game's first target
   int64_t samples_ = 0;

@@ -31,6 +31,7 @@ RunInspector::Impl::Impl(const Store& store, std::string run_dir, InspectParams 
   const auto spec = store_.GetState("game");
   if (!spec) throw game::UserError("the store names no game: not a Descent run, or one that never started");
   game_ = game::MakeGame(*spec);
+  komi_variants_ = std::make_unique<game::KomiVariants>(*game_, game::KomiVariants::AnyKomi(*game_));
 }
 
 InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
@@ -60,7 +61,9 @@ InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
 
 std::vector<std::unique_ptr<game::State>> RunInspector::Impl::Replay(const selfplay::GameRecord& record) const {
   std::vector<std::unique_ptr<game::State>> states;
-  states.push_back(game_->NewInitialState());
+  // Evaluation games name no spec: they are at the run's komi.
+  const game::Game& game = record.game_spec.empty() ? *game_ : komi_variants_->ForSpec(record.game_spec);
+  states.push_back(game.NewInitialState());
   for (Move m : record.moves) {
     auto next = states.back()->Clone();
     next->Play(m);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "game/game.h"
+#include "game/komi_variants.h"
 #include "net/network.h"
 #include "net/position_eval.h"
 #include "trainer/run_inspector.h"
@@ -113,6 +114,9 @@ class RunInspector::Impl {
   const std::string run_dir_;
   const InspectParams params_;
   std::unique_ptr<game::Game> game_;
+  // Stored Go games may each have their own komi (self-play's komi_spread):
+  // they are replayed with it.
+  std::unique_ptr<game::KomiVariants> komi_variants_;
 
   std::mutex mutex_;  // guards the caches below
   std::deque<std::pair<std::string, std::shared_ptr<const net::Network>>> networks_;

@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "game/komi_variants.h"
 #include "game/user_error.h"
 #include "selfplay/protocol.h"
 #include "net/bounded_json.h"
@@ -142,6 +143,7 @@ class TrainerServer::Impl {
   WorkerInfo& Note(const std::string& worker);
 
   const game::Game& game_;
+  game::KomiVariants komi_variants_;  // the komi a worker's game may have
   ServerBackend* backend_;     // null: the run page only (descent inspect)
   RunPageSource* inspector_;   // null: no run page
   bool loopback_ = false;      // listening on a loopback address
@@ -293,7 +295,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
 TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPageSource* inspector,
                           const ServerParams& params)
-    : params_(params), game_(game), backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
+    : params_(params),
+      game_(game),
+      komi_variants_(game, params.max_komi_offset),
+      backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
   const std::string where = params.host + ":" + std::to_string(params.port);
   beast::error_code ec;
@@ -476,7 +481,13 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
     selfplay::GameRecord record;
     try {
       record = selfplay::ParseGameRecord(item.dump());
-      selfplay::ValidateGameRecord(game_, record);
+      const game::Game* variant = nullptr;
+      try {
+        variant = &komi_variants_.ForSpec(record.game_spec);
+      } catch (const UserError& e) {
+        throw UserError("game " + record.uuid + ": " + e.what());
+      }
+      selfplay::ValidateGameRecord(*variant, record);
     } catch (const UserError& e) {
       return ErrorReply(http::status::unprocessable_entity, e.what());
     }

@@ -53,6 +53,9 @@ struct ServerParams {
   // publish interval, about 15 s in a tic-tac-toe run that publishes every
   // second.
   int max_network_lag = 20;
+  // Go: a game may have a komi this far from the run's (self-play's
+  // komi_spread; selfplay::MaxKomiOffset); 0: the run's komi only.
+  float max_komi_offset = 0;
 };
 
 // "HOST:PORT" (port 0..65535) as given to --listen; game::UserError names

@@ -134,6 +134,9 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   if (!p_.eval_gtp_referee.empty() && !dynamic_cast<const game::GoGame*>(game_.get())) {
     throw game::UserError("--eval-gtp-referee scores Go games; " + game_->Spec() + " is not Go");
   }
+  if (p_.self_play.komi_spread > 0 && !dynamic_cast<const game::GoGame*>(game_.get())) {
+    throw game::UserError("--komi-spread varies Go's komi; " + game_->Spec() + " has none");
+  }
   if (!p_.eval_gtp.empty()) GtpEngineName(p_.eval_gtp);  // a mistyped engine fails now, not at the first evaluation
   run_ = p_.run;
   fs::create_directories(run_ / "nets");
@@ -299,6 +302,10 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"fast_visits", p_.self_play.fast_visits},
                         {"full_fraction", p_.self_play.full_fraction},
                         {"temperature_moves", p_.self_play.temperature_moves},
+                        {"fresh_full_search", p_.self_play.fresh_full_search},
+                        {"gumbel_simulations", p_.self_play.gumbel_simulations},
+                        {"gumbel_considered", p_.self_play.gumbel_considered},
+                        {"komi_spread", p_.self_play.komi_spread},
                         {"resign_threshold", status_resign_threshold_.load()}}
       .dump();
 }
@@ -326,6 +333,7 @@ void TrainingRun::Impl::StartServer() {
   ServerParams params;
   std::tie(params.host, params.port) = ParseListenAddress(p_.listen);
   params.max_network_lag = p_.max_network_lag;
+  params.max_komi_offset = selfplay::MaxKomiOffset(p_.self_play);
   params.token = p_.token;
   if (params.token.empty() && !p_.token_file.empty()) params.token = selfplay::ReadTokenFile(p_.token_file);
   if (params.token.empty()) {

@@ -62,6 +62,30 @@ TEST(Encoder, GoV2MarksLibertiesKoAndKomi) {
   EXPECT_EQ(at(19, 1, 1), 0.0f);  // (Black may fill B4)
 }
 
+TEST(Encoder, GoV2ReadsTheKomiOfTheStatesOwnGame) {
+  // Self-play with komi_spread plays variants of the run's game; one encoder
+  // (the run's) encodes them all, each with its own komi.
+  const game::GoGame run({.size = 5, .komi = 0.5f});
+  const game::GoGame variant({.size = 5, .komi = 3.5f});
+  auto a = run.NewInitialState(), b = variant.NewInitialState();
+  for (auto* s : {a.get(), b.get()}) s->Play(Cell(2, 2));  // White to move
+  const auto enc = Encoder::ForGame(run);
+  std::vector<float> x(enc->InputSize()), y(enc->InputSize());
+  enc->Encode(*a, 0, x.data());
+  enc->Encode(*b, 0, y.data());
+  EXPECT_FLOAT_EQ(x[20 * kArea], 0.5f / 15);
+  EXPECT_FLOAT_EQ(y[20 * kArea], 3.5f / 15);
+  // Everything else is the same position.
+  x[20 * kArea] = y[20 * kArea];
+  for (int i = 0; i < kArea; ++i) x[20 * kArea + i] = y[20 * kArea + i];
+  EXPECT_EQ(x, y);
+  // So the evaluation cache must not answer one with the other; go-v1 does
+  // not see the komi and may.
+  EXPECT_NE(enc->CacheKey(*a), enc->CacheKey(*b));
+  const auto v1 = Encoder::ForGame(run, "go-v1");
+  EXPECT_EQ(v1->CacheKey(*a), v1->CacheKey(*b));
+}
+
 TEST(Encoder, GoV2PlanesFollowTheSymmetry) {
   const auto g = game::MakeGame("go:5:komi=7");
   auto s = g->NewInitialState();

@@ -6,8 +6,13 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 
+#include "game/go.h"
+#include "game/komi_variants.h"
+#include "game/registry.h"
 #include "game/tictactoe.h"
+#include "game/user_error.h"
 #include "mcts/multi_game_search.h"
 #include "mcts/stand_in_evaluators.h"
 
@@ -40,6 +45,50 @@ TEST(SelfPlay, GumbelRecordsTheImprovedPolicyForEveryMove) {
     }
     EXPECT_NO_THROW(ValidateGameRecord(g, r));
   }
+}
+
+TEST(SelfPlay, KomiSpreadGivesEachGameAKomiOfItsOwn) {
+  game::GoGame g({5, 0.5f, 0});
+  SelfPlayParams params;
+  params.gumbel_simulations = 4;
+  params.gumbel_considered = 4;
+  params.komi_spread = 2;
+  EXPECT_EQ(MaxKomiOffset(params), 6.0f);
+  std::mutex mutex;
+  std::atomic<bool> stop{false};
+  std::vector<GameRecord> games;
+  SelfPlay hooks(g, params, 4, 7, [&](GameRecord&& r) {
+    std::lock_guard lock(mutex);
+    games.push_back(std::move(r));
+    if (games.size() >= 16) stop = true;
+  }, [] { return std::string("net"); });
+  mcts::RolloutEvaluator rollouts(1, 4);
+  mcts::MultiGameSearch driver(g, rollouts, {}, 4, 1, 9);
+  driver.Run(hooks, &stop);
+  ASSERT_GE(games.size(), 16u);
+  game::KomiVariants variants(g, MaxKomiOffset(params));
+  std::set<float> komis;
+  for (const GameRecord& r : games) {
+    const auto& variant = static_cast<const game::GoGame&>(variants.ForSpec(r.game_spec));  // throws if out of range
+    komis.insert(variant.Komi());
+    // Played, and so scored, under its own komi.
+    EXPECT_NO_THROW(ValidateGameRecord(variant, r)) << r.game_spec;
+  }
+  // 16 draws from a normal of spread 2 rounded to half points: one komi
+  // throughout has probability far below 1e-9.
+  EXPECT_GE(komis.size(), 4u);
+  // Without a spread every game is at the game's komi.
+  SelfPlayParams fixed = params;
+  fixed.komi_spread = 0;
+  SelfPlay plain(g, fixed, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(&plain.StartGame(0)->game(), &g);
+}
+
+TEST(SelfPlay, KomiSpreadIsRefusedForGamesWithoutKomi) {
+  game::TicTacToeGame g;
+  SelfPlayParams params;
+  params.komi_spread = 1;
+  EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError);
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ namespace fs = std::filesystem;
 // `fail` makes every upload fail (the server answers 500).
 class FakeRun final : public ServerBackend {
  public:
-  explicit FakeRun(const fs::path& dir) : weights_(dir / "net.safetensors") {
-    const auto g = game::MakeGame("tictactoe");
+  explicit FakeRun(const fs::path& dir, const std::string& spec = "tictactoe")
+      : weights_(dir / ("net-" + spec.substr(0, 4) + ".safetensors")) {
+    const auto g = game::MakeGame(spec);
     hash_ = net::Network::Random(net::DefaultNetConfig(*g, 1, 8), 2)->Save(weights_.string());
   }
   std::optional<NetworkOffer> NewestNetwork() override { return NetworkOffer{1, hash_, weights_.string()}; }
@@ -39,7 +40,14 @@ class FakeRun final : public ServerBackend {
     ++attempts_;
     if (fail_) throw std::runtime_error("the store is down");
     StoreOutcome out;
-    for (const auto& g : games) (uuids_.insert(g.uuid).second ? out.stored : out.duplicates)++;
+    for (const auto& g : games) {
+      if (uuids_.insert(g.uuid).second) {
+        ++out.stored;
+        records_.push_back(g);
+      } else {
+        ++out.duplicates;
+      }
+    }
     return out;
   }
   std::string SelfPlayJson() override {
@@ -63,6 +71,7 @@ class FakeRun final : public ServerBackend {
   bool fail_ = false;
   int attempts_ = 0;
   std::set<std::string> uuids_;
+  std::vector<selfplay::GameRecord> records_;
 
  private:
   fs::path weights_;
@@ -172,11 +181,51 @@ TEST_F(RemoteWorkerTest, AFullSpoolPausesSelfPlayAndDropsNothingStored) {
   EXPECT_GE(run_->stored(), static_cast<size_t>(s.spooled));
 }
 
+TEST_F(RemoteWorkerTest, PlaysTheTrainersSearchRecipe) {
+  // Gumbel self-play (a target at every move) where the worker's own default
+  // for tic-tac-toe is PUCT; full searches on 1% of moves would leave most
+  // games without any target.
+  {
+    std::lock_guard lock(run_->mutex_);
+    run_->settings_ = R"({"game":"tictactoe","games":8,"full_visits":8,"fast_visits":4,"full_fraction":0.01,)"
+                      R"("temperature_moves":9,"fresh_full_search":true,"gumbel_simulations":8,)"
+                      R"("gumbel_considered":4,"komi_spread":0,"resign_threshold":-2})";
+  }
+  auto server = Serve();
+  RunUntil(Worker(server->port()), [&] { return run_->stored() >= 20; });
+  std::lock_guard lock(run_->mutex_);
+  ASSERT_GE(run_->records_.size(), 20u);
+  for (const auto& r : run_->records_) EXPECT_EQ(r.targets.size(), r.moves.size()) << r.uuid;
+}
+
+TEST_F(RemoteWorkerTest, PlaysEachGameAtTheKomiTheTrainersSpreadDraws) {
+  const auto go = game::MakeGame("go:5:komi=0.5");
+  FakeRun run(dir_, go->Spec());
+  run.settings_ = R"({"game":"go:5:komi=0.5","games":8,"full_visits":8,"fast_visits":4,"full_fraction":1,)"
+                  R"("temperature_moves":5,"gumbel_simulations":4,"gumbel_considered":4,"komi_spread":2,)"
+                  R"("resign_threshold":-2})";
+  ServerParams p;
+  p.token = "secret";
+  p.max_komi_offset = 6;  // selfplay::MaxKomiOffset at spread 2
+  TrainerServer server(*go, run, p);
+  RunUntil(Worker(server.port()), [&] { return run.stored() >= 12; });
+  std::lock_guard lock(run.mutex_);
+  ASSERT_GE(run.records_.size(), 12u);
+  std::set<std::string> specs;
+  for (const auto& r : run.records_) specs.insert(r.game_spec);  // each checked by the server on arrival
+  EXPECT_GE(specs.size(), 3u);
+}
+
 TEST_F(RemoteWorkerTest, SettingsOutOfRangeAreRefusedAndNothingIsPlayed) {
   auto server = Serve();
   selfplay::RemoteWorkerParams p = Worker(server->port());
+  {
+    std::lock_guard lock(run_->mutex_);
+    run_->settings_.insert(run_->settings_.size() - 1, R"(,"gumbel_simulations":0,"komi_spread":0)");
+  }
   for (const char* bad : {R"("full_visits":1e300)", R"("full_visits":-3)", R"("full_fraction":1e300)",
-                          R"("games":"8")", R"("resign_threshold":null)"}) {
+                          R"("games":"8")", R"("resign_threshold":null)", R"("gumbel_simulations":-7)",
+                          R"("komi_spread":1e9)"}) {
     std::string settings = run_->settings_;
     const std::string key = std::string(bad).substr(0, std::string(bad).find(':') + 1);
     const size_t at = settings.find(key);

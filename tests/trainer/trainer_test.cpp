@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "game/go.h"
 #include "game/registry.h"
@@ -91,6 +92,34 @@ TEST(AuxTargets, OwnershipAndScoreOfTheFinalBoardFromTheMoversView) {
   }
   EXPECT_GT(resigned_samples, 0);
   EXPECT_LT(resigned_samples, b.size);
+}
+
+TEST(AuxTargets, GamesWithAKomiOfTheirOwnAreScoredAndEncodedWithIt) {
+  // Self-play with komi_spread: the run's game at komi 2.5, its games at 2.5,
+  // -1.5 and 6.5 (records name their komi in their spec).
+  const auto g = game::MakeGame("go:5:komi=2.5");
+  const auto low = game::MakeGame("go:5:komi=-1.5"), high = game::MakeGame("go:5:komi=6.5");
+  const net::NetConfig c = net::DefaultNetConfig(*g, 1, 8);
+  ReplayBuffer buffer(*g, 100000);
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 30; ++i) buffer.Add(RandomGame(i % 3 == 0 ? *g : i % 3 == 1 ? *low : *high, rng, i));
+  // Another board size is not a komi variant.
+  const auto seven = game::MakeGame("go:7:komi=2.5");
+  EXPECT_THROW(buffer.Add(RandomGame(*seven, rng, 99)), game::UserError);
+  Batch b(c, 512);
+  AuxTargets aux = b.Aux();
+  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  const int komi_plane = 2 * game::GoState::kKeptBoards + 4;
+  std::set<float> komis;
+  for (int k = 0; k < b.size; ++k) {
+    const float mover_komi = 15 * b.input[(static_cast<size_t>(k) * c.input_planes + komi_plane) * b.area];
+    komis.insert(std::fabs(mover_komi));
+    float owned = 0;
+    for (int p = 0; p < b.area; ++p) owned += b.ownership[k * b.area + p];
+    EXPECT_NEAR(b.score[k] * b.area, owned + mover_komi, 1e-4) << "sample " << k;
+    EXPECT_EQ(b.value[k] > 0, b.score[k] > 0) << "sample " << k;
+  }
+  EXPECT_EQ(komis, (std::set<float>{1.5f, 2.5f, 6.5f}));
 }
 
 TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
