@@ -20,7 +20,9 @@ std::string ToJson(const GameRecord& r) {
   for (const PolicyTarget& t : r.targets) {
     Json visits = Json::array();
     for (const auto& [m, p] : t.visits) visits.push_back({m, p});
-    targets.push_back({{"n", t.move_number}, {"v", visits}});
+    Json target{{"n", t.move_number}, {"v", visits}};
+    if (t.root_value) target["q"] = *t.root_value;
+    targets.push_back(std::move(target));
   }
   return Json{{"uuid", r.uuid},
               {"game", r.game_spec},
@@ -72,6 +74,7 @@ GameRecord ParseGameRecord(const std::string& text) {
       for (const Json& v : t.at("v")) {
         target.visits.emplace_back(IntegerOf(v.at(0), "a target's move"), FloatOf(v.at(1), "a target's share"));
       }
+      if (t.contains("q")) target.root_value = FloatOf(t.at("q"), "a target's root value");
       r.targets.push_back(std::move(target));
     }
     r.result = FloatOf(j.at("result"), "the result");
@@ -102,6 +105,9 @@ void ValidateGameRecord(const game::Game& game, const GameRecord& r) {
         sum += p;
       }
       if (std::fabs(sum - 1) > 1e-3f) throw fail("target at move " + std::to_string(i + 1) + " does not sum to 1");
+      if (t.root_value && !(std::fabs(*t.root_value) <= 1)) {
+        throw fail("root value at move " + std::to_string(i + 1) + " is outside -1..1");
+      }
     }
     if (i == r.moves.size()) break;
     if (!state->IsLegal(r.moves[i])) throw fail("move " + std::to_string(i + 1) + " is illegal");

@@ -4,6 +4,7 @@
 // moves, the result, and what resign calibration needs.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,10 @@ namespace descent::selfplay {
 struct PolicyTarget {
   int move_number = 0;  // the position before MoveHistory()[move_number]
   std::vector<std::pair<game::Move, float>> visits;  // visit shares, summing to 1
+  // The search's root value for the side to move (-1..1), for value targets
+  // that mix it with the result (training's --value-q-weight); absent in
+  // records from before it was kept.
+  std::optional<float> root_value = std::nullopt;
 };
 
 struct GameRecord {

@@ -108,6 +108,7 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
   if (s.full) {
     PolicyTarget target;
     target.move_number = state.MoveNumber();
+    target.root_value = std::clamp(value, -1.0f, 1.0f);
     const std::vector<float> dist = gumbel ? search.ImprovedPolicy() : search.VisitDistribution();
     // The improved policy gives every legal move some mass: shares below
     // kMinTargetShare are dropped (and the rest renormalised) so a stored

@@ -6,9 +6,11 @@
 
 namespace descent::trainer {
 
-ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding)
+ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding,
+                           float value_q_weight)
     : game_(game),
       window_(window),
+      value_q_weight_(value_q_weight),
       encoder_(net::Encoder::ForGame(game, encoding)),
       komi_variants_(game, game::KomiVariants::AnyKomi(game)) {}
 
@@ -71,6 +73,7 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
     std::fill(p, p + moves, 0.0f);
     for (const auto& [m, share] : target.visits) p[game_.TransformMove(m, sym)] = share;
     value[b] = state->ToMove() == 0 ? game.result : -game.result;
+    if (target.root_value) value[b] = (1 - value_q_weight_) * value[b] + value_q_weight_ * *target.root_value;
     if (aux) {
       const int area = game_.BoardWidth() * game_.BoardHeight();
       const FinalPosition& final_position = finals_[g];

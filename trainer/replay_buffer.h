@@ -27,7 +27,10 @@ struct AuxTargets {
 
 class ReplayBuffer {
  public:
-  ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding = "");
+  // `value_q_weight` (0..1): a sample's value target is (1 - w) x the
+  // game's result + w x the search's root value where the record kept it
+  // (the result alone where it did not).
+  ReplayBuffer(const game::Game& game, int64_t window, const std::string& encoding = "", float value_q_weight = 0);
 
   // Adds a game; drops the oldest games while the rest still fill the window.
   // A Go game may have a komi of its own (self-play's komi_spread): it is
@@ -46,6 +49,7 @@ class ReplayBuffer {
  private:
   const game::Game& game_;
   int64_t window_;
+  float value_q_weight_;
   std::unique_ptr<net::Encoder> encoder_;
   game::KomiVariants komi_variants_;  // Go: any komi, as stored
   // The start position of each game variant met (game_ and its komi

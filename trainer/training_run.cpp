@@ -553,7 +553,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
   if (from_init && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
-  replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding);
+  replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding, p_.value_q_weight);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();
   samples_stored_ = store_->SampleCount();

@@ -54,6 +54,13 @@ struct TrainRunParams {
   // Weights of the aux losses (trainer/trainer.h says why these values).
   float ownership_weight = TrainParams{}.ownership_weight;
   float score_weight = TrainParams{}.score_weight;
+  // A sample's value target mixes the game's result with the search's root
+  // value at that move: (1 - w) z + w q. The result alone is unbiased but
+  // noisy (one game decides every position of it; with draws late in a
+  // Connect Four run it says little); the root value is what the search
+  // believed. 0 keeps AlphaZero's target until a measurement says
+  // otherwise (docs/techniques.md).
+  float value_q_weight = 0;
   int window = 0, batch = 0;
   float lr = 0;
   int lr_drop_steps = 0;

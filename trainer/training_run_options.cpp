@@ -23,6 +23,8 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("games", &P::games, "concurrent self-play games", 0, 4096)
         .Include(&P::self_play, selfplay::SelfPlayOptions())
         .Include(&P::search, mcts::SearchOptions())
+        .Add("value-q-weight", &P::value_q_weight,
+             "value target = (1 - w) x the game's result + w x the search's root value at the move", 0.0, 1.0)
         .Add("window", &P::window, "replay window in samples", 0, 100000000)
         .Add("batch", &P::batch, "training batch size", 0, 65536)
         .Add("lr", &P::lr, "learning rate", 0.0, 10.0)

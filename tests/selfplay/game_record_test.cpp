@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "game/move_list.h"
 #include "game/registry.h"
 #include "game/user_error.h"
@@ -29,6 +31,7 @@ TEST(GameRecord, JsonRoundTrip) {
   ASSERT_EQ(back.targets.size(), 2u);
   EXPECT_EQ(back.targets[0].visits, r.targets[0].visits);
   EXPECT_EQ(back.result, 1);
+  EXPECT_FALSE(back.targets[0].root_value);  // not kept: stays absent
   EXPECT_THROW(ParseGameRecord("{\"uuid\": 3}"), game::UserError);
   EXPECT_THROW(ParseGameRecord("not json"), game::UserError);
 }
@@ -45,6 +48,26 @@ TEST(GameRecord, NumbersOutOfRangeAreRefused) {
   std::string big_result = head + "[4]}";
   big_result.replace(big_result.find("\"result\":0"), 10, "\"result\":1e300");
   EXPECT_THROW(ParseGameRecord(big_result), game::UserError);
+}
+
+TEST(GameRecord, TheSearchsRootValueTravelsWithItsTargetAndStaysInRange) {
+  auto g = game::MakeGame("tictactoe");
+  GameRecord r = TicTacToeWin();
+  r.targets[0].root_value = 0.25f;
+  r.targets[1].root_value = -1.0f;
+  const GameRecord back = ParseGameRecord(ToJson(r));
+  ASSERT_EQ(back.targets.size(), 2u);
+  EXPECT_EQ(back.targets[0].root_value, 0.25f);
+  EXPECT_EQ(back.targets[1].root_value, -1.0f);
+  ValidateGameRecord(*g, back);
+  for (float bad : {1.5f, -2.0f, std::nanf("")}) {
+    GameRecord out = r;
+    out.targets[1].root_value = bad;
+    EXPECT_THROW(ValidateGameRecord(*g, out), game::UserError) << bad;
+  }
+  std::string text = ToJson(r);
+  text.replace(text.find("\"q\":0.25"), 8, "\"q\":\"x\"");
+  EXPECT_THROW(ParseGameRecord(text), game::UserError);
 }
 
 TEST(GameRecord, ValidationRefusesWhatCannotHaveHappened) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <mutex>
 #include <set>
 
@@ -35,9 +36,20 @@ TEST(SelfPlay, GumbelRecordsTheImprovedPolicyForEveryMove) {
   mcts::MultiGameSearch driver(g, rollouts, {}, 4, 1, 9);
   driver.Run(hooks, &stop);
   ASSERT_GE(games.size(), 12u);
+  // The root value kept with each target is the mover's: higher for the
+  // eventual winner's positions than for the loser's.
+  double winner_sum = 0, loser_sum = 0;
+  int winner_n = 0, loser_n = 0;
   for (const GameRecord& r : games) {
     EXPECT_EQ(r.targets.size(), r.moves.size());  // every move searched and recorded
     for (const PolicyTarget& t : r.targets) {
+      ASSERT_TRUE(t.root_value);
+      EXPECT_LE(std::fabs(*t.root_value), 1.0f);
+      if (r.result != 0) {
+        const bool winner = (t.move_number % 2 == 0) == (r.result > 0);
+        (winner ? winner_sum : loser_sum) += *t.root_value;
+        ++(winner ? winner_n : loser_n);
+      }
       float sum = 0;
       for (const auto& [move, share] : t.visits) sum += share;
       EXPECT_NEAR(sum, 1.0f, 1e-4);
@@ -45,6 +57,9 @@ TEST(SelfPlay, GumbelRecordsTheImprovedPolicyForEveryMove) {
     }
     EXPECT_NO_THROW(ValidateGameRecord(g, r));
   }
+  ASSERT_GT(winner_n, 0);
+  ASSERT_GT(loser_n, 0);
+  EXPECT_GT(winner_sum / winner_n, loser_sum / loser_n);
 }
 
 TEST(SelfPlay, KomiSpreadGivesEachGameAKomiOfItsOwn) {

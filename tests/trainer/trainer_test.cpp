@@ -122,6 +122,35 @@ TEST(AuxTargets, GamesWithAKomiOfTheirOwnAreScoredAndEncodedWithIt) {
   EXPECT_EQ(komis, (std::set<float>{1.5f, 2.5f, 6.5f}));
 }
 
+TEST(ReplayBuffer, ValueTargetsMixTheResultWithTheSearchsRootValue) {
+  // Each target keeps the root value 0.5 for its mover; one game keeps none
+  // (a record from before root values were kept): its targets are the result.
+  const auto g = game::MakeGame("tictactoe");
+  std::mt19937_64 rng(8);
+  std::vector<selfplay::GameRecord> games;
+  for (int i = 0; i < 12; ++i) {
+    games.push_back(RandomGame(*g, rng, i));
+    if (i > 0) {
+      for (auto& t : games.back().targets) t.root_value = 0.5f;
+    }
+  }
+  for (float w : {0.0f, 0.25f, 1.0f}) {
+    ReplayBuffer buffer(*g, 100000, "", w);
+    for (const auto& r : games) buffer.Add(r);
+    const net::NetConfig c = net::DefaultNetConfig(*g, 1, 8);
+    Batch b(c, 256);
+    buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data());
+    std::set<float> seen;
+    for (float v : b.value) seen.insert(v);
+    // z is -1, 0 or 1 for the mover; the mixed target (1 - w) z + w / 2.
+    std::set<float> allowed;
+    for (float z : {-1.0f, 0.0f, 1.0f}) allowed.insert(z), allowed.insert((1 - w) * z + w * 0.5f);
+    for (float v : seen) EXPECT_TRUE(allowed.count(v)) << "w " << w << " value " << v;
+    if (w == 1.0f) EXPECT_TRUE(seen.count(0.5f));
+    if (w == 0.25f) EXPECT_TRUE(seen.count(0.875f) || seen.count(-0.625f) || seen.count(0.125f));
+  }
+}
+
 TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
   const auto g = game::MakeGame("go:5:komi=2.5");
   const net::NetConfig c = net::DefaultNetConfig(*g, 3, 16);  // the third block pools
