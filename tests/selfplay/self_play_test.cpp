@@ -20,21 +20,28 @@
 namespace descent::selfplay {
 namespace {
 
-TEST(SelfPlay, GumbelRecordsTheImprovedPolicyForEveryMove) {
-  game::TicTacToeGame g;
-  SelfPlayParams params;
-  params.gumbel_simulations = 8;
+// Self-play with rollouts instead of a network until `count` games are
+// recorded (4 games at once, one thread).
+std::vector<GameRecord> PlayGames(const game::Game& g, const SelfPlayParams& params, uint64_t seed, size_t count) {
   std::mutex mutex;
   std::atomic<bool> stop{false};
   std::vector<GameRecord> games;
-  SelfPlay hooks(g, params, 4, 3, [&](GameRecord&& r) {
+  SelfPlay hooks(g, params, 4, seed, [&](GameRecord&& r) {
     std::lock_guard lock(mutex);
     games.push_back(std::move(r));
-    if (games.size() >= 12) stop = true;
+    if (games.size() >= count) stop = true;
   }, [] { return std::string("net"); });
   mcts::RolloutEvaluator rollouts(1, 4);
   mcts::MultiGameSearch driver(g, rollouts, {}, 4, 1, 9);
   driver.Run(hooks, &stop);
+  return games;
+}
+
+TEST(SelfPlay, GumbelRecordsTheImprovedPolicyForEveryMove) {
+  game::TicTacToeGame g;
+  SelfPlayParams params;
+  params.gumbel_simulations = 8;
+  const std::vector<GameRecord> games = PlayGames(g, params, 3, 12);
   ASSERT_GE(games.size(), 12u);
   // The root value kept with each target is the mover's: higher for the
   // eventual winner's positions than for the loser's.
@@ -69,17 +76,7 @@ TEST(SelfPlay, KomiSpreadGivesEachGameAKomiOfItsOwn) {
   params.gumbel_considered = 4;
   params.komi_spread = 2;
   EXPECT_EQ(MaxKomiOffset(params), 6.0f);
-  std::mutex mutex;
-  std::atomic<bool> stop{false};
-  std::vector<GameRecord> games;
-  SelfPlay hooks(g, params, 4, 7, [&](GameRecord&& r) {
-    std::lock_guard lock(mutex);
-    games.push_back(std::move(r));
-    if (games.size() >= 16) stop = true;
-  }, [] { return std::string("net"); });
-  mcts::RolloutEvaluator rollouts(1, 4);
-  mcts::MultiGameSearch driver(g, rollouts, {}, 4, 1, 9);
-  driver.Run(hooks, &stop);
+  const std::vector<GameRecord> games = PlayGames(g, params, 7, 16);
   ASSERT_GE(games.size(), 16u);
   game::KomiVariants variants(g, MaxKomiOffset(params));
   std::set<float> komis;
