@@ -183,14 +183,8 @@ std::vector<CandidateMove> Engine::Candidates() const { return CandidatesOf(sear
 void Engine::SetMoveFilters(std::vector<mcts::MoveFilter> filters) { search_->search().SetMoveFilters(std::move(filters)); }
 
 void Engine::MakeSearch() {
+  // A finished Go game's score (area with komi) comes from State::FinalScore.
   search_ = std::make_unique<mcts::GameSearch>(*game_, *evaluator_, params_.search);
-  if (dynamic_cast<const game::GoGame*>(game_.get()) != nullptr) {
-    // A finished game's score for the side to move: area with komi.
-    search_->search().SetTerminalScore([](const game::State& s) {
-      const float black = static_cast<const game::GoState&>(s).ScoreForBlack();
-      return s.ToMove() == 0 ? black : -black;
-    });
-  }
 }
 
 bool Engine::HasScoreHeads() const { return network_->config().aux_heads; }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,10 @@ class State {
   virtual bool IsTerminal() const = 0;
   // +1 if `player` won, -1 if they lost, 0 for a draw. Only when IsTerminal().
   virtual float Outcome(Player player) const = 0;
+  // The final score of a finished game for the side to move, in points,
+  // where the game keeps a score beside the result (Go: area score with
+  // komi); nullopt for games that do not. Only when IsTerminal().
+  virtual std::optional<float> FinalScore() const { return std::nullopt; }
 
   virtual bool IsLegal(Move move) const = 0;
   // Clears `out` and fills it with the legal moves in increasing order; empty

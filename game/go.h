@@ -78,6 +78,10 @@ class GoState final : public State {
   std::vector<Move> MoveHistory() const override { return moves_; }
   bool IsTerminal() const override;
   float Outcome(Player player) const override;
+  std::optional<float> FinalScore() const override {
+    const float black = ScoreForBlack();
+    return ToMove() == 0 ? black : -black;
+  }
   bool IsLegal(Move move) const override;
   void LegalMoves(std::vector<Move>* out) const override;
   void Play(Move move) override;

@@ -49,6 +49,19 @@ struct SearchParams {
   // The root keeps every legal move when all lose. No effect where a game
   // has no such test (Go, tic-tac-toe).
   bool prune_losing_moves = true;
+  // Score utility (after KataGo's): in selection a move is worth its mean
+  // value plus score_utility_weight x (2/pi) atan((s - c) / scale), where s
+  // is its mean final score in points, c the root's score estimate when the
+  // search began (so the term asks "better or worse than expected", not
+  // "winning by how much") and scale = score_utility_scale x sqrt(board
+  // points): a lead of one scale over the expectation is worth half the
+  // weight. It keeps the search choosing between moves by points where the
+  // value no longer separates them (a decided game; 7x7 at komi 9, a draw
+  // with perfect play). Needs scores: Go networks with a score head, and
+  // finished games (State::FinalScore). 0 turns it off; KataGo plays with
+  // 0.3 (dynamic) + 0.1 (static), whose scale we follow loosely.
+  float score_utility_weight = 0.0f;
+  float score_utility_scale = 0.5f;
 };
 
 }  // namespace descent::mcts

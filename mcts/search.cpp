@@ -8,7 +8,17 @@
 namespace descent::mcts {
 
 Search::Search(const game::Game& game, const SearchParams& params)
-    : game_(game), params_(params), root_state_(game.NewInitialState()) {}
+    : game_(game),
+      params_(params),
+      root_state_(game.NewInitialState()),
+      terminal_score_([](const game::State& s) { return s.FinalScore().value_or(0.0f); }),
+      score_scale_(params.score_utility_scale *
+                   std::sqrt(static_cast<float>(std::max(1, game.BoardWidth() * game.BoardHeight())))) {}
+
+float Search::ScoreUtility(float score, float centre) const {
+  constexpr float kTwoOverPi = 0.636619772f;
+  return params_.score_utility_weight * kTwoOverPi * std::atan((score - centre) / score_scale_);
+}
 
 void Search::SetRoot(const game::State& state) {
   root_state_->CopyFrom(state);
@@ -29,7 +39,9 @@ const std::vector<RootChild>& Search::GumbelChildren() const {
   gumbel_children_.resize(root.num_children);
   for (uint32_t c = 0; c < root.num_children; ++c) {
     const Node& child = tree_.node(root.first_child + c);
-    gumbel_children_[c] = {std::log(std::max(child.prior, 1e-30f)), child.visits + child.virtual_loss, child.Q()};
+    float q = child.Q();
+    if (params_.score_utility_weight > 0 && child.visits > 0) q += ScoreUtility(child.ScoreMean(), score_centre_);
+    gumbel_children_[c] = {std::log(std::max(child.prior, 1e-30f)), child.visits + child.virtual_loss, q};
   }
   return gumbel_children_;
 }
@@ -66,6 +78,7 @@ void Search::AdvanceRoot(game::Move move) {
       tree_.PromoteChild(root.first_child + c);
       // A node scored lost without expansion becomes a root to search.
       if (tree_.root().kind == Node::kTerminal && !root_state_->IsTerminal()) tree_.Reset();
+      if (tree_.root().visits > 0) score_centre_ = RootScore();
       return;
     }
   }
@@ -102,7 +115,7 @@ void Search::ApplyPendingNoise() {
   pending_noise_.clear();
 }
 
-uint32_t Search::SelectChild(uint32_t parent_index) const {
+uint32_t Search::SelectChild(uint32_t parent_index, float centre) const {
   const Node& parent = tree_.node(parent_index);
   const int parent_visits = parent.visits + parent.virtual_loss;
   const float sqrt_visits = std::sqrt(static_cast<float>(std::max(parent_visits, 1)));
@@ -113,7 +126,11 @@ uint32_t Search::SelectChild(uint32_t parent_index) const {
     const Node& child = tree_.node(parent.first_child + c);
     if (child.visits + child.virtual_loss > 0) visited_mass += child.prior;
   }
-  const float fpu = parent_q - params_.fpu_reduction * std::sqrt(visited_mass);
+  const bool score_utility = params_.score_utility_weight > 0;
+  // The parent's utility (value, and score with score utility) from the
+  // chooser's view, less the reduction.
+  float fpu = parent_q - params_.fpu_reduction * std::sqrt(visited_mass);
+  if (score_utility && parent.visits > 0) fpu += ScoreUtility(-parent.ScoreMean(), centre);
   uint32_t best = parent.first_child;
   float best_score = -1e30f;
   for (uint32_t c = 0; c < parent.num_children; ++c) {
@@ -128,7 +145,8 @@ uint32_t Search::SelectChild(uint32_t parent_index) const {
       score = child.proven < 0 ? -1e29f : params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
     } else {
       // Each visit in flight counts as a loss, steering other leaves elsewhere.
-      const float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
+      float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
+      if (score_utility && child.visits > 0) q += ScoreUtility(child.ScoreMean(), centre);
       score = q + params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
     }
     if (score > best_score) {
@@ -145,6 +163,7 @@ void Search::SelectLeaf(Leaf* leaf) {
   leaf->path.clear();
   leaf->score = 0;
   uint32_t index = Tree::kRoot;
+  float centre = score_centre_;  // for the player to move at `index`
   for (;;) {
     leaf->path.push_back(index);
     Node& node = tree_.node(index);
@@ -160,8 +179,9 @@ void Search::SelectLeaf(Leaf* leaf) {
     if (index == Tree::kRoot && gumbel_.active() && !node.Proven()) {
       index = node.first_child + gumbel_.NextChild(GumbelChildren(), root_net_value_);
     } else {
-      index = SelectChild(index);
+      index = SelectChild(index, centre);
     }
+    centre = -centre;
     leaf->state->Play(tree_.node(index).move);
   }
   Node& node = tree_.node(index);
@@ -172,7 +192,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     case Node::kTerminal:
       leaf->kind = Leaf::kTerminal;
       leaf->value = -node.terminal_value;  // back to the view of the side to move
-      leaf->score = leaf->state->IsTerminal() && terminal_score_ ? terminal_score_(*leaf->state) : -node.ScoreMean();
+      leaf->score = leaf->state->IsTerminal() ? terminal_score_(*leaf->state) : -node.ScoreMean();
       return;
     default:
       break;
@@ -181,7 +201,7 @@ void Search::SelectLeaf(Leaf* leaf) {
     const game::Player mover = leaf->state->ToMove();
     node.kind = Node::kTerminal;
     leaf->value = leaf->state->Outcome(mover);
-    if (terminal_score_) leaf->score = terminal_score_(*leaf->state);
+    leaf->score = terminal_score_(*leaf->state);
     node.terminal_value = -leaf->value;
     if (params_.prove_results) node.proven = static_cast<int8_t>((node.terminal_value > 0) - (node.terminal_value < 0));
     leaf->kind = Leaf::kTerminal;
@@ -272,7 +292,10 @@ void Search::Backup(const std::vector<uint32_t>& path, float leaf_value, float l
 
 void Search::Complete(const Leaf& leaf) {
   if (leaf.kind == Leaf::kNeedsEval) Expand(leaf.path.back(), leaf);
-  if (leaf.path.size() == 1) root_net_value_ = leaf.value;
+  if (leaf.path.size() == 1) {
+    root_net_value_ = leaf.value;
+    score_centre_ = leaf.score;
+  }
   Backup(leaf.path, leaf.value, leaf.score);
   if (leaf.kind == Leaf::kTerminal && params_.prove_results) PropagateProof(leaf.path);
 }

@@ -71,8 +71,9 @@ class Search {
   const game::State& RootState() const { return *root_state_; }
 
   // The final score of a finished game for the side to move there, in
-  // points (Go: area score with komi); backed up beside the value, so
-  // MoveStats::score averages it with the evaluator's scores. Unset: 0.
+  // points; backed up beside the value, so MoveStats::score averages it with
+  // the evaluator's scores. Default: State::FinalScore (Go: area score with
+  // komi), 0 for games without scores.
   void SetTerminalScore(std::function<float(const game::State&)> score) { terminal_score_ = std::move(score); }
   // Mean final score for the player to move at the root (points).
   float RootScore() const { return -tree_.root().ScoreMean(); }
@@ -137,7 +138,12 @@ class Search {
   const Tree& tree() const { return tree_; }
 
  private:
-  uint32_t SelectChild(uint32_t parent) const;
+  // `centre`: the root's score estimate from the view of the player to move
+  // at `parent` (score utility).
+  uint32_t SelectChild(uint32_t parent, float centre) const;
+  // The score utility of a mean final score `score` against `centre`, both
+  // for the same player (SearchParams::score_utility_weight).
+  float ScoreUtility(float score, float centre) const;
   void Expand(uint32_t node, const Leaf& leaf);
   void Backup(const std::vector<uint32_t>& path, float leaf_value, float leaf_score);
   // Marks the ancestors of a proved leaf proved where its result decides them.
@@ -165,6 +171,11 @@ class Search {
   mutable std::vector<RootChild> gumbel_children_;
   std::vector<MoveFilter> filters_;
   std::function<float(const game::State&)> terminal_score_;
+  // Score utility: the root's score estimate for its side to move, set when
+  // a search's root is first evaluated (or kept from the reused subtree),
+  // and the atan's scale in points.
+  float score_centre_ = 0;
+  float score_scale_ = 1;
 };
 
 }  // namespace descent::mcts

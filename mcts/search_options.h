@@ -26,7 +26,12 @@ inline const game::OptionTable<SearchParams>& SearchOptions() {
         .Add("leaves-per-game", &SearchParams::leaves_per_game, "self-play: leaves per game per net call", 1, 64)
         .Add("prove", &SearchParams::prove_results, "MCTS-solver: carry proved results up the tree (true/false)")
         .Add("prune", &SearchParams::prune_losing_moves,
-             "search only moves that do not lose at once (Connect Four; true/false)");
+             "search only moves that do not lose at once (Connect Four; true/false)")
+        .Add("score-utility", &SearchParams::score_utility_weight,
+             "weight of the final score beside the value in move selection (Go networks with a score head; 0: off)",
+             0.0, 2.0)
+        .Add("score-utility-scale", &SearchParams::score_utility_scale,
+             "score utility: points, in units of sqrt(board points), that are worth half the weight", 0.01, 100.0);
     return t;
   }();
   return table;

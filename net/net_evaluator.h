@@ -26,8 +26,8 @@ struct NetEvaluatorParams {
   // games in self-play) then cost no net call.
   size_t cache_entries = 1 << 16;
   // Ask the network for its final-score estimate too (requests with a score
-  // pointer; networks with a score head), for analysis (GTP kata-analyze).
-  // Off in self-play: the score head's cost buys nothing there.
+  // pointer; networks with a score head), for analysis (GTP kata-analyze)
+  // and the search's score utility. Off otherwise: the head costs a little.
   bool scores = false;
   uint64_t seed = 0;
 };

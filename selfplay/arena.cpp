@@ -83,9 +83,11 @@ class Solver final : public Player {
 // A network with its inference server: one per NetPlayer, or shared by
 // every player a NetPlayerFactory makes.
 struct ServedNetwork {
-  ServedNetwork(const game::Game& game, std::shared_ptr<const net::Network> network, int threads, int max_batch)
+  // `scores`: the net's final-score estimates too (the search's score utility).
+  ServedNetwork(const game::Game& game, std::shared_ptr<const net::Network> network, int threads, int max_batch,
+                bool scores)
       : server(std::move(network), {.max_batch = max_batch, .threads = threads, .torch_threads_per_worker = 1}),
-        evaluator(game, server, {}) {}
+        evaluator(game, server, {.scores = scores}) {}
   net::InferenceServer server;
   net::NetEvaluator evaluator;
 };
@@ -181,7 +183,7 @@ std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
 }
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
                                   const std::string& name, mcts::SearchParams search) {
-  auto served = std::make_shared<ServedNetwork>(game, std::move(network), 1, 64);
+  auto served = std::make_shared<ServedNetwork>(game, std::move(network), 1, 64, search.score_utility_weight > 0);
   return std::make_unique<Net>(game, std::move(served), visits, name, search);
 }
 
@@ -204,7 +206,8 @@ PlayerFactory NetPlayerFactory(const game::Game& game, std::shared_ptr<const net
                                const std::string& name, mcts::SearchParams search, int inference_threads) {
   // 256 positions per net call at most: past the knee of batched throughput
   // on CPU (net::InferenceParams).
-  auto served = std::make_shared<ServedNetwork>(game, std::move(network), std::max(1, inference_threads), 256);
+  auto served = std::make_shared<ServedNetwork>(game, std::move(network), std::max(1, inference_threads), 256,
+                                                search.score_utility_weight > 0);
   return [&game, served, visits, name, search](int) {
     return std::make_unique<Net>(game, served, visits, name, search);
   };

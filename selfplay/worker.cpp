@@ -9,7 +9,8 @@ SelfPlayWorker::SelfPlayWorker(const game::Game& game, std::shared_ptr<const net
     : game_(game),
       params_(params),
       server_(std::move(network), params.inference),
-      evaluator_(game, server_, {.seed = params.seed}),
+      // Scores only for the search's score utility (the head costs a little).
+      evaluator_(game, server_, {.scores = params.search.score_utility_weight > 0, .seed = params.seed}),
       sink_(std::move(sink)),
       self_play_(game, params.self_play, params.games, params.seed,
                  [this](GameRecord&& record) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "game/tictactoe.h"
 #include "game/user_error.h"
 
 namespace descent::game {
@@ -149,6 +150,25 @@ TEST(GoRules, TwoPassesEndTheGame) {
   EXPECT_FLOAT_EQ(static_cast<GoState&>(*s).ScoreForBlack(), -81.0f - 7.0f);
   EXPECT_EQ(s->Outcome(1), 1.0f);
   EXPECT_EQ(s->Outcome(0), -1.0f);
+  // The score for the side to move (Black, after White's pass), which the
+  // search backs up beside the result.
+  ASSERT_TRUE(s->FinalScore().has_value());
+  EXPECT_FLOAT_EQ(*s->FinalScore(), -81.0f - 7.0f);
+  // With White to move at the end, the sign turns: Black's lone stone owns
+  // the board.
+  auto t = g.NewInitialState();
+  t->Play(g.ParseMove("A1"));
+  t->Play(g.PassMove());
+  t->Play(g.PassMove());
+  ASSERT_TRUE(t->IsTerminal());
+  EXPECT_EQ(t->ToMove(), 1);
+  EXPECT_FLOAT_EQ(*t->FinalScore(), -(81.0f - 7.0f));
+  // Games without scores say so.
+  game::TicTacToeGame ttt;
+  auto x = ttt.NewInitialState();
+  for (const Move m : {0, 3, 1, 4, 2}) x->Play(m);
+  ASSERT_TRUE(x->IsTerminal());
+  EXPECT_FALSE(x->FinalScore().has_value());
 }
 
 TEST(GoRules, MoveCapEndsTheGame) {
