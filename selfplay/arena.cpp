@@ -8,7 +8,7 @@
 
 #include "game/connect4.h"
 #include "game/connect4_solver.h"
-#include "game/go.h"
+#include "game/opening.h"
 #include "game/tictactoe.h"
 #include "game/tictactoe_solver.h"
 #include "mcts/game_search.h"
@@ -136,23 +136,9 @@ bool PlayOneGame(const game::Game& game, Player& a, Player& b, int index, uint64
                  const std::atomic<bool>* cancel, std::vector<game::Move>* moves, float* a_result,
                  game::Player* a_side, const decltype(MatchParams::score)& score = {}) {
   *a_side = index % 2 == 0 ? 0 : 1;
-  std::vector<game::Move> legal;
   auto state = game.NewInitialState();
   std::mt19937_64 opening_rng(seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(index / 2 + 1)));
-  // Opening plies are stones, never a Go pass: a random pass gives a whole
-  // move away (on 7x7 one opening pair in 25 held one), and two passes would
-  // end the game before it starts. A pass drawn is drawn again, so openings
-  // without one stay as they were.
-  const auto* go = dynamic_cast<const game::GoGame*>(&game);
-  const game::Move pass = go ? go->PassMove() : game::kNoMove;
-  for (int k = 0; k < opening_moves && !state->IsTerminal(); ++k) {
-    state->LegalMoves(&legal);
-    game::Move move;
-    do {
-      move = legal[opening_rng() % legal.size()];
-    } while (move == pass && legal.size() > 1);
-    state->Play(move);
-  }
+  game::PlayRandomOpening(state.get(), opening_moves, opening_rng);
   if (state->IsTerminal()) state = game.NewInitialState();  // (not in these games; played from the start then)
   std::mt19937_64 rng(seed * 0x2545f4914f6cdd1dULL + static_cast<uint64_t>(index));
   while (!state->IsTerminal()) {

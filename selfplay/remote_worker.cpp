@@ -150,6 +150,13 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("komi_spread")) {
       self_play_.komi_spread = static_cast<float>(net::BoundedNumber(j.at("komi_spread"), 0, 50));
     }
+    if (j.contains("random_opening_fraction")) {
+      self_play_.random_opening_fraction =
+          static_cast<float>(net::BoundedNumber(j.at("random_opening_fraction"), 0, 1));
+    }
+    if (j.contains("random_opening_moves")) {
+      self_play_.random_opening_moves = static_cast<int>(net::BoundedInt(j.at("random_opening_moves"), 1, 1000));
+    }
     suggested_games_ = static_cast<int>(net::BoundedInt(j.at("games"), 1, 4096));
     resign_threshold_ = static_cast<float>(net::BoundedNumber(j.at("resign_threshold"), -2, 1));
   } catch (const nlohmann::json::exception& e) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "game/go.h"
+#include "game/opening.h"
 
 namespace descent::selfplay {
 
@@ -52,7 +53,11 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("komi-spread", &P::komi_spread,
              "Go: each game's komi varies around the game's by a normal offset of this standard deviation in "
              "points, rounded to a half point (0: off)",
-             0.0, 50.0);
+             0.0, 50.0)
+        .Add("random-opening-fraction", &P::random_opening_fraction,
+             "share of games that start from a random opening (untrained random moves)", 0.0, 1.0)
+        .Add("random-opening-moves", &P::random_opening_moves,
+             "a random opening is 1 to this many uniformly random moves", 1, 1000);
     return t;
   }();
   return table;
@@ -74,7 +79,17 @@ std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
   s.record.network = network_();
   s.record.resign_allowed = std::uniform_real_distribution<float>(0, 1)(s.rng) >= params_.resign_playout_fraction;
   s.min_value[0] = s.min_value[1] = 1;
-  return game->NewInitialState();
+  auto state = game->NewInitialState();
+  if (params_.random_opening_fraction > 0 &&
+      std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.random_opening_fraction) {
+    const int moves = std::uniform_int_distribution<int>(1, std::max(1, params_.random_opening_moves))(s.rng);
+    game::PlayRandomOpening(state.get(), moves, s.rng);
+    // (A random opening that ends the game would be a game without a move
+    // to learn from: start from the empty board instead.)
+    if (state->IsTerminal()) state = game->NewInitialState();
+    s.record.moves = state->MoveHistory();
+  }
+  return state;
 }
 
 mcts::MovePlan SelfPlay::PlanMove(int slot, const game::State&) {

@@ -53,6 +53,14 @@ struct SelfPlayParams {
   // game's komi; a spread of 2 cost 131 Elo on 7x7 at a fixed budget
   // (docs/techniques.md).
   float komi_spread = 0;
+  // This share of games starts from a random opening: 1 to
+  // random_opening_moves uniformly random legal moves (never a Go pass),
+  // kept in the record as moves without training targets. Positions the
+  // network's own choices would not reach, for variety beyond search
+  // noise (the "games from random openings"). 0: off until
+  // measured (docs/techniques.md).
+  float random_opening_fraction = 0;
+  int random_opening_moves = 4;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the
   // false-resign rate can be measured (AlphaGo Zero: 10%).

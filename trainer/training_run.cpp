@@ -306,6 +306,8 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"gumbel_simulations", p_.self_play.gumbel_simulations},
                         {"gumbel_considered", p_.self_play.gumbel_considered},
                         {"komi_spread", p_.self_play.komi_spread},
+                        {"random_opening_fraction", p_.self_play.random_opening_fraction},
+                        {"random_opening_moves", p_.self_play.random_opening_moves},
                         {"resign_threshold", status_resign_threshold_.load()}}
       .dump();
 }

@@ -103,5 +103,42 @@ TEST(SelfPlay, KomiSpreadIsRefusedForGamesWithoutKomi) {
   EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError);
 }
 
+TEST(SelfPlay, RandomOpeningsAreRecordedWithoutTargets) {
+  game::GoGame g({5, 0.5f, 0});
+  SelfPlayParams params;
+  params.gumbel_simulations = 4;
+  params.gumbel_considered = 4;
+  params.random_opening_fraction = 0.5f;
+  params.random_opening_moves = 3;
+  const std::vector<GameRecord> games = PlayGames(g, params, 11, 24);
+  ASSERT_GE(games.size(), 24u);
+  int opened = 0;
+  std::set<std::vector<game::Move>> openings;
+  for (const GameRecord& r : games) {
+    EXPECT_NO_THROW(ValidateGameRecord(g, r));
+    // Gumbel searches every move it plays: the moves before the first
+    // target are the random opening (0 to 3 of them), never a pass.
+    ASSERT_FALSE(r.targets.empty());
+    const int first = r.targets.front().move_number;
+    EXPECT_LE(first, 3);
+    EXPECT_EQ(r.targets.size(), r.moves.size() - first);
+    for (int k = 0; k < first; ++k) EXPECT_NE(r.moves[k], g.PassMove());
+    if (first > 0) {
+      ++opened;
+      openings.insert({r.moves.begin(), r.moves.begin() + first});
+    }
+  }
+  // About half of 24 games (fewer than 4 or more than 20 has probability
+  // below 1e-3), from different openings.
+  EXPECT_GE(opened, 4);
+  EXPECT_LE(opened, 20);
+  EXPECT_GE(openings.size(), 3u);
+  // Off, no game has one.
+  SelfPlayParams off = params;
+  off.random_opening_fraction = 0;
+  SelfPlay plain(g, off, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(plain.StartGame(0)->MoveNumber(), 0);
+}
+
 }  // namespace
 }  // namespace descent::selfplay
