@@ -35,7 +35,8 @@ double FlopsPerEvaluation(const NetConfig& c) {
   flops += 2.0 * c.blocks * conv3 * c.channels * c.channels;
   flops += 2.0 * area * c.channels * 2 + 2.0 * 2 * area * c.policy_size;          // policy head
   const double value_inputs = area + (c.global_pooling ? 2.0 * c.channels : 0.0);
-  flops += 2.0 * area * c.channels + 2.0 * value_inputs * c.value_hidden + 2.0 * c.value_hidden;  // value head
+  flops += 2.0 * area * c.channels + 2.0 * value_inputs * c.value_hidden +
+           2.0 * c.value_hidden * (c.wdl_value ? 3 : 1);  // value head
   for (int i = 0; i < c.blocks; ++i) {
     if (HasPoolingBias(c, i)) flops += 2.0 * 2 * c.channels * c.channels;  // pooled bias
   }

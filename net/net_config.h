@@ -26,6 +26,12 @@ struct NetConfig {
   // bias into every third residual block and the value head's inputs
   // (Wu 2019: 1.60x). 0 in networks from before it.
   int global_pooling = 0;
+  // A win/draw/loss value head: three logits instead of one tanh, trained
+  // by cross-entropy; the value is P(win) - P(loss). For games with draws
+  // (Connect Four, Go at integer komi) a single number cannot tell a sure
+  // draw from an even fight. 0 in networks from before it (and the
+  // default until measured, docs/techniques.md).
+  int wdl_value = 0;
 };
 
 // Residual block `index` takes a global-pooling bias (every third block,

@@ -79,7 +79,9 @@ std::string NetworkHash(const std::map<std::string, Tensor>& tensors, const NetC
                                 std::to_string(c.height) + "|" + std::to_string(c.width) + "|" +
                                 std::to_string(c.policy_size) + "|" + std::to_string(c.blocks) + "|" +
                                 std::to_string(c.channels) + "|" + std::to_string(c.value_hidden) + "|" +
-                                std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling);
+                                std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling) +
+                                // (only where set: older networks keep their hashes)
+                                (c.wdl_value ? "|wdl" : "");
   // Hashed as a leading "\x01config" tensor of the text's bytes (it sorts
   // before every parameter name).
   std::pair<std::string, Tensor> label{"\x01config", {}};
@@ -151,7 +153,10 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
   // Absent in files from before the aux heads and global pooling.
   c.aux_heads = file.metadata.count("aux_heads") ? MetaInt(file, "aux_heads", path) : 0;
   c.global_pooling = file.metadata.count("global_pooling") ? MetaInt(file, "global_pooling", path) : 0;
-  if (c.aux_heads > 1 || c.global_pooling > 1) throw fail("metadata: aux_heads and global_pooling are 0 or 1");
+  c.wdl_value = file.metadata.count("wdl_value") ? MetaInt(file, "wdl_value", path) : 0;
+  if (c.aux_heads > 1 || c.global_pooling > 1 || c.wdl_value > 1) {
+    throw fail("metadata: aux_heads, global_pooling and wdl_value are 0 or 1");
+  }
   if (c.input_planes < 1 || c.height < 1 || c.width < 1 || c.policy_size < 1 || c.channels < 1 || c.value_hidden < 1 ||
       c.blocks > 100 || c.channels > 4096) {
     throw fail("metadata describes an impossible network");
@@ -298,6 +303,7 @@ std::string Network::Save(const std::string& path) {
       {"value_hidden", std::to_string(c.value_hidden)},
       {"aux_heads", std::to_string(c.aux_heads)},
       {"global_pooling", std::to_string(c.global_pooling)},
+      {"wdl_value", std::to_string(c.wdl_value)},
       {"training_step", std::to_string(impl_->info.training_step)},
       {"selfplay_games", std::to_string(impl_->info.selfplay_games)},
       {"selfplay_evals", std::to_string(impl_->info.selfplay_evals)},
@@ -343,7 +349,13 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   if (c.global_pooling) value_in = torch::cat({value_in, GlobalPool(h)}, 1);
   // The value head's hidden layer also feeds the score head.
   const auto hidden = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
-  auto v = torch::linear(hidden, net.value_fc2->weight, net.value_fc2->bias).tanh_().squeeze(1);
+  auto v = torch::linear(hidden, net.value_fc2->weight, net.value_fc2->bias);
+  if (c.wdl_value) {
+    const auto p = torch::softmax(v, 1);
+    v = p.select(1, 0) - p.select(1, 2);
+  } else {
+    v = v.tanh_().squeeze(1);
+  }
   p = p.to(torch::kCPU).contiguous();
   v = v.to(torch::kCPU).contiguous();
   std::memcpy(policy_logits, p.data_ptr<float>(), sizeof(float) * batch * c.policy_size);

@@ -37,7 +37,7 @@ ResNetImpl::ResNetImpl(const NetConfig& c) : config(c) {
   value_bn = register_module("value_bn", torch::nn::BatchNorm2d(1));
   value_fc1 = register_module("value_fc1",
                               torch::nn::Linear(area + (c.global_pooling ? 2 * c.channels : 0), c.value_hidden));
-  value_fc2 = register_module("value_fc2", torch::nn::Linear(c.value_hidden, 1));
+  value_fc2 = register_module("value_fc2", torch::nn::Linear(c.value_hidden, c.wdl_value ? 3 : 1));
   if (c.aux_heads) {
     ownership_conv = register_module("ownership_conv",
                                      torch::nn::Conv2d(torch::nn::Conv2dOptions(c.channels, 1, 1).bias(true)));
@@ -53,7 +53,13 @@ NetOutputs ResNetImpl::forward(const torch::Tensor& x) {
   auto v = torch::relu(value_bn(value_conv(h))).flatten(1);
   if (config.global_pooling) v = torch::cat({v, GlobalPool(h)}, 1);
   const auto hidden = torch::relu(value_fc1(v));
-  out.value = torch::tanh(value_fc2(hidden)).squeeze(1);
+  if (config.wdl_value) {
+    out.wdl = value_fc2(hidden);
+    const auto p = torch::softmax(out.wdl, 1);
+    out.value = p.select(1, 0) - p.select(1, 2);
+  } else {
+    out.value = torch::tanh(value_fc2(hidden)).squeeze(1);
+  }
   if (config.aux_heads) {
     out.ownership = ownership_conv(h).flatten(1);
     out.score = score_fc(hidden).squeeze(1);

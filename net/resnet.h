@@ -26,7 +26,8 @@ TORCH_MODULE(ResidualBlock);
 // tensors without aux heads.
 struct NetOutputs {
   torch::Tensor policy;     // logits [batch, moves]
-  torch::Tensor value;      // tanh [batch], for the side to move
+  torch::Tensor value;      // [batch] in [-1, 1], for the side to move (tanh, or P(win) - P(loss))
+  torch::Tensor wdl;        // logits [batch, 3] (win, draw, loss), wdl_value networks only
   torch::Tensor ownership;  // logits [batch, h*w]: tanh(z) is the mover's expected ownership
   torch::Tensor score;      // [batch]: the mover's final score / (h*w)
 };

@@ -51,8 +51,17 @@ Losses Trainer::Step(const TrainBatch& b) {
   impl_->optimizer.zero_grad();
   const net::NetOutputs out = model->forward(x);
   const auto policy_loss = -(pi * torch::log_softmax(out.policy, 1)).sum(1).mean();
+  // Reported as the squared error of the value either way; a win/draw/loss
+  // head trains on the cross-entropy to the target distribution whose mean
+  // is z: (max(z, 0), 1 - |z|, max(-z, 0)) (a result is one-hot).
   const auto value_loss = torch::mse_loss(out.value, z);
-  auto loss = policy_loss + value_loss;
+  auto loss = policy_loss;
+  if (c.wdl_value) {
+    const auto target = torch::stack({z.clamp_min(0), 1 - z.abs(), (-z).clamp_min(0)}, 1);
+    loss = loss - (target * torch::log_softmax(out.wdl, 1)).sum(1).mean();
+  } else {
+    loss = loss + value_loss;
+  }
   Losses losses;
   if (aux) {
     const auto weight = blob(b.aux_weight, {n});

@@ -534,6 +534,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     net::NetConfig config = net::DefaultNetConfig(*game_, p_.blocks, p_.channels, p_.encoding);
     if (!p_.aux_heads) config.aux_heads = 0;
     if (!p_.global_pooling) config.global_pooling = 0;
+    config.wdl_value = p_.wdl_value ? 1 : 0;
     current = net::Network::Random(config, p_.seed, p_.device);
   }
   const int64_t step = current->info().training_step;

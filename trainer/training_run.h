@@ -51,6 +51,8 @@ struct TrainRunParams {
   // measuring what they bring. A resumed run keeps its network's.
   bool aux_heads = true;
   bool global_pooling = true;
+  // A new network's value head predicts win/draw/loss (net/net_config.h).
+  bool wdl_value = false;
   // Weights of the aux losses (trainer/trainer.h says why these values).
   float ownership_weight = TrainParams{}.ownership_weight;
   float score_weight = TrainParams{}.score_weight;

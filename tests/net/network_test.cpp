@@ -78,6 +78,38 @@ TEST_F(NetworkTest, SaveLoadRoundTripGivesIdenticalOutputs) {
   loaded->CheckFits(*game_);
 }
 
+TEST_F(NetworkTest, AWinDrawLossValueHeadRoundTripsAndOlderFilesStillLoad) {
+  NetConfig c = config_;
+  c.wdl_value = 1;
+  auto wdl = Network::Random(c, 3);
+  const std::string path = TempPath("wdl.safetensors");
+  const std::string hash = wdl->Save(path);
+  auto loaded = Network::Load(path);
+  EXPECT_EQ(loaded->config().wdl_value, 1);
+  EXPECT_EQ(loaded->info().content_hash, hash);
+  const auto input = RandomInput(c, 6, 4);
+  const Outputs a = RunNet(*wdl, input, 6), b = RunNet(*loaded, input, 6);
+  EXPECT_EQ(a.value, b.value);
+  for (float v : a.value) EXPECT_LE(std::fabs(v), 1.0f);
+  // The same weights read as a one-number head are a different network: the
+  // head's shape is refused, not misread.
+  WeightsFile file = ReadWeightsFile(path);
+  file.metadata["wdl_value"] = "0";
+  WriteWeightsFile(path, file);
+  ExpectRefused(path, "corrupt");
+  // A file from before the key (this fixture's, saved without a WDL head
+  // and then stripped of it) loads, with the one-number head, under the
+  // hash it was saved with.
+  file = ReadWeightsFile(path_);
+  file.metadata.erase("wdl_value");
+  WriteWeightsFile(path, file);
+  auto old = Network::Load(path);
+  EXPECT_EQ(old->config().wdl_value, 0);
+  EXPECT_EQ(old->info().content_hash, hash_);
+  EXPECT_EQ(RunNet(*old, input, 6).value, RunNet(*net_, input, 6).value);
+  std::filesystem::remove(path);
+}
+
 TEST_F(NetworkTest, BatchedEqualsUnbatched) {
   const int batch = 8;
   const auto input = RandomInput(config_, batch, 5);

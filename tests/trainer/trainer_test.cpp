@@ -183,5 +183,40 @@ TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
   EXPECT_THROW(trainer.Step(bare), game::UserError);
 }
 
+TEST(Trainer, AWinDrawLossValueHeadLearnsDraws) {
+  // Connect Four positions labelled win, draw or loss by their index: the
+  // head must learn all three, draws included (a tanh head trained on 0
+  // targets would too, but only the WDL head says "draw" rather than
+  // "even fight": P(draw) is its middle output).
+  const auto g = game::MakeGame("connect4");
+  net::NetConfig c = net::DefaultNetConfig(*g, 2, 16);
+  c.wdl_value = 1;
+  const auto encoder = net::Encoder::ForGame(*g, c.encoding);
+  std::mt19937_64 rng(3);
+  Batch b(c, 48);
+  std::vector<game::Move> legal;
+  for (int k = 0; k < b.size; ++k) {
+    auto s = g->NewInitialState();
+    for (int ply = 0; ply < 6 + k % 7 && !s->IsTerminal(); ++ply) {
+      s->LegalMoves(&legal);
+      s->Play(legal[rng() % legal.size()]);
+    }
+    encoder->Encode(*s, 0, b.input.data() + static_cast<size_t>(k) * c.input_planes * b.area);
+    b.policy[static_cast<size_t>(k) * c.policy_size + k % c.policy_size] = 1;
+    b.value[k] = static_cast<float>(k % 3) - 1.0f;  // loss, draw, win
+  }
+  TrainBatch batch{b.size, b.input.data(), b.policy.data(), b.value.data()};
+  Trainer trainer(net::Network::Random(c, 2), {.batch_size = 48, .learning_rate = 0.05f, .warmup_steps = 1}, 0);
+  const Losses first = trainer.Step(batch);
+  Losses last;
+  for (int i = 0; i < 200; ++i) last = trainer.Step(batch);
+  EXPECT_LT(last.value, 0.25f * first.value);
+  const auto net = trainer.Snapshot("");
+  EXPECT_EQ(net->config().wdl_value, 1);
+  std::vector<float> policy(static_cast<size_t>(b.size) * c.policy_size), value(b.size);
+  net->Forward(b.input.data(), b.size, policy.data(), value.data());
+  for (int k = 0; k < b.size; ++k) EXPECT_NEAR(value[k], b.value[k], 0.5f) << k;
+}
+
 }  // namespace
 }  // namespace descent::trainer
