@@ -89,10 +89,10 @@ int Evaluate(const EvalOptions& o) {
     std::snprintf(lineage, sizeof lineage, "%lld self-play games and %.3g net evaluations behind it",
                   static_cast<long long>(info.selfplay_games), static_cast<double>(info.selfplay_evals));
   }
-  std::printf("%s: %s, %d blocks x %d channels, %s%s%s%s, step %lld, %s, parent %s\n", path.c_str(),
+  std::printf("%s: %s, %d blocks x %d channels, %s%s%s%s%s, step %lld, %s, parent %s\n", path.c_str(),
               game->Spec().c_str(), config.blocks, config.channels, config.encoding.c_str(),
               config.aux_heads ? ", ownership and score heads" : "", config.global_pooling ? ", global pooling" : "",
-              config.wdl_value ? ", win/draw/loss value" : "",
+              config.wdl_value ? ", win/draw/loss value" : "", config.opponent_policy ? ", opponent-reply head" : "",
               static_cast<long long>(info.training_step), lineage, info.parent.empty() ? "none" : info.parent.c_str());
   // --games-log: one line per match game, flushed so a long evaluation can
   // be read while it runs.

@@ -32,6 +32,12 @@ struct NetConfig {
   // draw from an even fight. 0 in networks from before it (and the
   // default until measured, docs/techniques.md).
   int wdl_value = 0;
+  // KataGo's opponent-reply head: a second policy head, trained to predict
+  // the move the opponent played next (Wu 2019, table 2: 1.30x compute
+  // without it). It only shapes the trunk during training: searches never
+  // evaluate it. 0 in networks from before it (and the default until
+  // measured, docs/techniques.md).
+  int opponent_policy = 0;
 };
 
 // Residual block `index` takes a global-pooling bias (every third block,

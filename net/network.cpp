@@ -81,7 +81,7 @@ std::string NetworkHash(const std::map<std::string, Tensor>& tensors, const NetC
                                 std::to_string(c.channels) + "|" + std::to_string(c.value_hidden) + "|" +
                                 std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling) +
                                 // (only where set: older networks keep their hashes)
-                                (c.wdl_value ? "|wdl" : "");
+                                (c.wdl_value ? "|wdl" : "") + (c.opponent_policy ? "|opp" : "");
   // Hashed as a leading "\x01config" tensor of the text's bytes (it sorts
   // before every parameter name).
   std::pair<std::string, Tensor> label{"\x01config", {}};
@@ -154,8 +154,9 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
   c.aux_heads = file.metadata.count("aux_heads") ? MetaInt(file, "aux_heads", path) : 0;
   c.global_pooling = file.metadata.count("global_pooling") ? MetaInt(file, "global_pooling", path) : 0;
   c.wdl_value = file.metadata.count("wdl_value") ? MetaInt(file, "wdl_value", path) : 0;
-  if (c.aux_heads > 1 || c.global_pooling > 1 || c.wdl_value > 1) {
-    throw fail("metadata: aux_heads, global_pooling and wdl_value are 0 or 1");
+  c.opponent_policy = file.metadata.count("opponent_policy") ? MetaInt(file, "opponent_policy", path) : 0;
+  if (c.aux_heads > 1 || c.global_pooling > 1 || c.wdl_value > 1 || c.opponent_policy > 1) {
+    throw fail("metadata: aux_heads, global_pooling, wdl_value and opponent_policy are 0 or 1");
   }
   if (c.input_planes < 1 || c.height < 1 || c.width < 1 || c.policy_size < 1 || c.channels < 1 || c.value_hidden < 1 ||
       c.blocks > 100 || c.channels > 4096) {
@@ -304,6 +305,7 @@ std::string Network::Save(const std::string& path) {
       {"aux_heads", std::to_string(c.aux_heads)},
       {"global_pooling", std::to_string(c.global_pooling)},
       {"wdl_value", std::to_string(c.wdl_value)},
+      {"opponent_policy", std::to_string(c.opponent_policy)},
       {"training_step", std::to_string(impl_->info.training_step)},
       {"selfplay_games", std::to_string(impl_->info.selfplay_games)},
       {"selfplay_evals", std::to_string(impl_->info.selfplay_evals)},

@@ -43,6 +43,11 @@ ResNetImpl::ResNetImpl(const NetConfig& c) : config(c) {
                                      torch::nn::Conv2d(torch::nn::Conv2dOptions(c.channels, 1, 1).bias(true)));
     score_fc = register_module("score_fc", torch::nn::Linear(c.value_hidden, 1));
   }
+  if (c.opponent_policy) {
+    opponent_conv = register_module("opponent_conv", torch::nn::Conv2d(Conv(c.channels, 2, 1)));
+    opponent_bn = register_module("opponent_bn", torch::nn::BatchNorm2d(2));
+    opponent_fc = register_module("opponent_fc", torch::nn::Linear(2 * area, c.policy_size));
+  }
 }
 
 NetOutputs ResNetImpl::forward(const torch::Tensor& x) {
@@ -64,6 +69,7 @@ NetOutputs ResNetImpl::forward(const torch::Tensor& x) {
     out.ownership = ownership_conv(h).flatten(1);
     out.score = score_fc(hidden).squeeze(1);
   }
+  if (config.opponent_policy) out.opponent_policy = opponent_fc(torch::relu(opponent_bn(opponent_conv(h))).flatten(1));
   return out;
 }
 

@@ -30,6 +30,7 @@ struct NetOutputs {
   torch::Tensor wdl;        // logits [batch, 3] (win, draw, loss), wdl_value networks only
   torch::Tensor ownership;  // logits [batch, h*w]: tanh(z) is the mover's expected ownership
   torch::Tensor score;      // [batch]: the mover's final score / (h*w)
+  torch::Tensor opponent_policy;  // logits [batch, moves] of the opponent's reply, opponent_policy networks only
 };
 
 // Input convolution, residual tower, policy head (logits over every move)
@@ -49,6 +50,11 @@ struct ResNetImpl : torch::nn::Module {
   torch::nn::Linear policy_fc{nullptr}, value_fc1{nullptr}, value_fc2{nullptr};
   torch::nn::Conv2d ownership_conv{nullptr};  // aux heads only
   torch::nn::Linear score_fc{nullptr};        // aux heads only
+  // The opponent-reply head (opponent_policy networks only): shaped like the
+  // policy head, used by training only.
+  torch::nn::Conv2d opponent_conv{nullptr};
+  torch::nn::BatchNorm2d opponent_bn{nullptr};
+  torch::nn::Linear opponent_fc{nullptr};
 };
 TORCH_MODULE(ResNet);
 

@@ -74,7 +74,14 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
     for (const auto& [m, share] : target.visits) p[game_.TransformMove(m, sym)] = share;
     value[b] = state->ToMove() == 0 ? game.result : -game.result;
     if (target.root_value) value[b] = (1 - value_q_weight_) * value[b] + value_q_weight_ * *target.root_value;
-    if (aux) {
+    if (aux && aux->opponent_policy) {
+      float* reply = aux->opponent_policy + static_cast<size_t>(b) * moves;
+      std::fill(reply, reply + moves, 0.0f);
+      const size_t next = static_cast<size_t>(target.move_number) + 1;
+      aux->opponent_weight[b] = next < game.moves.size() ? 1.0f : 0.0f;
+      if (next < game.moves.size()) reply[game_.TransformMove(game.moves[next], sym)] = 1.0f;
+    }
+    if (aux && aux->ownership) {
       const int area = game_.BoardWidth() * game_.BoardHeight();
       const FinalPosition& final_position = finals_[g];
       float* own = aux->ownership + static_cast<size_t>(b) * area;

@@ -23,6 +23,11 @@ struct AuxTargets {
   float* ownership = nullptr;  // count x (height * width): +1 the mover's, -1 the opponent's, 0 neither
   float* score = nullptr;      // count: the mover's final area score (komi counted) / (height * width)
   float* weight = nullptr;     // count: 1 where the game was played out, else 0
+  // The opponent's reply (any game; null: not wanted): one-hot at the move
+  // played next, seen through the sample's symmetry, with weight 0 (and an
+  // all-zero row) where the game ended after the sampled move.
+  float* opponent_policy = nullptr;  // count x NumMoves
+  float* opponent_weight = nullptr;  // count
 };
 
 class ReplayBuffer {
@@ -41,8 +46,8 @@ class ReplayBuffer {
 
   // Writes `count` random samples: inputs (count x InputSize), dense policy
   // targets (count x NumMoves) and value targets for the side to move, and
-  // with `aux` (Go only) the auxiliary targets, seen through the same
-  // symmetry as the inputs.
+  // with `aux` the auxiliary targets it points to (ownership and score: Go,
+  // weight 0 elsewhere), seen through the same symmetry as the inputs.
   void SampleBatch(int count, std::mt19937_64& rng, float* input, float* policy, float* value,
                    const AuxTargets* aux = nullptr) const;
 

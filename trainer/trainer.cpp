@@ -37,6 +37,9 @@ Losses Trainer::Step(const TrainBatch& b) {
   if (aux && (!b.ownership || !b.score || !b.aux_weight)) {
     throw game::UserError("the network has ownership and score heads: the batch needs their targets");
   }
+  if (c.opponent_policy && (!b.opponent_policy || !b.opponent_weight)) {
+    throw game::UserError("the network has an opponent-reply head: the batch needs its targets");
+  }
   model->train();
   for (auto& group : impl_->optimizer.param_groups()) {
     static_cast<torch::optim::SGDOptions&>(group.options()).lr(LearningRate());
@@ -76,6 +79,13 @@ Losses Trainer::Step(const TrainBatch& b) {
     loss = loss + params_.ownership_weight * ownership_loss + params_.score_weight * score_loss;
     losses.ownership = ownership_loss.item<float>();
     losses.score = score_loss.item<float>();
+  }
+  if (c.opponent_policy) {
+    const auto weight = blob(b.opponent_weight, {n});
+    const auto per_sample = -(blob(b.opponent_policy, {n, c.policy_size}) * torch::log_softmax(out.opponent_policy, 1)).sum(1);
+    const auto opponent_loss = (per_sample * weight).sum() / weight.sum().clamp_min(1.0);
+    loss = loss + params_.opponent_policy_weight * opponent_loss;
+    losses.opponent = opponent_loss.item<float>();
   }
   loss.backward();
   impl_->optimizer.step();

@@ -28,6 +28,10 @@ struct TrainParams {
   // score is the larger and noisier number early on).
   float ownership_weight = 1.5f;
   float score_weight = 0.5f;
+  // Weight of the opponent-reply policy loss (opponent_policy networks):
+  // KataGo's 0.15, small beside the policy's 1 because the reply is a
+  // single played move, a noisier target than a search's visit shares.
+  float opponent_policy_weight = 0.15f;
 };
 
 struct Losses {
@@ -35,6 +39,7 @@ struct Losses {
   float value = 0;      // mean squared error to the result
   float ownership = 0;  // per-point cross-entropy to the final ownership (aux heads)
   float score = 0;      // Huber loss to the final score / area (aux heads)
+  float opponent = 0;   // cross-entropy to the opponent's reply (opponent_policy networks)
 };
 
 // One training batch; the aux pointers are needed for networks with aux
@@ -47,6 +52,8 @@ struct TrainBatch {
   const float* ownership = nullptr;  // size x height*width
   const float* score = nullptr;      // size
   const float* aux_weight = nullptr; // size: 0 leaves a sample out of the aux losses
+  const float* opponent_policy = nullptr;  // size x moves (opponent_policy networks)
+  const float* opponent_weight = nullptr;  // size: 0 where the game has no reply
 };
 
 class Trainer {
@@ -57,7 +64,7 @@ class Trainer {
   ~Trainer();
 
   // One step on a batch. Throws game::UserError when the network has aux
-  // heads and the batch lacks their targets.
+  // or opponent-reply heads and the batch lacks their targets.
   Losses Step(const TrainBatch& batch);
   int64_t step() const { return step_; }
   float LearningRate() const;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -206,6 +207,9 @@ void TrainingRun::Impl::Publish() {
     if (losses_.ownership > 0) {
       store_->AddMetric({trainer_->step(), 0, "loss.ownership", losses_.ownership / loss_count_, ""});
       store_->AddMetric({trainer_->step(), 0, "loss.score", losses_.score / loss_count_, ""});
+    }
+    if (losses_.opponent > 0) {
+      store_->AddMetric({trainer_->step(), 0, "loss.opponent", losses_.opponent / loss_count_, ""});
     }
   }
   losses_ = {};
@@ -484,11 +488,16 @@ void TrainingRun::Impl::ReportProgress(bool final) {
     for (const auto& worker : server_->Workers()) active += now - worker.last_contact < 60;
     eval += " | workers " + std::to_string(active);
   }
-  // Policy/value losses, and ownership/score for a network with aux heads.
-  char aux_losses[48] = "";
+  // Policy/value losses, ownership/score for a network with aux heads, and
+  // the opponent-reply loss ("opp") for a network with that head.
+  char aux_losses[64] = "";
   if (loss_count_ && losses_.ownership > 0) {
     std::snprintf(aux_losses, sizeof aux_losses, "/%.3f/%.3f", losses_.ownership / loss_count_,
                   losses_.score / loss_count_);
+  }
+  if (loss_count_ && losses_.opponent > 0) {
+    const size_t used = std::strlen(aux_losses);
+    std::snprintf(aux_losses + used, sizeof aux_losses - used, " opp %.3f", losses_.opponent / loss_count_);
   }
   char line[560];
   std::snprintf(line, sizeof line,
@@ -535,6 +544,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     if (!p_.aux_heads) config.aux_heads = 0;
     if (!p_.global_pooling) config.global_pooling = 0;
     config.wdl_value = p_.wdl_value ? 1 : 0;
+    config.opponent_policy = p_.opponent_policy ? 1 : 0;
     current = net::Network::Random(config, p_.seed, p_.device);
   }
   const int64_t step = current->info().training_step;
@@ -548,7 +558,8 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
                                                    .learning_rate = p_.lr,
                                                    .lr_drop_steps = p_.lr_drop_steps,
                                                    .ownership_weight = p_.ownership_weight,
-                                                   .score_weight = p_.score_weight},
+                                                   .score_weight = p_.score_weight,
+                                                   .opponent_policy_weight = p_.opponent_policy_weight},
                                        step);
   // Optimizer state saved beside the network actually resumed (an earlier
   // one when the newest was refused).
@@ -609,8 +620,12 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
       policy(static_cast<size_t>(p_.batch) * game_->NumMoves()), value(p_.batch);
   const bool aux_heads = current->config().aux_heads != 0;
   const size_t area = static_cast<size_t>(game_->BoardWidth()) * game_->BoardHeight();
+  const bool opponent_head = current->config().opponent_policy != 0;
   std::vector<float> ownership(aux_heads ? p_.batch * area : 0), score(p_.batch), aux_weight(p_.batch);
-  const AuxTargets aux{ownership.data(), score.data(), aux_weight.data()};
+  std::vector<float> reply(opponent_head ? static_cast<size_t>(p_.batch) * game_->NumMoves() : 0),
+      reply_weight(p_.batch);
+  const AuxTargets aux{aux_heads ? ownership.data() : nullptr, score.data(), aux_weight.data(),
+                       opponent_head ? reply.data() : nullptr, reply_weight.data()};
   std::exception_ptr error;
   try {
     for (;;) {
@@ -625,18 +640,22 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
       // A run continued from --init counts from the step it started at.
       const int64_t allowed = lineage_steps_ + static_cast<int64_t>(samples_stored_ * p_.reuse / p_.batch);
       if (replay_->size() >= p_.min_samples && trainer_->step() < allowed) {
-        replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data(), aux_heads ? &aux : nullptr);
+        replay_->SampleBatch(p_.batch, rng, input.data(), policy.data(), value.data(),
+                             aux_heads || opponent_head ? &aux : nullptr);
         const Losses l = trainer_->Step({.size = p_.batch,
                                          .input = input.data(),
                                          .policy = policy.data(),
                                          .value = value.data(),
                                          .ownership = aux_heads ? ownership.data() : nullptr,
                                          .score = score.data(),
-                                         .aux_weight = aux_weight.data()});
+                                         .aux_weight = aux_weight.data(),
+                                         .opponent_policy = opponent_head ? reply.data() : nullptr,
+                                         .opponent_weight = reply_weight.data()});
         losses_.policy += l.policy;
         losses_.value += l.value;
         losses_.ownership += l.ownership;
         losses_.score += l.score;
+        losses_.opponent += l.opponent;
         loss_count_ += 1;
         status_step_ = trainer_->step();
         if (trainer_->step() - published_step_ >= p_.publish_every) Publish();

@@ -53,9 +53,12 @@ struct TrainRunParams {
   bool global_pooling = true;
   // A new network's value head predicts win/draw/loss (net/net_config.h).
   bool wdl_value = false;
+  // A new network gets the opponent-reply head (net/net_config.h).
+  bool opponent_policy = false;
   // Weights of the aux losses (trainer/trainer.h says why these values).
   float ownership_weight = TrainParams{}.ownership_weight;
   float score_weight = TrainParams{}.score_weight;
+  float opponent_policy_weight = TrainParams{}.opponent_policy_weight;
   // A sample's value target mixes the game's result with the search's root
   // value at that move: (1 - w) z + w q. The result alone is unbiased but
   // noisy (one game decides every position of it; with draws late in a

@@ -21,6 +21,9 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("wdl-value", &P::wdl_value, "a new network's value head predicts win, draw and loss (3 logits)")
         .Add("ownership-weight", &P::ownership_weight, "weight of the ownership loss", 0.0, 100.0)
         .Add("score-weight", &P::score_weight, "weight of the score loss", 0.0, 100.0)
+        .Add("opponent-policy", &P::opponent_policy,
+             "a new network also learns to predict the opponent's reply (KataGo's auxiliary policy head)")
+        .Add("opponent-policy-weight", &P::opponent_policy_weight, "weight of the opponent-reply loss", 0.0, 100.0)
         .Add("games", &P::games, "concurrent self-play games", 0, 4096)
         .Include(&P::self_play, selfplay::SelfPlayOptions())
         .Include(&P::search, mcts::SearchOptions())

@@ -110,6 +110,30 @@ TEST_F(NetworkTest, AWinDrawLossValueHeadRoundTripsAndOlderFilesStillLoad) {
   std::filesystem::remove(path);
 }
 
+TEST_F(NetworkTest, AnOpponentReplyHeadRoundTripsAndIsNamedInTheHash) {
+  NetConfig c = config_;
+  c.opponent_policy = 1;
+  auto net = Network::Random(c, 4);
+  const std::string path = TempPath("opp.safetensors");
+  const std::string hash = net->Save(path);
+  auto loaded = Network::Load(path);
+  EXPECT_EQ(loaded->config().opponent_policy, 1);
+  EXPECT_EQ(loaded->info().content_hash, hash);
+  const auto input = RandomInput(c, 5, 6);
+  const Outputs a = RunNet(*net, input, 5), b = RunNet(*loaded, input, 5);
+  EXPECT_EQ(a.policy, b.policy);
+  EXPECT_EQ(a.value, b.value);
+  // Metadata that denies the head does not match the file's hash.
+  WeightsFile file = ReadWeightsFile(path);
+  file.metadata["opponent_policy"] = "0";
+  WriteWeightsFile(path, file);
+  ExpectRefused(path, "corrupt");
+  file.metadata["opponent_policy"] = "2";
+  WriteWeightsFile(path, file);
+  ExpectRefused(path, "0 or 1");
+  std::filesystem::remove(path);
+}
+
 TEST_F(NetworkTest, BatchedEqualsUnbatched) {
   const int batch = 8;
   const auto input = RandomInput(config_, batch, 5);

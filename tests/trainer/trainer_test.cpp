@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -149,6 +150,87 @@ TEST(ReplayBuffer, ValueTargetsMixTheResultWithTheSearchsRootValue) {
     if (w == 1.0f) EXPECT_TRUE(seen.count(0.5f));
     if (w == 0.25f) EXPECT_TRUE(seen.count(0.875f) || seen.count(-0.625f) || seen.count(0.125f));
   }
+}
+
+TEST(ReplayBuffer, TheOpponentReplyTargetIsTheNextMoveSeenThroughTheSamplesSymmetry) {
+  // One tic-tac-toe game (any game has replies): each target's visits are
+  // the move played there, so a sample's policy target names its move i and
+  // symmetry; the reply must be move i + 1 under that same symmetry, and the
+  // last move's sample has none (weight 0, an all-zero row).
+  const auto g = game::MakeGame("tictactoe");
+  std::mt19937_64 rng(11);
+  const selfplay::GameRecord game = RandomGame(*g, rng, 0);
+  ASSERT_GE(game.moves.size(), 5u);
+  ReplayBuffer buffer(*g, 100000);
+  buffer.Add(game);
+  const net::NetConfig c = net::DefaultNetConfig(*g, 1, 8);
+  const int moves = g->NumMoves();
+  Batch b(c, 256);
+  std::vector<float> reply(static_cast<size_t>(b.size) * moves, -1), reply_weight(b.size, -1);
+  AuxTargets aux{nullptr, b.score.data(), b.weight.data(), reply.data(), reply_weight.data()};
+  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  const auto argmax = [&](const float* row) { return static_cast<int>(std::max_element(row, row + moves) - row); };
+  int last_samples = 0;
+  for (int k = 0; k < b.size; ++k) {
+    const float* p = b.policy.data() + static_cast<size_t>(k) * moves;
+    const float* r = reply.data() + static_cast<size_t>(k) * moves;
+    float total = 0;
+    for (int m = 0; m < moves; ++m) total += r[m];
+    bool matched = false;
+    for (size_t i = 0; i < game.moves.size() && !matched; ++i) {
+      for (int sym = 0; sym < g->NumSymmetries() && !matched; ++sym) {
+        if (g->TransformMove(game.moves[i], sym) != argmax(p)) continue;
+        if (i + 1 == game.moves.size()) {
+          matched = reply_weight[k] == 0 && total == 0;
+          last_samples += matched;
+        } else {
+          matched = reply_weight[k] == 1 && total == 1 && argmax(r) == g->TransformMove(game.moves[i + 1], sym);
+        }
+      }
+    }
+    EXPECT_TRUE(matched) << "sample " << k;
+  }
+  EXPECT_GT(last_samples, 0);
+  EXPECT_LT(last_samples, b.size / 2);
+}
+
+TEST(Trainer, AnOpponentReplyHeadLearnsTheReplies) {
+  // Random Connect Four positions whose "reply" is a column chosen by the
+  // sample's index: the head must fit them while policy and value train as
+  // before, and a batch without reply targets is refused.
+  const auto g = game::MakeGame("connect4");
+  net::NetConfig c = net::DefaultNetConfig(*g, 2, 16);
+  c.opponent_policy = 1;
+  const auto encoder = net::Encoder::ForGame(*g, c.encoding);
+  std::mt19937_64 rng(5);
+  Batch b(c, 32);
+  std::vector<float> reply(static_cast<size_t>(b.size) * c.policy_size), reply_weight(b.size, 1);
+  std::vector<game::Move> legal;
+  for (int k = 0; k < b.size; ++k) {
+    auto s = g->NewInitialState();
+    for (int ply = 0; ply < 4 + k % 9 && !s->IsTerminal(); ++ply) {
+      s->LegalMoves(&legal);
+      s->Play(legal[rng() % legal.size()]);
+    }
+    encoder->Encode(*s, 0, b.input.data() + static_cast<size_t>(k) * c.input_planes * b.area);
+    b.policy[static_cast<size_t>(k) * c.policy_size + k % c.policy_size] = 1;
+    reply[static_cast<size_t>(k) * c.policy_size + (k * 3 + 1) % c.policy_size] = 1;
+  }
+  reply_weight[0] = 0;  // a sample without a reply counts for nothing
+  TrainBatch batch{b.size, b.input.data(), b.policy.data(), b.value.data()};
+  batch.opponent_policy = reply.data();
+  batch.opponent_weight = reply_weight.data();
+  Trainer trainer(net::Network::Random(c, 2), {.batch_size = 32, .learning_rate = 0.05f, .warmup_steps = 1}, 0);
+  const Losses first = trainer.Step(batch);
+  EXPECT_GT(first.opponent, 1.0f);  // about log 7 at random weights
+  Losses last;
+  for (int i = 0; i < 200; ++i) last = trainer.Step(batch);
+  EXPECT_LT(last.opponent, 0.3f * first.opponent);
+  EXPECT_LT(last.policy, 0.3f * first.policy);
+  EXPECT_EQ(trainer.Snapshot("")->config().opponent_policy, 1);
+  TrainBatch bare = batch;
+  bare.opponent_policy = nullptr;
+  EXPECT_THROW(trainer.Step(bare), game::UserError);
 }
 
 TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
