@@ -65,6 +65,11 @@ class Network {
   // in [-1, 1] and expected final score in points (area score with komi).
   void Forward(const float* input, int batch, float* policy_logits, float* values, float* ownership = nullptr,
                float* score = nullptr) const;
+  // The same outputs from the training module in eval mode (batch norms not
+  // folded, the framework's default layout): the reference Forward's faster
+  // path is checked against. Not thread-safe; for tests and checks.
+  void ForwardReference(const float* input, int batch, float* policy_logits, float* values,
+                        float* ownership = nullptr, float* score = nullptr) const;
 
   // How many threads LibTorch uses for operations run by the calling thread.
   static void SetThreadsForThisThread(int threads);

@@ -149,6 +149,71 @@ TEST_F(NetworkTest, BatchedEqualsUnbatched) {
   }
 }
 
+// Expects Forward (folded batch norms, the inference layout: channels-last on
+// the CPU) to give what the training module gives in eval mode, every head
+// included.
+void ExpectInferenceEqualsReference(const Network& net, int batch, uint64_t seed) {
+  const NetConfig& c = net.config();
+  const int area = c.height * c.width;
+  const auto input = RandomInput(c, batch, seed);
+  struct Out {
+    std::vector<float> policy, value, ownership, score;
+  };
+  const auto run = [&](bool reference) {
+    Out o{std::vector<float>(static_cast<size_t>(batch) * c.policy_size), std::vector<float>(batch),
+          std::vector<float>(static_cast<size_t>(batch) * area), std::vector<float>(batch)};
+    float* own = c.aux_heads ? o.ownership.data() : nullptr;
+    float* score = c.aux_heads ? o.score.data() : nullptr;
+    if (reference) {
+      net.ForwardReference(input.data(), batch, o.policy.data(), o.value.data(), own, score);
+    } else {
+      net.Forward(input.data(), batch, o.policy.data(), o.value.data(), own, score);
+    }
+    return o;
+  };
+  const Out fast = run(false), want = run(true);
+  const std::string shape = c.game_spec + " " + std::to_string(c.blocks) + "x" + std::to_string(c.channels) +
+                            " batch " + std::to_string(batch);
+  for (size_t k = 0; k < fast.policy.size(); ++k) ASSERT_NEAR(fast.policy[k], want.policy[k], 1e-3f) << shape << " " << k;
+  for (int k = 0; k < batch; ++k) {
+    ASSERT_NEAR(fast.value[k], want.value[k], 1e-4f) << shape << " " << k;
+    ASSERT_NEAR(fast.score[k], want.score[k], 1e-2f) << shape << " " << k;
+  }
+  for (size_t k = 0; k < fast.ownership.size(); ++k) {
+    ASSERT_NEAR(fast.ownership[k], want.ownership[k], 1e-4f) << shape << " " << k;
+  }
+  // Different inputs give different outputs (the comparison is not of
+  // constants).
+  if (batch > 1) EXPECT_NE(fast.policy[0], fast.policy[c.policy_size]) << shape;
+}
+
+TEST(Network, TheInferencePathEqualsTheTrainingModule) {
+  // The shipped 9x9 network: trained batch-norm statistics, pooled blocks,
+  // ownership and score heads.
+  const auto shipped = Network::Load(std::string(DESCENT_NETS) + "/go9.safetensors");
+  ASSERT_EQ(shipped->config().global_pooling, 1);
+  ASSERT_EQ(shipped->config().aux_heads, 1);
+  for (int batch : {1, 5, 300}) ExpectInferenceEqualsReference(*shipped, batch, 11 + batch);
+  // Random networks of several shapes: 5x5 and 9x9 Go, Connect Four, a
+  // win/draw/loss head, the older go-v1 inputs without pooling.
+  struct Shape {
+    std::string game;
+    int blocks, channels;
+    bool wdl = false;
+    std::string encoding = "";
+  };
+  for (const Shape& s : std::vector<Shape>{{"go:5:komi=7", 2, 16},
+                                           {"go:9:komi=7", 3, 24},
+                                           {"connect4", 2, 16, true},
+                                           {"go:7:komi=9", 2, 8, false, "go-v1"}}) {
+    const auto g = game::MakeGame(s.game);
+    NetConfig c = DefaultNetConfig(*g, s.blocks, s.channels, s.encoding);
+    c.wdl_value = s.wdl;
+    const auto net = Network::Random(c, 3);
+    for (int batch : {1, 7, 300}) ExpectInferenceEqualsReference(*net, batch, batch);
+  }
+}
+
 TEST_F(NetworkTest, ForeignGameAndSizeAreRefusedByName) {
   auto loaded = Network::Load(path_);
   try {
