@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -292,6 +293,43 @@ std::unique_ptr<Network> Network::Clone() const {
     for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
   }
   impl->info = impl_->info;
+  impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+std::unique_ptr<Network> Network::Deepen(int blocks) const {
+  NetConfig c = config();
+  if (blocks <= c.blocks) {
+    throw UserError("a network of " + std::to_string(c.blocks) + " blocks can only be deepened to more blocks, not " +
+                    std::to_string(blocks));
+  }
+  if (blocks > 100) throw UserError("at most 100 residual blocks, not " + std::to_string(blocks));
+  const int old_blocks = c.blocks;
+  c.blocks = blocks;
+  torch::manual_seed(static_cast<uint64_t>(blocks) * 7919u);  // the new blocks' first convolutions
+  auto impl = std::make_unique<Impl>(c, impl_->device);
+  {
+    torch::NoGradGuard no_grad;
+    std::map<std::string, torch::Tensor> from;
+    for (auto& [name, tensor] : NamedTensors(impl_->model)) from.emplace(name, tensor);
+    size_t copied = 0;
+    for (auto& [name, tensor] : NamedTensors(impl->model)) {
+      const auto it = from.find(name);
+      if (it != from.end()) {
+        tensor.copy_(it->second);
+        ++copied;
+      }
+    }
+    if (copied != from.size()) throw std::logic_error("Deepen: the deeper network lacks tensors of the original");
+    for (int i = old_blocks; i < blocks; ++i) {
+      auto* block = (*impl->model->blocks)[i]->as<ResidualBlock>();
+      block->bn2->weight.zero_();
+      block->bn2->bias.zero_();
+    }
+  }
+  impl->info = impl_->info;
+  impl->info.parent = impl_->info.content_hash;
   impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
   impl->RefreshInference();
   return std::unique_ptr<Network>(new Network(std::move(impl)));

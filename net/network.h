@@ -47,6 +47,15 @@ class Network {
   // original may go on training while the copy serves searches.
   std::unique_ptr<Network> Clone() const;
 
+  // A deeper copy: the same network with residual blocks appended to the
+  // tower up to `blocks` in all (same channels and heads). Each new block
+  // starts as the identity (its second batch norm's scale and shift are 0,
+  // the zero-init residual of Goyal et al. 2017), so the copy computes
+  // exactly what the original does and training grows the new blocks from
+  // there. Lineage (step, self-play totals) carries over; the parent is the
+  // original. Refuses `blocks` not above the original's.
+  std::unique_ptr<Network> Deepen(int blocks) const;
+
   // Writes a self-describing weights file (atomic replace); returns and
   // records its content hash.
   std::string Save(const std::string& path);

@@ -518,6 +518,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   // Step 1: the network to continue from (or a fresh one), the replay window.
   std::shared_ptr<net::Network> current = LoadLatestGoodNetwork();
   const bool resumed = current != nullptr;
+  bool deepened = false;
   if (!current && !p_.init.empty()) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
     try {
@@ -532,6 +533,24 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     store_->SetState("lineage.steps", std::to_string(current->info().training_step));
     Message("continuing from " + p_.init + " (step " + std::to_string(current->info().training_step) + ", " +
             std::to_string(current->info().selfplay_games) + " self-play games behind it)");
+    // --blocks / --channels with --init: only a deeper tower is possible
+    // (new blocks start as identities); anything else is refused.
+    const net::NetConfig& have = current->config();
+    if (p_.channels > 0 && p_.channels != have.channels) {
+      throw game::UserError("--init " + p_.init + " has " + std::to_string(have.channels) + " channels; --channels " +
+                            std::to_string(p_.channels) + " cannot change them (leave --channels out)");
+    }
+    if (p_.blocks > 0 && p_.blocks < have.blocks) {
+      throw game::UserError("--init " + p_.init + " has " + std::to_string(have.blocks) + " blocks; --blocks " +
+                            std::to_string(p_.blocks) + " would drop some (a continuation can only add blocks)");
+    }
+    if (p_.blocks > have.blocks) {
+      const int from = have.blocks;
+      current = current->Deepen(p_.blocks);
+      deepened = true;
+      Message("deepened from " + std::to_string(from) + " to " + std::to_string(p_.blocks) +
+              " blocks: the new blocks start as identities, the optimizer starts afresh");
+    }
   }
   if (const auto v = store_->GetState("lineage.games")) lineage_games_ = std::stoll(*v);
   if (const auto v = store_->GetState("lineage.evals")) lineage_evals_ = std::stoll(*v);
@@ -566,7 +585,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   for (const auto& row : rows) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
-  if (from_init && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
+  if (from_init && !deepened && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
   replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding, p_.value_q_weight);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();

@@ -12,7 +12,7 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
     game::OptionTable<P> t;
     t.Add("game", &P::game, "game spec: tictactoe, connect4, go:9:komi=7, ...")
         .Add("run", &P::run, "run directory (created, or resumed)")
-        .Add("blocks", &P::blocks, "residual blocks (0: the game's default)", 0, 64)
+        .Add("blocks", &P::blocks, "residual blocks (0: the game's default; with --init, more than the file's deepens it)", 0, 64)
         .Add("channels", &P::channels, "channels (0: the game's default)", 0, 512)
         .Add("init", &P::init, "start a new run from this network (e.g. nets/go9.safetensors) and its optimizer state")
         .Add("encoding", &P::encoding, "input encoding of a new network (go-v2, go-v1; empty: the newest)")
@@ -67,8 +67,12 @@ void ResolveDefaults(const game::Game& game, TrainRunParams* p) {
   const auto set = [](auto* field, auto value) {
     if (*field <= 0) *field = value;
   };
-  set(&p->blocks, t.net_blocks);
-  set(&p->channels, t.net_channels);
+  // With --init the file says the shape; a --blocks or --channels given
+  // beside it is checked against the file (more blocks deepen it).
+  if (p->init.empty()) {
+    set(&p->blocks, t.net_blocks);
+    set(&p->channels, t.net_channels);
+  }
   set(&p->games, t.selfplay_games);
   selfplay::ResolveDefaults(game, &p->self_play);
   set(&p->window, t.window);

@@ -184,7 +184,9 @@ void ExpectInferenceEqualsReference(const Network& net, int batch, uint64_t seed
   }
   // Different inputs give different outputs (the comparison is not of
   // constants).
-  if (batch > 1) EXPECT_NE(fast.policy[0], fast.policy[c.policy_size]) << shape;
+  if (batch > 1) {
+    EXPECT_NE(fast.policy[0], fast.policy[c.policy_size]) << shape;
+  }
 }
 
 TEST(Network, TheInferencePathEqualsTheTrainingModule) {
@@ -212,6 +214,32 @@ TEST(Network, TheInferencePathEqualsTheTrainingModule) {
     const auto net = Network::Random(c, 3);
     for (int batch : {1, 7, 300}) ExpectInferenceEqualsReference(*net, batch, batch);
   }
+}
+
+TEST(Network, ADeepenedNetworkComputesWhatTheOriginalDoes) {
+  // The shipped 9x9 network (6 blocks, pooling in blocks 2 and 5) deepened
+  // to 8: blocks 6 and 7 are new (7 has a pooling bias of its own).
+  const auto original = Network::Load(std::string(DESCENT_NETS) + "/go9.safetensors");
+  const auto deeper = original->Deepen(8);
+  EXPECT_EQ(deeper->config().blocks, 8);
+  EXPECT_EQ(deeper->config().channels, original->config().channels);
+  EXPECT_EQ(deeper->info().training_step, original->info().training_step);
+  EXPECT_EQ(deeper->info().selfplay_games, original->info().selfplay_games);
+  EXPECT_EQ(deeper->info().parent, original->info().content_hash);
+  EXPECT_NE(deeper->info().content_hash, original->info().content_hash);
+  const int batch = 6;
+  const auto input = RandomInput(original->config(), batch, 21);
+  const Outputs a = RunNet(*original, input, batch), b = RunNet(*deeper, input, batch);
+  for (size_t k = 0; k < a.policy.size(); ++k) ASSERT_NEAR(a.policy[k], b.policy[k], 1e-4f) << k;
+  for (int k = 0; k < batch; ++k) EXPECT_NEAR(a.value[k], b.value[k], 1e-5f) << k;
+  // It saves and loads as an 8-block network.
+  const std::string path = TempPath("deeper.safetensors");
+  deeper->Save(path);
+  EXPECT_EQ(Network::Load(path)->config().blocks, 8);
+  std::filesystem::remove(path);
+  // Only deeper.
+  EXPECT_THROW(original->Deepen(6), game::UserError);
+  EXPECT_THROW(original->Deepen(3), game::UserError);
 }
 
 TEST_F(NetworkTest, ForeignGameAndSizeAreRefusedByName) {

@@ -249,6 +249,62 @@ TEST_F(TrainingRunTest, ContinuesFromAnInitNetworkWithItsLineage) {
   fs::remove(c4_path);
 }
 
+TEST_F(TrainingRunTest, AnInitNetworkCanBeDeepenedButNotOtherwiseReshaped) {
+  RunTo(Tiny(dir_), 10);
+  const fs::path init = dir_ / Store((dir_ / "store.sqlite").string()).Networks().back().path;
+
+  // --blocks above the file's: the run continues a deeper copy, new
+  // blocks starting as identities, and a fresh optimizer.
+  const fs::path deeper_dir = dir_.string() + "_deeper";
+  fs::remove_all(deeper_dir);
+  TrainRunParams p = Tiny(deeper_dir);
+  p.init = init.string();
+  p.blocks = 3, p.channels = 0;
+  RunTo(p, 20);
+  EXPECT_TRUE(Said("deepened from 1 to 3 blocks: the new blocks start as identities"));
+  EXPECT_FALSE(Said("with the optimizer state saved beside it"));
+  const auto rows = Store((deeper_dir / "store.sqlite").string()).Networks();
+  ASSERT_GE(rows.size(), 2u);
+  const auto last = net::Network::Load((deeper_dir / rows.back().path).string());
+  EXPECT_EQ(last->config().blocks, 3);
+  EXPECT_EQ(last->info().training_step, 20);
+  fs::remove_all(deeper_dir);
+
+  // Fewer blocks or other channels: refused by name before anything runs.
+  const auto expect_refused = [&](int blocks, int channels, const std::string& message) {
+    TrainRunParams q = Tiny(dir_.string() + "_reshaped");
+    q.init = init.string();
+    q.blocks = blocks, q.channels = channels;
+    try {
+      RunTo(q, 15);
+      ADD_FAILURE() << "reshaped to " << blocks << " x " << channels;
+    } catch (const game::UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+    fs::remove_all(dir_.string() + "_reshaped");
+  };
+  expect_refused(0, 16, "has 8 channels; --channels 16 cannot change them");
+  // (a 1-block file cannot lose blocks; deepen it first, then try)
+  TrainRunParams two = Tiny(dir_.string() + "_two");
+  fs::remove_all(two.run);
+  two.init = init.string();
+  two.blocks = 2, two.channels = 0;
+  RunTo(two, 12);
+  const fs::path two_path = fs::path(two.run) / Store((fs::path(two.run) / "store.sqlite").string()).Networks().back().path;
+  TrainRunParams fewer = Tiny(dir_.string() + "_fewer");
+  fs::remove_all(fewer.run);
+  fewer.init = two_path.string();
+  fewer.blocks = 1, fewer.channels = 0;
+  try {
+    RunTo(fewer, 15);
+    ADD_FAILURE() << "a 2-block network continued with 1 block";
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("has 2 blocks; --blocks 1 would drop some"), std::string::npos) << e.what();
+  }
+  fs::remove_all(two.run);
+  fs::remove_all(fewer.run);
+}
+
 TEST_F(TrainingRunTest, EvaluatesEveryNthNetworkOnly) {
   TrainRunParams p = Tiny(dir_);
   p.eval_every = 2;
