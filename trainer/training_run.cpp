@@ -61,6 +61,7 @@ class TrainingRun::Impl {
   void Message(const std::string& line);
   void StartServer();
   std::shared_ptr<net::Network> LoadLatestGoodNetwork();
+  std::shared_ptr<net::Network> LoadInit();
   void RestoreLadder();
   void Publish();
   void StoreFinishedGames();
@@ -74,6 +75,10 @@ class TrainingRun::Impl {
   TrainRunOutput out_;
   std::unique_ptr<game::Game> game_;
   fs::path run_;
+  // A new run's --init network, loaded and checked before the run directory
+  // is made (a refused one leaves nothing behind).
+  std::shared_ptr<net::Network> init_;
+  bool init_deepened_ = false;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Trainer> trainer_;
   std::unique_ptr<ReplayBuffer> replay_;
@@ -140,6 +145,7 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   }
   if (!p_.eval_gtp.empty()) GtpEngineName(p_.eval_gtp);  // a mistyped engine fails now, not at the first evaluation
   run_ = p_.run;
+  if (!p_.init.empty() && !fs::exists(run_ / "store.sqlite")) init_ = LoadInit();
   fs::create_directories(run_ / "nets");
   log_ = std::make_unique<RunLog>(run_ / "train.log");
   store_ = std::make_unique<Store>((run_ / "store.sqlite").string());
@@ -514,43 +520,50 @@ void TrainingRun::Impl::ReportProgress(bool final) {
   }
 }
 
+// The --init network, checked against the game and the asked shape, and
+// deepened when --blocks asks for more blocks than it has.
+std::shared_ptr<net::Network> TrainingRun::Impl::LoadInit() {
+  std::shared_ptr<net::Network> init;
+  try {
+    init = net::Network::Load(p_.init, p_.device);
+    init->CheckFits(*game_);
+  } catch (const game::UserError& e) {
+    throw game::UserError("--init " + p_.init + ": " + e.what());
+  }
+  // --blocks / --channels with --init: only a deeper tower is possible (new
+  // blocks start as identities); anything else is refused.
+  const net::NetConfig have = init->config();
+  if (p_.channels > 0 && p_.channels != have.channels) {
+    throw game::UserError("--init " + p_.init + " has " + std::to_string(have.channels) + " channels; --channels " +
+                          std::to_string(p_.channels) + " cannot change them (leave --channels out)");
+  }
+  if (p_.blocks > 0 && p_.blocks < have.blocks) {
+    throw game::UserError("--init " + p_.init + " has " + std::to_string(have.blocks) + " blocks; --blocks " +
+                          std::to_string(p_.blocks) + " would drop some (a continuation can only add blocks)");
+  }
+  Message("continuing from " + p_.init + " (step " + std::to_string(init->info().training_step) + ", " +
+          std::to_string(init->info().selfplay_games) + " self-play games behind it)");
+  if (p_.blocks > have.blocks) {
+    init = init->Deepen(p_.blocks);
+    init_deepened_ = true;
+    Message("deepened from " + std::to_string(have.blocks) + " to " + std::to_string(p_.blocks) +
+            " blocks: the new blocks start as identities, the optimizer starts afresh");
+  }
+  return init;
+}
+
 TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   // Step 1: the network to continue from (or a fresh one), the replay window.
   std::shared_ptr<net::Network> current = LoadLatestGoodNetwork();
   const bool resumed = current != nullptr;
-  bool deepened = false;
   if (!current && !p_.init.empty()) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");
-    try {
-      current = net::Network::Load(p_.init, p_.device);
-      current->CheckFits(*game_);
-    } catch (const game::UserError& e) {
-      throw game::UserError("--init " + p_.init + ": " + e.what());
-    }
+    if (!init_) init_ = LoadInit();  // (a run directory made earlier without networks)
+    current = init_;
     store_->SetState("lineage.init", p_.init);
     store_->SetState("lineage.games", std::to_string(current->info().selfplay_games));
     store_->SetState("lineage.evals", std::to_string(current->info().selfplay_evals));
     store_->SetState("lineage.steps", std::to_string(current->info().training_step));
-    Message("continuing from " + p_.init + " (step " + std::to_string(current->info().training_step) + ", " +
-            std::to_string(current->info().selfplay_games) + " self-play games behind it)");
-    // --blocks / --channels with --init: only a deeper tower is possible
-    // (new blocks start as identities); anything else is refused.
-    const net::NetConfig& have = current->config();
-    if (p_.channels > 0 && p_.channels != have.channels) {
-      throw game::UserError("--init " + p_.init + " has " + std::to_string(have.channels) + " channels; --channels " +
-                            std::to_string(p_.channels) + " cannot change them (leave --channels out)");
-    }
-    if (p_.blocks > 0 && p_.blocks < have.blocks) {
-      throw game::UserError("--init " + p_.init + " has " + std::to_string(have.blocks) + " blocks; --blocks " +
-                            std::to_string(p_.blocks) + " would drop some (a continuation can only add blocks)");
-    }
-    if (p_.blocks > have.blocks) {
-      const int from = have.blocks;
-      current = current->Deepen(p_.blocks);
-      deepened = true;
-      Message("deepened from " + std::to_string(from) + " to " + std::to_string(p_.blocks) +
-              " blocks: the new blocks start as identities, the optimizer starts afresh");
-    }
   }
   if (const auto v = store_->GetState("lineage.games")) lineage_games_ = std::stoll(*v);
   if (const auto v = store_->GetState("lineage.evals")) lineage_evals_ = std::stoll(*v);
@@ -585,7 +598,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   for (const auto& row : rows) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
-  if (from_init && !deepened && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
+  if (from_init && !init_deepened_ && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
   replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding, p_.value_q_weight);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();

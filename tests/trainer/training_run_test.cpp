@@ -244,6 +244,7 @@ TEST_F(TrainingRunTest, ContinuesFromAnInitNetworkWithItsLineage) {
               std::string::npos)
         << e.what();
   }
+  EXPECT_FALSE(fs::exists(foreign.run)) << "a refused --init left a run directory";
   fs::remove_all(second_dir);
   fs::remove_all(dir_.string() + "_foreign");
   fs::remove(c4_path);
@@ -281,6 +282,7 @@ TEST_F(TrainingRunTest, AnInitNetworkCanBeDeepenedButNotOtherwiseReshaped) {
     } catch (const game::UserError& e) {
       EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }
+    EXPECT_FALSE(fs::exists(q.run)) << "a refused --init left a run directory";
     fs::remove_all(dir_.string() + "_reshaped");
   };
   expect_refused(0, 16, "has 8 channels; --channels 16 cannot change them");
@@ -301,6 +303,7 @@ TEST_F(TrainingRunTest, AnInitNetworkCanBeDeepenedButNotOtherwiseReshaped) {
   } catch (const game::UserError& e) {
     EXPECT_NE(std::string(e.what()).find("has 2 blocks; --blocks 1 would drop some"), std::string::npos) << e.what();
   }
+  EXPECT_FALSE(fs::exists(fewer.run)) << "a refused --init left a run directory";
   fs::remove_all(two.run);
   fs::remove_all(fewer.run);
 }
