@@ -39,15 +39,23 @@ FoldedConv Fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn,
   return f;
 }
 
-// The layout of inference activations and folded weights. On the CPU,
-// channels-last (NHWC): oneDNN then convolves without reordering every
-// activation to and from its blocked layout, which on the small Go nets cost
-// about a quarter of the tower's time (thread CPU time of the 6-block tower
-// with its pooling, 9x9, batch 64: 32 channels 4,100 -> 5,300 evals/s, 64
-// channels 1,150 -> 1,500; 19x19 6x96 batch 16: 137 -> 153). Results equal
-// the NCHW path's to rounding. Elsewhere (CUDA) the framework's default.
-at::MemoryFormat InferenceFormat(torch::Device device) {
-  return device == torch::kCPU ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+// The layout of inference activations and folded weights. On the CPU, for
+// networks of at least kChannelsLastMinChannels channels, channels-last
+// (NHWC): oneDNN then convolves without reordering every activation to and
+// from its blocked layout. `descent bench` on the quiet machine, the NCHW
+// and NHWC binaries alternated (docs/bench.md, 2026-12-03 night): 6x96 on
+// 9x9 faster in every figure (best raw 1,140 / 1,121 -> 1,305 / 1,271
+// evals/s, self-play driver 1,040 / 1,023 -> 1,249 / 1,124 net evals/s,
+// one-game 1,073 / 1,096 -> 1,214 / 1,147 visits/s); 6x32 faster raw (median
+// 8,836 -> 9,978) but slower in the self-play driver (median 8,457 -> 7,584
+// net evals/s), for a reason not found (the tower alone, at varying batch
+// sizes, is faster in NHWC). 64 channels were not measured: off there.
+// Results equal the NCHW path's to rounding. Elsewhere (CUDA) the
+// framework's default.
+constexpr int kChannelsLastMinChannels = 96;
+at::MemoryFormat InferenceFormat(torch::Device device, int channels) {
+  return device == torch::kCPU && channels >= kChannelsLastMinChannels ? at::MemoryFormat::ChannelsLast
+                                                                       : at::MemoryFormat::Contiguous;
 }
 
 torch::Tensor Apply(const FoldedConv& c, const torch::Tensor& x) { return torch::conv2d(x, c.weight, c.bias, 1, c.padding); }
@@ -119,7 +127,7 @@ std::vector<std::pair<std::string, torch::Tensor>> NamedTensors(ResNet& model) {
 void Network::Impl::RefreshInference() {
   torch::NoGradGuard no_grad;
   model->eval();
-  const auto format = InferenceFormat(device);
+  const auto format = InferenceFormat(device, model->config.channels);
   input = Fold(model->input_conv, model->input_bn, format);
   blocks.clear();
   pool.clear();
@@ -387,7 +395,7 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   c10::InferenceMode guard;
   auto x = torch::from_blob(const_cast<float*>(input), {batch, c.input_planes, c.height, c.width}, torch::kFloat32);
   if (m.device != torch::kCPU) x = x.to(m.device);
-  x = x.contiguous(InferenceFormat(m.device));
+  x = x.contiguous(InferenceFormat(m.device, c.channels));
   const ResNetImpl& net = *m.model;
   auto h = Apply(m.input, x).relu_();
   for (size_t i = 0; i < m.blocks.size(); ++i) {

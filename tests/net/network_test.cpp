@@ -150,7 +150,7 @@ TEST_F(NetworkTest, BatchedEqualsUnbatched) {
 }
 
 // Expects Forward (folded batch norms, the inference layout: channels-last on
-// the CPU) to give what the training module gives in eval mode, every head
+// the CPU from 96 channels) to give what the training module gives in eval mode, every head
 // included.
 void ExpectInferenceEqualsReference(const Network& net, int batch, uint64_t seed) {
   const NetConfig& c = net.config();
@@ -206,6 +206,7 @@ TEST(Network, TheInferencePathEqualsTheTrainingModule) {
   };
   for (const Shape& s : std::vector<Shape>{{"go:5:komi=7", 2, 16},
                                            {"go:9:komi=7", 3, 24},
+                                           {"go:9:komi=7", 3, 96},  // channels-last on the CPU
                                            {"connect4", 2, 16, true},
                                            {"go:7:komi=9", 2, 8, false, "go-v1"}}) {
     const auto g = game::MakeGame(s.game);
