@@ -29,6 +29,12 @@ class Evaluator {
   // Thread-safe: several search threads may call it at once with their own
   // requests (a batching evaluator merges them into one net call).
   virtual void Evaluate(std::span<const EvalRequest> batch) = 0;
+  // Answers one request at once, and returns true, when its result is at
+  // hand without a network call (a cache hit); otherwise returns false and
+  // writes nothing. The drivers ask before they queue a leaf, so a hit is
+  // backed up at once instead of waiting for a batch it adds nothing to
+  // (lc0's FETCHED_IMMEDIATELY). Thread-safe, like Evaluate.
+  virtual bool EvaluateAtOnce(const EvalRequest& /*request*/) { return false; }
 };
 
 }  // namespace descent::mcts

@@ -12,9 +12,10 @@ namespace descent::mcts {
 
 using Clock = std::chrono::steady_clock;
 
-// Terminal leaves one worker scores before it looks at the clock again:
-// scoring one costs well under a microsecond, so 256 keep that under 0.1 ms.
-constexpr int kTerminalLeavesPerRound = 256;
+// Leaves one worker scores without the net (finished games, cache hits)
+// before it looks at the clock again: each costs about a microsecond, so 256
+// keep that well under a millisecond.
+constexpr int kScoredLeavesPerRound = 256;
 
 struct GameSearch::RunState {
   std::mutex mutex;                 // guards the tree and the fields below
@@ -78,9 +79,9 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
     }
     if (run.done) break;
 
-    // Step 2: gather leaves; terminal ones are scored at once.
+    // Step 2: gather leaves; terminal ones and cache hits are scored at once.
     requests.clear();
-    int n = 0, terminal = 0;
+    int n = 0, scored = 0;
     bool collided = false;
     while (n < static_cast<int>(leaves.size()) && search_.RootVisits() + search_.InFlight() < limits.visits) {
       Leaf& leaf = leaves[n];
@@ -90,7 +91,7 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
         // A tree whose every line ends in a finished game (late tic-tac-toe)
         // gives only terminal leaves: go back to step 1 now and then, so the
         // clock, the stop flag and progress reports are not starved.
-        if (++terminal >= kTerminalLeavesPerRound) break;
+        if (++scored >= kScoredLeavesPerRound) break;
         continue;
       }
       if (leaf.kind == Leaf::kCollision) {
@@ -98,11 +99,17 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
         collided = true;
         break;
       }
+      if (evaluator_.EvaluateAtOnce(leaf.Request())) {
+        // A cache hit: backed up now, under the lock, like a finished game.
+        search_.Complete(leaf);
+        if (++scored >= kScoredLeavesPerRound) break;
+        continue;
+      }
       requests.push_back(leaf.Request());
       ++n;
     }
     if (n == 0) {
-      if (terminal > 0) {
+      if (scored > 0) {
         Report(run);
         continue;
       }

@@ -67,6 +67,12 @@ void MultiGameSearch::GatherLeaves(Slot& slot) {
     if (leaf.kind == Leaf::kTerminal) {
       s.Complete(leaf);
       visits_.fetch_add(1, std::memory_order_relaxed);
+    } else if (leaf.kind == Leaf::kNeedsEval && evaluator_.EvaluateAtOnce(leaf.Request())) {
+      // Known already (a cache hit): backed up now, and the slot keeps
+      // gathering, so its share of the batch is a leaf that needs the net.
+      s.Complete(leaf);
+      visits_.fetch_add(1, std::memory_order_relaxed);
+      answered_at_once_.fetch_add(1, std::memory_order_relaxed);
     } else if (leaf.kind == Leaf::kCollision) {
       s.Cancel(leaf);
       break;
@@ -142,7 +148,8 @@ void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomi
 
 MultiSearchStats MultiGameSearch::Run(SelfPlayHooks& hooks, const std::atomic<bool>* stop) {
   const Clock::time_point start = Clock::now();
-  const uint64_t visits0 = visits_, evals0 = evaluations_, batches0 = batches_, nanos0 = evaluator_nanos_;
+  const uint64_t visits0 = visits_, evals0 = evaluations_, batches0 = batches_, nanos0 = evaluator_nanos_,
+                 at_once0 = answered_at_once_;
   // One plain thread per group: a group blocks on the evaluator, which a
   // TBB task must not do (oneTBB may run another group's task nested inside
   // a waiting parallel_for). The tree walks inside a group are TBB loops.
@@ -166,6 +173,7 @@ MultiSearchStats MultiGameSearch::Run(SelfPlayHooks& hooks, const std::atomic<bo
   MultiSearchStats stats;
   stats.visits = visits_ - visits0;
   stats.evaluations = evaluations_ - evals0;
+  stats.answered_at_once = answered_at_once_ - at_once0;
   stats.batches = batches_ - batches0;
   stats.seconds_in_evaluator = static_cast<double>(evaluator_nanos_ - nanos0) * 1e-9;
   stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -50,7 +50,8 @@ class SelfPlayHooks {
 
 struct MultiSearchStats {
   uint64_t visits = 0;        // completed leaf visits, terminal ones included
-  uint64_t evaluations = 0;   // positions sent to the evaluator
+  uint64_t evaluations = 0;   // positions sent to the evaluator in batches
+  uint64_t answered_at_once = 0;  // leaves the evaluator answered before batching (cache hits)
   uint64_t batches = 0;
   double seconds_in_evaluator = 0;  // summed over groups
   double seconds = 0;               // wall time of Run
@@ -86,6 +87,7 @@ class MultiGameSearch {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<uint64_t> visits_{0};
   std::atomic<uint64_t> evaluations_{0};
+  std::atomic<uint64_t> answered_at_once_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> evaluator_nanos_{0};
   std::atomic<bool> failed_{false};  // a group failed during Run: the others stop

@@ -22,6 +22,27 @@ bool EvalCache::Lookup(uint64_t key, float* priors, float* value, float* score) 
   return true;
 }
 
+bool EvalCache::LookupMoves(uint64_t key, const int* moves, int num_moves, float* priors, float* value,
+                            float* score) const {
+  if (keys_.empty()) return false;
+  const size_t slot = key % keys_.size();
+  float sum = 0;
+  {
+    std::lock_guard lock(stripes_[slot % kStripes]);
+    if (keys_[slot] != key + 1) {
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    const float* stored = &priors_[slot * policy_size_];
+    for (int k = 0; k < num_moves; ++k) sum += priors[k] = stored[moves[k]];
+    *value = values_[slot];
+    if (score != nullptr) *score = scores_[slot];
+  }
+  for (int k = 0; k < num_moves; ++k) priors[k] = sum > 0 ? priors[k] / sum : 1.0f / static_cast<float>(num_moves);
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 void EvalCache::Insert(uint64_t key, const float* priors, float value, float score) {
   if (keys_.empty()) return;
   const size_t slot = key % keys_.size();

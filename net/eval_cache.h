@@ -18,6 +18,12 @@ class EvalCache {
   // Copies the stored priors (policy_size floats), value and score (when
   // `score` is given); false if absent.
   bool Lookup(uint64_t key, float* priors, float* value, float* score = nullptr) const;
+  // The search's form of a hit: only the priors of the `num_legal` moves
+  // listed (indices into the policy), renormalised to sum to one (uniform
+  // if they held no mass), with value and score; nothing dense is copied.
+  // False, with the outputs untouched, if absent.
+  bool LookupMoves(uint64_t key, const int* moves, int num_moves, float* priors, float* value,
+                   float* score = nullptr) const;
   void Insert(uint64_t key, const float* priors, float value, float score = 0);
 
   uint64_t hits() const { return hits_; }

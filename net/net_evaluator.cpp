@@ -41,6 +41,17 @@ int NetEvaluator::SymmetryFor(uint64_t key) const {
   return static_cast<int>(game::MixBits(key ^ params_.seed) % static_cast<uint64_t>(game_.NumSymmetries()));
 }
 
+uint64_t NetEvaluator::KeyFor(const game::State& state) const {
+  const uint64_t generation = game::MixBits(generation_.load() + 0x51ed270b27a1c3f5ULL);
+  return encoder_->CacheKey(state) ^ generation;
+}
+
+bool NetEvaluator::FromCache(uint64_t key, const mcts::EvalRequest& r) const {
+  return cache_.LookupMoves(key, r.legal, r.num_legal, r.priors, r.value, params_.scores ? r.score : nullptr);
+}
+
+bool NetEvaluator::EvaluateAtOnce(const mcts::EvalRequest& request) { return FromCache(KeyFor(*request.state), request); }
+
 void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   thread_local Scratch s;
   const int policy_size = game_.NumMoves();
@@ -51,17 +62,9 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   s.misses.clear();
   s.keys.resize(batch.size());
   s.dense.resize(policy_size);
-  const uint64_t generation = game::MixBits(generation_.load() + 0x51ed270b27a1c3f5ULL);
   for (size_t i = 0; i < batch.size(); ++i) {
-    const mcts::EvalRequest& r = batch[i];
-    s.keys[i] = encoder_->CacheKey(*r.state) ^ generation;
-    if (!cache_.Lookup(s.keys[i], s.dense.data(), r.value, params_.scores ? r.score : nullptr)) {
-      s.misses.push_back(static_cast<int>(i));
-      continue;
-    }
-    float sum = 0;
-    for (int k = 0; k < r.num_legal; ++k) sum += r.priors[k] = s.dense[r.legal[k]];
-    for (int k = 0; k < r.num_legal; ++k) r.priors[k] = sum > 0 ? r.priors[k] / sum : 1.0f / r.num_legal;
+    s.keys[i] = KeyFor(*batch[i].state);
+    if (!FromCache(s.keys[i], batch[i])) s.misses.push_back(static_cast<int>(i));
   }
   if (s.misses.empty()) return;
 

@@ -37,6 +37,8 @@ class NetEvaluator final : public mcts::Evaluator {
  public:
   NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params);
   void Evaluate(std::span<const mcts::EvalRequest> batch) override;
+  // A cache hit, answered from the cache alone.
+  bool EvaluateAtOnce(const mcts::EvalRequest& request) override;
   const EvalCache& cache() const { return cache_; }
   // The server's network changed: cached results of the old one stop
   // matching (keys include a generation number). Thread-safe.
@@ -45,6 +47,10 @@ class NetEvaluator final : public mcts::Evaluator {
 
  private:
   int SymmetryFor(uint64_t key) const;
+  // The cache key of a position under the current network.
+  uint64_t KeyFor(const game::State& state) const;
+  // Answers `r` from the cache under `key`; false if absent.
+  bool FromCache(uint64_t key, const mcts::EvalRequest& r) const;
 
   const game::Game& game_;
   InferenceServer& server_;

@@ -202,9 +202,10 @@ void RunBench(const BenchParams& o, std::FILE* out) {
     const net::InferenceStats inf = server.Stats();
     const double outside = 1.0 - inf.busy_seconds / (stats.seconds * o.threads);
     std::fprintf(out, "\nself-play driver (%d games, %d visits/move, 2 groups): %.0f visits/s, %.0f net evals/s (median of 1 s windows %.0f), "
-                "cache hits %.0f%%, %llu moves, %llu games\n",
+                "cache hits %.0f%% (%.0f%% of visits answered at once, without a batch), %llu moves, %llu games\n",
                 o.games, o.visits, stats.visits / stats.seconds, inf.positions / stats.seconds, Median(window_rates),
                 100.0 * evaluator.cache().hits() / std::max<uint64_t>(1, evaluator.cache().hits() + evaluator.cache().misses()),
+                100.0 * stats.answered_at_once / std::max<uint64_t>(1, stats.visits),
                 static_cast<unsigned long long>(hooks.moves_), static_cast<unsigned long long>(hooks.games_));
     std::fprintf(out, "self-play: visits/s = %.0f%% of best raw evals/s; net evals/s = %.0f%%; time outside the net %.0f%%; mean batch %.1f\n",
                 100 * stats.visits / stats.seconds / best_raw, 100 * inf.positions / stats.seconds / best_raw, 100 * outside,

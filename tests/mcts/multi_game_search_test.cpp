@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -200,6 +201,77 @@ TEST(MultiGameSearch, AFailedNetCallStopsTheRunAndReachesTheCaller) {
   // Every slot has a million games to play: Run returns only because the
   // failure stopped the other group too.
   EXPECT_THROW(driver.Run(hooks), std::runtime_error);
+}
+
+// The same scripted net (its value a function of the position alone), with a
+// memo of every position it has evaluated that it offers at once when asked.
+class MemoEvaluator final : public Evaluator {
+ public:
+  explicit MemoEvaluator(bool answer_at_once) : answer_at_once_(answer_at_once) {}
+  void Evaluate(std::span<const EvalRequest> batch) override {
+    net_.Evaluate(batch);
+    std::lock_guard lock(mutex_);
+    for (const EvalRequest& r : batch) {
+      memo_[r.state->Hash()] = {std::vector<float>(r.priors, r.priors + r.num_legal), *r.value};
+    }
+  }
+  bool EvaluateAtOnce(const EvalRequest& r) override {
+    if (!answer_at_once_) return false;
+    std::lock_guard lock(mutex_);
+    const auto it = memo_.find(r.state->Hash());
+    if (it == memo_.end()) return false;
+    std::copy(it->second.first.begin(), it->second.first.end(), r.priors);
+    *r.value = it->second.second;
+    return true;
+  }
+  uint64_t NetCalls() const { return net_.Calls(); }
+
+ private:
+  bool answer_at_once_;
+  ScriptedEvaluator net_{{}, [](const game::State& s) { return static_cast<float>(s.Hash() % 2001) / 1000.0f - 1.0f; }};
+  std::mutex mutex_;
+  std::map<uint64_t, std::pair<std::vector<float>, float>> memo_;
+};
+
+// Records every move each slot plays.
+class RecordingHooks : public SelfPlayHooks {
+ public:
+  RecordingHooks(const game::Game& g, int slots) : game_(g), started_(slots, 0), moves_(slots) {}
+  std::unique_ptr<game::State> StartGame(int slot) override {
+    if (started_[slot] == 2) return nullptr;
+    ++started_[slot];
+    return game_.NewInitialState();
+  }
+  MovePlan PlanMove(int, const game::State&) override { return {64, true}; }
+  game::Move ChooseMove(int slot, const Search& search, std::mt19937_64& rng) override {
+    const game::Move m = search.PickMove(search.RootState().MoveNumber() < 4 ? 1.0f : 0.0f, rng);
+    moves_[slot].push_back(m);
+    return m;
+  }
+  void EndGame(int, const game::State&) override {}
+  const game::Game& game_;
+  std::vector<int> started_;
+  std::vector<std::vector<game::Move>> moves_;
+};
+
+TEST(MultiGameSearch, ALeafAnsweredAtOnceIsBackedUpWithoutABatch) {
+  game::Connect4Game g;
+  constexpr int kSlots = 8;
+  MemoEvaluator plain(false), memo(true);
+  MultiGameSearch plain_driver(g, plain, {}, kSlots, 1, 5), memo_driver(g, memo, {}, kSlots, 1, 5);
+  RecordingHooks plain_hooks(g, kSlots), memo_hooks(g, kSlots);
+  const MultiSearchStats a = plain_driver.Run(plain_hooks);
+  const MultiSearchStats b = memo_driver.Run(memo_hooks);
+  // One leaf per game at a time either way, so every tree grows leaf by leaf
+  // in the same order: the same games, visit for visit.
+  EXPECT_EQ(plain_hooks.moves_, memo_hooks.moves_);
+  EXPECT_EQ(a.visits, b.visits);
+  EXPECT_EQ(a.answered_at_once, 0u);
+  // Positions seen before never reach a batch, and the net sees fewer.
+  EXPECT_GT(b.answered_at_once, 0u);
+  EXPECT_EQ(b.evaluations + b.answered_at_once, a.evaluations);
+  EXPECT_EQ(memo.NetCalls(), b.evaluations);
+  EXPECT_LT(b.batches, a.batches);
 }
 
 }  // namespace

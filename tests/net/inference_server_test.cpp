@@ -112,5 +112,30 @@ TEST(EvalCache, HoldsAtMostItsSlotsAndAnswersExactly) {
   EXPECT_FALSE(off.Lookup(1, out, &value));
 }
 
+TEST(EvalCache, AnswersTheListedMovesRenormalisedAndLeavesAMissUntouched) {
+  EvalCache cache(8, kPolicy);
+  const float priors[kPolicy] = {0.5f, 0.25f, 0.25f};
+  cache.Insert(3, priors, -0.5f, 2.5f);
+  const int moves[2] = {0, 2};  // a subset: renormalised over it
+  float out[2] = {-1, -1}, value = 9, score = 9;
+  ASSERT_TRUE(cache.LookupMoves(3, moves, 2, out, &value, &score));
+  EXPECT_FLOAT_EQ(out[0], 2.0f / 3.0f);
+  EXPECT_FLOAT_EQ(out[1], 1.0f / 3.0f);
+  EXPECT_EQ(value, -0.5f);
+  EXPECT_EQ(score, 2.5f);
+  const float none[kPolicy] = {0, 0, 1};
+  cache.Insert(4, none, 0.25f);
+  ASSERT_TRUE(cache.LookupMoves(4, moves + 0, 1, out, &value));  // no mass on the listed move: uniform
+  EXPECT_EQ(out[0], 1.0f);
+  out[0] = out[1] = value = score = 7;
+  EXPECT_FALSE(cache.LookupMoves(5, moves, 2, out, &value, &score));
+  EXPECT_EQ(out[0], 7);
+  EXPECT_EQ(out[1], 7);
+  EXPECT_EQ(value, 7);
+  EXPECT_EQ(score, 7);
+  EXPECT_EQ(cache.hits(), 2u);
+  EXPECT_EQ(cache.misses(), 1u);
+}
+
 }  // namespace
 }  // namespace descent::net

@@ -102,6 +102,29 @@ TEST_P(NetEvaluatorTest, CacheAnswersAsAFreshEvaluation) {
   EXPECT_NEAR(sum, 1.0f, 1e-5f);
 }
 
+TEST_P(NetEvaluatorTest, AnsweredAtOnceOnlyFromTheCacheOfTheCurrentNetwork) {
+  NetEvaluator cached(*game_, *server_, {.cache_entries = 1024, .seed = 7});
+  NetEvaluator off(*game_, *server_, {.cache_entries = 0, .seed = 7});
+  auto s = RandomPosition(*game_, 4, 12);
+  Evaluation at_once;
+  s->LegalMoves(&at_once.legal);
+  at_once.priors.assign(at_once.legal.size(), -1.0f);
+  at_once.value = -7;
+  const mcts::EvalRequest r{s.get(), at_once.legal.data(), static_cast<int>(at_once.legal.size()),
+                            at_once.priors.data(), &at_once.value};
+  EXPECT_FALSE(cached.EvaluateAtOnce(r));  // never evaluated: the caller batches it
+  EXPECT_FALSE(off.EvaluateAtOnce(r));
+  EXPECT_EQ(at_once.value, -7);
+  EXPECT_EQ(at_once.priors[0], -1.0f);
+  const Evaluation batched = Evaluate(cached, *s);
+  ASSERT_TRUE(cached.EvaluateAtOnce(r));
+  EXPECT_EQ(at_once.value, batched.value);
+  for (size_t i = 0; i < batched.priors.size(); ++i) EXPECT_NEAR(at_once.priors[i], batched.priors[i], 1e-6f);
+  cached.NetworkChanged();  // the old network's results stop answering
+  EXPECT_FALSE(cached.EvaluateAtOnce(r));
+  EXPECT_FALSE(off.EvaluateAtOnce(r));
+}
+
 TEST_P(NetEvaluatorTest, ConcurrentSearchersGetTheirOwnResults) {
   NetEvaluator e(*game_, *server_, {.cache_entries = 0});
   std::vector<std::unique_ptr<game::State>> positions;
