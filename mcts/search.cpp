@@ -36,12 +36,13 @@ void Search::StartGumbel(const GumbelParams& params, int simulations, bool noise
 
 const std::vector<RootChild>& Search::GumbelChildren() const {
   const Node& root = tree_.root();
-  gumbel_children_.resize(root.num_children);
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    const Node& child = tree_.node(root.first_child + c);
+  gumbel_children_.resize(root.num_edges);
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Edge& edge = tree_.edge(root, c);
+    const Node& child = tree_.child(edge);
     float q = child.Q();
     if (params_.score_utility_weight > 0 && child.visits > 0) q += ScoreUtility(child.ScoreMean(), score_centre_);
-    gumbel_children_[c] = {std::log(std::max(child.prior, 1e-30f)), child.visits + child.virtual_loss, q};
+    gumbel_children_[c] = {std::log(std::max(edge.prior, 1e-30f)), child.visits + child.virtual_loss, q};
   }
   return gumbel_children_;
 }
@@ -50,20 +51,20 @@ game::Move Search::GumbelMove() const {
   const Node& root = tree_.root();
   // A proved win is played whatever the schedule says.
   if (params_.prove_results) {
-    for (uint32_t c = 0; c < root.num_children; ++c) {
-      const Node& child = tree_.node(root.first_child + c);
-      if (child.Proven() && child.proven > 0) return child.move;
+    for (uint32_t c = 0; c < root.num_edges; ++c) {
+      const Node& child = tree_.child(tree_.edge(root, c));
+      if (child.Proven() && child.proven > 0) return tree_.edge(root, c).move;
     }
   }
   const int best = gumbel_.BestChild(GumbelChildren(), root_net_value_);
-  return best < 0 ? game::kNoMove : tree_.node(root.first_child + best).move;
+  return best < 0 ? game::kNoMove : tree_.edge(root, best).move;
 }
 
 std::vector<float> Search::ImprovedPolicy() const {
   std::vector<float> dense(game_.NumMoves(), 0.0f);
   const Node& root = tree_.root();
   const std::vector<float> policy = mcts::ImprovedPolicy(GumbelChildren(), root_net_value_, gumbel_params_);
-  for (uint32_t c = 0; c < root.num_children; ++c) dense[tree_.node(root.first_child + c).move] = policy[c];
+  for (uint32_t c = 0; c < root.num_edges; ++c) dense[tree_.edge(root, c).move] = policy[c];
   return dense;
 }
 
@@ -73,9 +74,9 @@ void Search::AdvanceRoot(game::Move move) {
   pending_noise_.clear();
   gumbel_.Clear();
   const Node& root = tree_.root();
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    if (tree_.node(root.first_child + c).move == move) {
-      tree_.PromoteChild(root.first_child + c);
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    if (tree_.edge(root, c).move == move) {
+      tree_.PromoteChild(c);
       // A node scored lost without expansion becomes a root to search.
       if (tree_.root().kind == Node::kTerminal && !root_state_->IsTerminal()) tree_.Reset();
       if (tree_.root().visits > 0) score_centre_ = RootScore();
@@ -106,11 +107,11 @@ void Search::ApplyPendingNoise() {
   Node& root = tree_.root();
   if (pending_noise_.empty() || root.kind != Node::kExpanded) return;
   // The root's children are ChildMoves in increasing order, as is the noise.
-  assert(pending_noise_.size() == root.num_children);
+  assert(pending_noise_.size() == root.num_edges);
   const float eps = params_.noise_fraction;
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    Node& child = tree_.node(root.first_child + c);
-    child.prior = (1 - eps) * child.prior + eps * pending_noise_[c];
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    Edge& edge = tree_.edge(root, c);
+    edge.prior = (1 - eps) * edge.prior + eps * pending_noise_[c];
   }
   pending_noise_.clear();
 }
@@ -122,32 +123,33 @@ uint32_t Search::SelectChild(uint32_t parent_index, float centre) const {
   // Parent value from the view of the player choosing here.
   const float parent_q = parent.visits > 0 ? -parent.Q() : 0.0f;
   float visited_mass = 0;
-  for (uint32_t c = 0; c < parent.num_children; ++c) {
-    const Node& child = tree_.node(parent.first_child + c);
-    if (child.visits + child.virtual_loss > 0) visited_mass += child.prior;
+  for (uint32_t c = 0; c < parent.num_edges; ++c) {
+    const Edge& edge = tree_.edge(parent, c);
+    if (edge.child != 0 && tree_.child(edge).visits + tree_.child(edge).virtual_loss > 0) visited_mass += edge.prior;
   }
   const bool score_utility = params_.score_utility_weight > 0;
   // The parent's utility (value, and score with score utility) from the
   // chooser's view, less the reduction.
   float fpu = parent_q - params_.fpu_reduction * std::sqrt(visited_mass);
   if (score_utility && parent.visits > 0) fpu += ScoreUtility(-parent.ScoreMean(), centre);
-  uint32_t best = parent.first_child;
+  uint32_t best = parent.first_edge;
   float best_score = -1e30f;
-  for (uint32_t c = 0; c < parent.num_children; ++c) {
-    const uint32_t index = parent.first_child + c;
-    const Node& child = tree_.node(index);
+  for (uint32_t c = 0; c < parent.num_edges; ++c) {
+    const uint32_t index = parent.first_edge + c;
+    const Edge& edge = tree_.edge(index);
+    const Node& child = tree_.child(edge);
     const int n = child.visits + child.virtual_loss;
     float score;
     if (params_.prove_results && child.Proven()) {
       if (child.proven > 0) return index;  // a proved win: nothing else matters
       // A proved loss only when every move loses; a proved draw is worth
       // exactly 0.
-      score = child.proven < 0 ? -1e29f : params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+      score = child.proven < 0 ? -1e29f : params_.c_puct * edge.prior * sqrt_visits / static_cast<float>(1 + n);
     } else {
       // Each visit in flight counts as a loss, steering other leaves elsewhere.
       float q = n > 0 ? (child.value_sum - static_cast<float>(child.virtual_loss)) / static_cast<float>(n) : fpu;
       if (score_utility && child.visits > 0) q += ScoreUtility(child.ScoreMean(), centre);
-      score = q + params_.c_puct * child.prior * sqrt_visits / static_cast<float>(1 + n);
+      score = q + params_.c_puct * edge.prior * sqrt_visits / static_cast<float>(1 + n);
     }
     if (score > best_score) {
       best_score = score;
@@ -176,13 +178,12 @@ void Search::SelectLeaf(Leaf* leaf) {
       leaf->score = -node.ScoreMean();  // the score stays where the search put it
       return;
     }
-    if (index == Tree::kRoot && gumbel_.active() && !node.Proven()) {
-      index = node.first_child + gumbel_.NextChild(GumbelChildren(), root_net_value_);
-    } else {
-      index = SelectChild(index, centre);
-    }
+    const uint32_t edge = index == Tree::kRoot && gumbel_.active() && !node.Proven()
+                              ? node.first_edge + gumbel_.NextChild(GumbelChildren(), root_net_value_)
+                              : SelectChild(index, centre);
     centre = -centre;
-    leaf->state->Play(tree_.node(index).move);
+    leaf->state->Play(tree_.edge(edge).move);
+    index = tree_.ChildNode(edge);  // created on its first visit
   }
   Node& node = tree_.node(index);
   switch (node.kind) {
@@ -256,21 +257,21 @@ void Search::SetMoveFilters(std::vector<MoveFilter> filters) {
 
 void Search::Expand(uint32_t index, const Leaf& leaf) {
   const int n = static_cast<int>(leaf.legal.size());
-  const uint32_t first = tree_.AllocateChildren(n);
+  const uint32_t first = tree_.AllocateEdges(n);
   const float inverse_temperature = 1.0f / params_.policy_temperature;
   float sum = 0;
   for (int i = 0; i < n; ++i) {
-    Node& child = tree_.node(first + i);
-    child.move = leaf.legal[i];
-    child.prior = inverse_temperature == 1.0f ? leaf.priors[i] : std::pow(leaf.priors[i], inverse_temperature);
-    sum += child.prior;
+    Edge& edge = tree_.edge(first + i);
+    edge.move = leaf.legal[i];
+    edge.prior = inverse_temperature == 1.0f ? leaf.priors[i] : std::pow(leaf.priors[i], inverse_temperature);
+    sum += edge.prior;
   }
   if (inverse_temperature != 1.0f && sum > 0) {
-    for (int i = 0; i < n; ++i) tree_.node(first + i).prior /= sum;
+    for (int i = 0; i < n; ++i) tree_.edge(first + i).prior /= sum;
   }
   Node& node = tree_.node(index);
-  node.first_child = first;
-  node.num_children = static_cast<uint16_t>(n);
+  node.first_edge = first;
+  node.num_edges = static_cast<uint16_t>(n);
   node.kind = Node::kExpanded;
   if (index == Tree::kRoot) ApplyPendingNoise();
 }
@@ -309,8 +310,8 @@ void Search::PropagateProof(const std::vector<uint32_t>& path) {
     if (node.Proven()) return;
     int best = -2;
     bool all = true;
-    for (uint32_t c = 0; c < node.num_children; ++c) {
-      const Node& child = tree_.node(node.first_child + c);
+    for (uint32_t c = 0; c < node.num_edges; ++c) {
+      const Node& child = tree_.child(tree_.edge(node, c));
       if (child.Proven()) {
         best = std::max(best, static_cast<int>(child.proven));
       } else {
@@ -335,9 +336,10 @@ void Search::Cancel(const Leaf& leaf) {
 std::vector<MoveStats> Search::RootStats() const {
   std::vector<MoveStats> stats;
   const Node& root = tree_.root();
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    const Node& child = tree_.node(root.first_child + c);
-    stats.push_back({child.move, child.visits, child.Q(), child.prior, child.ScoreMean()});
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Edge& edge = tree_.edge(root, c);
+    const Node& child = tree_.child(edge);
+    stats.push_back({edge.move, child.visits, child.Q(), edge.prior, child.ScoreMean()});
   }
   return stats;
 }
@@ -346,53 +348,54 @@ std::vector<float> Search::VisitDistribution() const {
   std::vector<float> dist(game_.NumMoves(), 0.0f);
   const Node& root = tree_.root();
   float total = 0;
-  for (uint32_t c = 0; c < root.num_children; ++c) total += static_cast<float>(tree_.node(root.first_child + c).visits);
+  for (uint32_t c = 0; c < root.num_edges; ++c) total += static_cast<float>(tree_.child(tree_.edge(root, c)).visits);
   if (total == 0) return dist;
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    const Node& child = tree_.node(root.first_child + c);
-    dist[child.move] = static_cast<float>(child.visits) / total;
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Edge& edge = tree_.edge(root, c);
+    dist[edge.move] = static_cast<float>(tree_.child(edge).visits) / total;
   }
   return dist;
 }
 
 game::Move Search::PickMove(float temperature, std::mt19937_64& rng) const {
   const Node& root = tree_.root();
-  if (root.num_children == 0) return game::kNoMove;
+  if (root.num_edges == 0) return game::kNoMove;
   // Proved wins first, proved losses last, then visits, then prior.
   const auto rank = [&](const Node& n) { return !params_.prove_results || !n.Proven() || n.proven == 0 ? 1 : n.proven + 1; };
-  uint32_t best = root.first_child;
-  for (uint32_t c = 1; c < root.num_children; ++c) {
-    const Node& child = tree_.node(root.first_child + c);
-    const Node& top = tree_.node(best);
-    if (std::make_tuple(rank(child), child.visits, child.prior) > std::make_tuple(rank(top), top.visits, top.prior)) {
-      best = root.first_child + c;
-    }
+  const auto key = [&](const Edge& e) {
+    const Node& n = tree_.child(e);
+    return std::make_tuple(rank(n), n.visits, e.prior);
+  };
+  uint32_t best = 0;
+  for (uint32_t c = 1; c < root.num_edges; ++c) {
+    if (key(tree_.edge(root, c)) > key(tree_.edge(root, best))) best = c;
   }
-  const Node& top = tree_.node(best);
-  if (temperature <= 0 || top.visits == 0) return top.move;
+  const Edge& top = tree_.edge(root, best);
+  if (temperature <= 0 || tree_.child(top).visits == 0) return top.move;
   // Drawn by visits alone, proofs or not: self-play's exploratory moves
   // include the odd blunder, so training sees the positions after one too
   // (tic-tac-toe's net-alone accuracy over all 4,520 positions fell from
   // 99% to 97% when proved losses were never drawn).
-  std::vector<double> weights(root.num_children);
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    weights[c] = std::pow(static_cast<double>(tree_.node(root.first_child + c).visits), 1.0 / temperature);
+  std::vector<double> weights(root.num_edges);
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    weights[c] = std::pow(static_cast<double>(tree_.child(tree_.edge(root, c)).visits), 1.0 / temperature);
   }
   std::discrete_distribution<uint32_t> pick(weights.begin(), weights.end());
-  return tree_.node(root.first_child + pick(rng)).move;
+  return tree_.edge(root, pick(rng)).move;
 }
 
 void Search::ExtendVariation(uint32_t index, int max_length, std::vector<game::Move>* pv) const {
   while (static_cast<int>(pv->size()) < max_length) {
     const Node& node = tree_.node(index);
-    if (node.num_children == 0) return;
-    uint32_t best = node.first_child;
-    for (uint32_t c = 1; c < node.num_children; ++c) {
-      if (tree_.node(node.first_child + c).visits > tree_.node(best).visits) best = node.first_child + c;
+    if (node.num_edges == 0) return;
+    uint32_t best = 0;
+    for (uint32_t c = 1; c < node.num_edges; ++c) {
+      if (tree_.child(tree_.edge(node, c)).visits > tree_.child(tree_.edge(node, best)).visits) best = c;
     }
-    if (tree_.node(best).visits == 0) return;
-    pv->push_back(tree_.node(best).move);
-    index = best;
+    const Edge& edge = tree_.edge(node, best);
+    if (tree_.child(edge).visits == 0) return;
+    pv->push_back(edge.move);
+    index = edge.child;
   }
 }
 
@@ -404,10 +407,11 @@ std::vector<game::Move> Search::PrincipalVariation(int max_length) const {
 
 std::vector<game::Move> Search::PrincipalVariationAfter(game::Move move, int max_length) const {
   const Node& root = tree_.root();
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    if (tree_.node(root.first_child + c).move != move) continue;
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Edge& edge = tree_.edge(root, c);
+    if (edge.move != move) continue;
     std::vector<game::Move> pv{move};
-    ExtendVariation(root.first_child + c, max_length, &pv);
+    if (edge.child != 0) ExtendVariation(edge.child, max_length, &pv);
     return pv;
   }
   return {};

@@ -138,8 +138,9 @@ class Search {
   const Tree& tree() const { return tree_; }
 
  private:
-  // `centre`: the root's score estimate from the view of the player to move
-  // at `parent` (score utility).
+  // The edge PUCT picks below node `parent` (an index into the tree's
+  // edges). `centre`: the root's score estimate from the view of the player
+  // to move at `parent` (score utility).
   uint32_t SelectChild(uint32_t parent, float centre) const;
   // The score utility of a mean final score `score` against `centre`, both
   // for the same player (SearchParams::score_utility_weight).

@@ -81,16 +81,22 @@ class Solver final : public Player {
 };
 
 // A network with its inference server: one per NetPlayer, or shared by
-// every player a NetPlayerFactory makes.
+// every player a NetPlayerFactory makes (concurrent games batch together).
 struct ServedNetwork {
   // `scores`: the net's final-score estimates too (the search's score utility).
-  ServedNetwork(const game::Game& game, std::shared_ptr<const net::Network> network, int threads, int max_batch,
-                bool scores)
+  ServedNetwork(std::shared_ptr<const net::Network> network, int threads, int max_batch, bool scores)
       : server(std::move(network), {.max_batch = max_batch, .threads = threads, .torch_threads_per_worker = 1}),
-        evaluator(game, server, {.scores = scores}) {}
+        scores(scores) {}
   net::InferenceServer server;
-  net::NetEvaluator evaluator;
+  bool scores;
 };
+
+// Evaluation cache slots of one player, which plays one game: a 9x9 game of
+// 60 moves at 400 visits evaluates at most 24,000 positions. Each game has
+// its own cache, so what a search finds in it (cache hits are answered at
+// once, changing the order the tree grows in) never depends on the games
+// played beside it: a match plays the same games at any concurrency.
+constexpr size_t kGameCacheEntries = size_t{1} << 15;
 
 class Net final : public Player {
  public:
@@ -99,7 +105,8 @@ class Net final : public Player {
       : visits_(visits),
         name_(std::move(name)),
         served_(std::move(served)),
-        search_(game, served_->evaluator, OneBatch(params)) {}
+        evaluator_(game, served_->server, {.cache_entries = kGameCacheEntries, .scores = served_->scores}),
+        search_(game, evaluator_, OneBatch(params)) {}
   std::string Name() const override { return name_; }
   game::Move Choose(const game::State& state, std::mt19937_64& rng) override {
     if (visits_ > 0) {
@@ -112,7 +119,7 @@ class Net final : public Player {
     priors_.resize(legal_.size());
     float value = 0;
     mcts::EvalRequest r{&state, legal_.data(), static_cast<int>(legal_.size()), priors_.data(), &value};
-    served_->evaluator.Evaluate({&r, 1});
+    evaluator_.Evaluate({&r, 1});
     return legal_[std::max_element(priors_.begin(), priors_.end()) - priors_.begin()];
   }
 
@@ -124,6 +131,7 @@ class Net final : public Player {
   int visits_;
   std::string name_;
   std::shared_ptr<ServedNetwork> served_;
+  net::NetEvaluator evaluator_;
   mcts::GameSearch search_;
   std::vector<game::Move> legal_;
   std::vector<float> priors_;
@@ -169,7 +177,7 @@ std::unique_ptr<Player> SolverPlayer(const game::Game& game) {
 }
 std::unique_ptr<Player> NetPlayer(const game::Game& game, std::shared_ptr<const net::Network> network, int visits,
                                   const std::string& name, mcts::SearchParams search) {
-  auto served = std::make_shared<ServedNetwork>(game, std::move(network), 1, 64, search.score_utility_weight > 0);
+  auto served = std::make_shared<ServedNetwork>(std::move(network), 1, 64, search.score_utility_weight > 0);
   return std::make_unique<Net>(game, std::move(served), visits, name, search);
 }
 
@@ -192,7 +200,7 @@ PlayerFactory NetPlayerFactory(const game::Game& game, std::shared_ptr<const net
                                const std::string& name, mcts::SearchParams search, int inference_threads) {
   // 256 positions per net call at most: past the knee of batched throughput
   // on CPU (net::InferenceParams).
-  auto served = std::make_shared<ServedNetwork>(game, std::move(network), std::max(1, inference_threads), 256,
+  auto served = std::make_shared<ServedNetwork>(std::move(network), std::max(1, inference_threads), 256,
                                                 search.score_utility_weight > 0);
   return [&game, served, visits, name, search](int) {
     return std::make_unique<Net>(game, served, visits, name, search);

@@ -31,9 +31,12 @@ void ExpectConsistentTree(const Tree& tree, uint32_t index = Tree::kRoot) {
   EXPECT_EQ(node.virtual_loss, 0) << "node " << index;
   if (node.kind != Node::kExpanded) return;
   int child_visits = 0;
-  for (uint32_t c = 0; c < node.num_children; ++c) {
-    child_visits += tree.node(node.first_child + c).visits;
-    ExpectConsistentTree(tree, node.first_child + c);
+  for (uint32_t c = 0; c < node.num_edges; ++c) {
+    const Edge& edge = tree.edge(node, c);
+    // A node exists only for a move the search has visited.
+    EXPECT_EQ(tree.child(edge).visits, edge.child != 0 ? tree.node(edge.child).visits : 0);
+    child_visits += tree.child(edge).visits;
+    if (edge.child != 0) ExpectConsistentTree(tree, edge.child);
   }
   // A proved node below the root is scored without descending further.
   if (node.Proven() && index != Tree::kRoot) {
@@ -401,6 +404,60 @@ SearchParams Sequential() {
   return p;
 }
 
+// Nodes exist only for the moves the search visited; edges for every move
+// of an expanded node. Tree reuse keeps exactly the chosen move's subtree.
+TEST(Search, NodesAreCreatedOnTheirFirstVisitAndReuseKeepsOnlyTheSubtree) {
+  game::GoGame g({.size = 9});
+  RolloutEvaluator rollouts(3);
+  GameSearch gs(g, rollouts, Sequential());
+  gs.search().SetRoot(*g.NewInitialState());
+  gs.Run({.visits = 300});
+  const Tree& tree = gs.search().tree();
+  ASSERT_EQ(gs.search().RootVisits(), 300);
+  // One evaluation per visit, one node per visit at most (a finished game
+  // or a proved node may be visited again without a new node).
+  EXPECT_LE(tree.size(), 300u);
+  size_t expanded_edges = 0;
+  int visited_children = 0;
+  for (uint32_t i = 0; i < tree.size(); ++i) {
+    EXPECT_GT(tree.node(i).visits, 0) << "node " << i;  // nothing created and left unvisited
+    if (tree.node(i).kind == Node::kExpanded) expanded_edges += tree.node(i).num_edges;
+  }
+  EXPECT_EQ(tree.edges(), expanded_edges);
+  EXPECT_GT(tree.edges(), 10 * tree.size());  // 82 moves per expansion, a few searched
+  const Node& root = tree.root();
+  for (uint32_t c = 0; c < root.num_edges; ++c) visited_children += tree.edge(root, c).child != 0;
+  EXPECT_GT(visited_children, 1);
+  EXPECT_LT(visited_children, root.num_edges);
+
+  // The subtree's node count, walked before the move.
+  std::mt19937_64 rng(1);
+  const Move best = gs.search().PickMove(0, rng);
+  uint32_t kept_root = 0;
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    if (tree.edge(root, c).move == best) kept_root = tree.edge(root, c).child;
+  }
+  ASSERT_NE(kept_root, 0u);
+  std::vector<uint32_t> stack{kept_root};
+  size_t subtree = 0;
+  while (!stack.empty()) {
+    const Node& n = tree.node(stack.back());
+    stack.pop_back();
+    ++subtree;
+    for (uint32_t c = 0; c < n.num_edges; ++c) {
+      if (tree.edge(n, c).child != 0) stack.push_back(tree.edge(n, c).child);
+    }
+  }
+  const int kept_visits = tree.node(kept_root).visits;
+  gs.search().AdvanceRoot(best);
+  EXPECT_EQ(gs.search().tree().size(), subtree);
+  EXPECT_EQ(gs.search().RootVisits(), kept_visits);
+  ExpectConsistentTree(gs.search().tree());
+  gs.Run({.visits = 400});
+  EXPECT_EQ(gs.search().RootVisits(), 400);
+  ExpectConsistentTree(gs.search().tree());
+}
+
 TEST(GameSearch, TimeBudgetEndsTheSearchOnItsClock) {
   game::GoGame g({.size = 9});
   TickingEvaluator net(std::chrono::milliseconds(10));
@@ -550,9 +607,9 @@ class MoveScoreEvaluator final : public Evaluator {
 std::vector<int> ChildVisits(const Tree& tree, uint32_t index) {
   std::vector<int> visits(9, 0);
   const Node& node = tree.node(index);
-  for (uint32_t c = 0; c < node.num_children; ++c) {
-    const Node& child = tree.node(node.first_child + c);
-    visits[child.move] = child.visits;
+  for (uint32_t c = 0; c < node.num_edges; ++c) {
+    const Edge& edge = tree.edge(node, c);
+    visits[edge.move] = tree.child(edge).visits;
   }
   return visits;
 }
@@ -607,11 +664,12 @@ TEST(Search, ScoreUtilityTurnsTheCentreEachPly) {
   const Tree& tree = gs.search().tree();
   const Node& root = tree.node(Tree::kRoot);
   int high = 0, low = 0;
-  for (uint32_t c = 0; c < root.num_children; ++c) {
-    const Node& child = tree.node(root.first_child + c);
-    const std::vector<int> v = ChildVisits(tree, root.first_child + c);
-    high += v[child.move == 8 ? 7 : 8];  // the second player's best reply
-    low += v[child.move == 0 ? 1 : 0];   // ... and worst
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Edge& edge = tree.edge(root, c);
+    if (edge.child == 0) continue;
+    const std::vector<int> v = ChildVisits(tree, edge.child);
+    high += v[edge.move == 8 ? 7 : 8];  // the second player's best reply
+    low += v[edge.move == 0 ? 1 : 0];   // ... and worst
   }
   EXPECT_GT(high, 2 * low) << high << " " << low;
 }
