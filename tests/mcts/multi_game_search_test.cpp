@@ -133,7 +133,9 @@ TEST(MultiGameSearch, AFreshTreeSearchMakesEveryVisitOfItsTarget) {
     for (size_t i = 0; i < hooks.new_visits_.size(); ++i) {
       made += hooks.new_visits_[i];
       // A fresh tree's root holds this search's visits and no others.
-      if (fresh) EXPECT_EQ(hooks.root_visits_[i], hooks.new_visits_[i]) << "move " << i;
+      if (fresh) {
+        EXPECT_EQ(hooks.root_visits_[i], hooks.new_visits_[i]) << "move " << i;
+      }
     }
     const double per_move = static_cast<double>(made) / hooks.new_visits_.size();
     if (fresh) {

@@ -568,11 +568,15 @@ TEST(Search, ScoresAreBackedUpBesideValues) {
       if (m.visits == 0) continue;
       ++visited;
       // A proved child is revisited as its proof, its score as it stood.
-      if (!prove) EXPECT_NEAR(m.score, 10 * m.q, 1e-3) << "move " << m.move;
+      if (!prove) {
+        EXPECT_NEAR(m.score, 10 * m.q, 1e-3) << "move " << m.move;
+      }
       EXPECT_LE(std::abs(m.score), 10.0f + 1e-3f);
     }
     EXPECT_GT(visited, 3);
-    if (!prove) EXPECT_NEAR(gs.search().RootScore(), 10 * gs.search().RootValue(), 1e-3);
+    if (!prove) {
+      EXPECT_NEAR(gs.search().RootScore(), 10 * gs.search().RootValue(), 1e-3);
+    }
   }
   // Without scores from the evaluator or the game, every score is 0.
   ScriptedEvaluator plain({});

@@ -172,7 +172,9 @@ TEST_F(RunInspectorTest, SurpriseRanksEveryTargetOfTheWindow) {
   double sum = 0;
   for (size_t i = 0; i < s["top"].size(); ++i) {
     sum += s["top"][i]["surprise"].get<double>();
-    if (i > 0) EXPECT_GE(s["top"][i - 1]["surprise"].get<double>(), s["top"][i]["surprise"].get<double>());
+    if (i > 0) {
+      EXPECT_GE(s["top"][i - 1]["surprise"].get<double>(), s["top"][i]["surprise"].get<double>());
+    }
   }
   EXPECT_NEAR(s["mean_surprise"].get<double>(), sum / static_cast<double>(targets), 1e-9);
   // The most surprising position says the same in the game view.
@@ -209,7 +211,9 @@ TEST_F(RunInspectorTest, CalibrationBinsEveryTargetPositionOfEachWindow) {
     EXPECT_NEAR(window["brier"].get<double>(), brier / count, 1e-3);
     for (int b = 0; b < 5; ++b) {
       EXPECT_EQ(window["bins"][b]["n"].get<double>(), n[b]) << "window " << w << " bin " << b;
-      if (n[b] > 0) EXPECT_NEAR(window["bins"][b]["mean_actual"].get<double>(), actual[b] / n[b], 1e-3);
+      if (n[b] > 0) {
+        EXPECT_NEAR(window["bins"][b]["mean_actual"].get<double>(), actual[b] / n[b], 1e-3);
+      }
     }
   }
 }
