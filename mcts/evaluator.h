@@ -20,6 +20,9 @@ struct EvalRequest {
   // (Go, networks with a score head, evaluators asked for it); evaluators
   // that do not know it leave it as it is (Leaf sets 0).
   float* score = nullptr;
+  // The driver asked EvaluateAtOnce just before and got false: the
+  // evaluator need not look in its cache again.
+  bool asked_at_once = false;
 };
 
 class Evaluator {

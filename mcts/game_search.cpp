@@ -13,8 +13,9 @@ namespace descent::mcts {
 using Clock = std::chrono::steady_clock;
 
 // Leaves one worker scores without the net (finished games, cache hits)
-// before it looks at the clock again: each costs about a microsecond, so 256
-// keep that well under a millisecond.
+// before it looks at the clock again: each is a tree walk and a lookup, far
+// cheaper than a net call, so 256 keep the clock and the stop flag read
+// often.
 constexpr int kScoredLeavesPerRound = 256;
 
 struct GameSearch::RunState {
@@ -99,13 +100,15 @@ void GameSearch::Worker(int index, const SearchLimits& limits, const std::atomic
         collided = true;
         break;
       }
-      if (evaluator_.EvaluateAtOnce(leaf.Request())) {
+      EvalRequest request = leaf.Request();
+      if (evaluator_.EvaluateAtOnce(request)) {
         // A cache hit: backed up now, under the lock, like a finished game.
         search_.Complete(leaf);
         if (++scored >= kScoredLeavesPerRound) break;
         continue;
       }
-      requests.push_back(leaf.Request());
+      request.asked_at_once = true;
+      requests.push_back(request);
       ++n;
     }
     if (n == 0) {

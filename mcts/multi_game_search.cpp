@@ -119,7 +119,10 @@ void MultiGameSearch::RunGroup(int group, SelfPlayHooks& hooks, const std::atomi
     bool any_active = false;
     for (Slot* slot : mine) {
       any_active |= slot->active;
-      for (int i = 0; i < slot->pending; ++i) requests.push_back(slot->leaves[i].Request());
+      for (int i = 0; i < slot->pending; ++i) {
+        requests.push_back(slot->leaves[i].Request());
+        requests.back().asked_at_once = true;  // GatherLeaves asked for every pending leaf
+      }
     }
     if (!any_active) return;
     if (!requests.empty()) {

@@ -125,7 +125,8 @@ uint32_t Search::SelectChild(uint32_t parent_index, float centre) const {
   float visited_mass = 0;
   for (uint32_t c = 0; c < parent.num_edges; ++c) {
     const Edge& edge = tree_.edge(parent, c);
-    if (edge.child != 0 && tree_.child(edge).visits + tree_.child(edge).virtual_loss > 0) visited_mass += edge.prior;
+    const Node& child = tree_.child(edge);
+    if (child.visits + child.virtual_loss > 0) visited_mass += edge.prior;
   }
   const bool score_utility = params_.score_utility_weight > 0;
   // The parent's utility (value, and score with score utility) from the

@@ -7,21 +7,6 @@ namespace descent::net {
 EvalCache::EvalCache(size_t entries, int policy_size)
     : policy_size_(policy_size), keys_(entries, 0), values_(entries), scores_(entries), priors_(entries * policy_size) {}
 
-bool EvalCache::Lookup(uint64_t key, float* priors, float* value, float* score) const {
-  if (keys_.empty()) return false;
-  const size_t slot = key % keys_.size();
-  std::lock_guard lock(stripes_[slot % kStripes]);
-  if (keys_[slot] != key + 1) {
-    misses_.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-  std::memcpy(priors, &priors_[slot * policy_size_], sizeof(float) * policy_size_);
-  *value = values_[slot];
-  if (score != nullptr) *score = scores_[slot];
-  hits_.fetch_add(1, std::memory_order_relaxed);
-  return true;
-}
-
 bool EvalCache::LookupMoves(uint64_t key, const int* moves, int num_moves, float* priors, float* value,
                             float* score) const {
   if (keys_.empty()) return false;

@@ -15,10 +15,7 @@ class EvalCache {
   // `entries` slots of `policy_size` priors each; 0 entries disables it.
   EvalCache(size_t entries, int policy_size);
 
-  // Copies the stored priors (policy_size floats), value and score (when
-  // `score` is given); false if absent.
-  bool Lookup(uint64_t key, float* priors, float* value, float* score = nullptr) const;
-  // The search's form of a hit: only the priors of the `num_legal` moves
+  // A hit: only the priors of the `num_legal` moves
   // listed (indices into the policy), renormalised to sum to one (uniform
   // if they held no mass), with value and score; nothing dense is copied.
   // False, with the outputs untouched, if absent.

@@ -64,7 +64,7 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   s.dense.resize(policy_size);
   for (size_t i = 0; i < batch.size(); ++i) {
     s.keys[i] = KeyFor(*batch[i].state);
-    if (!FromCache(s.keys[i], batch[i])) s.misses.push_back(static_cast<int>(i));
+    if (batch[i].asked_at_once || !FromCache(s.keys[i], batch[i])) s.misses.push_back(static_cast<int>(i));
   }
   if (s.misses.empty()) return;
 

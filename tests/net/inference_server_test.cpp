@@ -98,9 +98,10 @@ TEST(EvalCache, HoldsAtMostItsSlotsAndAnswersExactly) {
   for (uint64_t key = 0; key < 100; ++key) cache.Insert(key, priors, static_cast<float>(key));
   EXPECT_EQ(cache.entries(), 8u);
   int found = 0;
+  const int all[kPolicy] = {0, 1, 2};
   for (uint64_t key = 0; key < 100; ++key) {
     float out[kPolicy], value;
-    if (!cache.Lookup(key, out, &value)) continue;
+    if (!cache.LookupMoves(key, all, kPolicy, out, &value)) continue;
     ++found;
     EXPECT_EQ(value, static_cast<float>(key));  // never another key's result
     EXPECT_EQ(out[0], 0.5f);
@@ -109,7 +110,7 @@ TEST(EvalCache, HoldsAtMostItsSlotsAndAnswersExactly) {
   float out[kPolicy], value;
   EvalCache off(0, kPolicy);
   off.Insert(1, priors, 1);
-  EXPECT_FALSE(off.Lookup(1, out, &value));
+  EXPECT_FALSE(off.LookupMoves(1, all, kPolicy, out, &value));
 }
 
 TEST(EvalCache, AnswersTheListedMovesRenormalisedAndLeavesAMissUntouched) {

@@ -123,6 +123,15 @@ TEST_P(NetEvaluatorTest, AnsweredAtOnceOnlyFromTheCacheOfTheCurrentNetwork) {
   cached.NetworkChanged();  // the old network's results stop answering
   EXPECT_FALSE(cached.EvaluateAtOnce(r));
   EXPECT_FALSE(off.EvaluateAtOnce(r));
+
+  // A leaf the driver has just asked about goes to the net without a second
+  // lookup (one miss counted, not two), and its result fills the cache.
+  mcts::EvalRequest asked = r;
+  asked.asked_at_once = true;
+  const uint64_t misses = cached.cache().misses();
+  cached.Evaluate({&asked, 1});
+  EXPECT_EQ(cached.cache().misses(), misses);
+  EXPECT_TRUE(cached.EvaluateAtOnce(r));
 }
 
 TEST_P(NetEvaluatorTest, ConcurrentSearchersGetTheirOwnResults) {
