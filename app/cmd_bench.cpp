@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/command.h"
+#include "net/winograd.h"
 #include "selfplay/bench.h"
 
 namespace descent::app {
@@ -12,6 +13,7 @@ RunFn DeclareBench(CLI::App* sub) {
   auto o = std::make_shared<selfplay::BenchParams>();
   auto lz = std::make_shared<selfplay::LeelaZeroParams>();
   auto vs_lz = std::make_shared<bool>(false);
+  auto winograd = std::make_shared<bool>(true);
   sub->description("Measure net and search speed on this machine and print a deterministic search signature.\n"
                    "Figures: raw evals/s at batch 1..256, FLOPs vs the measured peak, self-play and one-game\n"
                    "visits/s, time outside the net, memory; then visit counts for fixed positions (--seed).");
@@ -25,6 +27,10 @@ RunFn DeclareBench(CLI::App* sub) {
   sub->add_option("--visits", o->visits, "self-play visits per move")->check(CLI::Range(2, 100000))->capture_default_str();
   sub->add_option("--one-game-visits", o->one_game_visits, "one-game visits per search")->check(CLI::Range(2, 1000000))->capture_default_str();
   sub->add_option("--threads", o->threads, "inference workers (one LibTorch thread each)")->check(CLI::Range(1, 256))->capture_default_str();
+  sub->add_option("--winograd", *winograd,
+                  "the residual tower's 3x3 convolutions by Winograd F(3x3,3x3) where the CPU has AVX-512 and the "
+                  "channels are a multiple of 16 (false: LibTorch's convolutions, for a side by side)")
+      ->capture_default_str();
   sub->add_flag("--signature-only", o->signature_only, "print only the deterministic signature");
   sub->add_flag("--vs-leela-zero", *vs_lz,
                 "instead: Descent's one-game search against Leela Zero's (Debian's leela-zero) on 19x19, random "
@@ -32,7 +38,8 @@ RunFn DeclareBench(CLI::App* sub) {
                 "alternating --rounds times; prints the ratio of visits/s");
   sub->add_option("--leelaz", lz->leelaz, "Leela Zero's binary")->capture_default_str();
   sub->add_option("--rounds", lz->rounds, "rounds of the side by side")->check(CLI::Range(1, 100))->capture_default_str();
-  return [o, lz, vs_lz] {
+  return [o, lz, vs_lz, winograd] {
+    net::Winograd3x3::SetEnabled(*winograd);
     if (*vs_lz) {
       if (o->blocks > 0) lz->blocks = o->blocks;
       if (o->channels > 0) lz->channels = o->channels;

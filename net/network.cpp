@@ -139,6 +139,19 @@ void Network::Impl::RefreshInference() {
   }
   policy = Fold(model->policy_conv, model->policy_bn, format);
   value = Fold(model->value_conv, model->value_bn, format);
+  winograd.clear();
+  const int channels = model->config.channels;
+  if (device == torch::kCPU && Winograd3x3::Supported() && Winograd3x3::Fits(channels, channels)) {
+    const auto add = [&](const FoldedConv& f) {
+      const auto weight = f.weight.contiguous();  // [out][in][3][3] whatever the inference layout
+      const auto bias = f.bias.contiguous();
+      winograd.emplace_back(weight.data_ptr<float>(), bias.data_ptr<float>(), channels, channels);
+    };
+    for (const auto& [first, second] : blocks) {
+      add(first);
+      add(second);
+    }
+  }
 }
 
 Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -398,12 +411,31 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   x = x.contiguous(InferenceFormat(m.device, c.channels));
   const ResNetImpl& net = *m.model;
   auto h = Apply(m.input, x).relu_();
-  for (size_t i = 0; i < m.blocks.size(); ++i) {
-    const auto& [first, second] = m.blocks[i];
-    auto y = Apply(first, h).relu_();
-    const auto& [pool_weight, pool_bias] = m.pool[i];
-    if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
-    h = Apply(second, y).add_(h).relu_();
+  if (!m.winograd.empty() && Winograd3x3::Enabled()) {
+    // The tower in channels-last (NHWC) memory, as the Winograd kernel
+    // reads and writes it; the pooling bias runs on the same tensors.
+    const auto layout = torch::TensorOptions().dtype(torch::kFloat32).memory_format(at::MemoryFormat::ChannelsLast);
+    h = h.contiguous(at::MemoryFormat::ChannelsLast);
+    for (size_t i = 0; i < m.blocks.size(); ++i) {
+      auto y = torch::empty({batch, c.channels, c.height, c.width}, layout);
+      m.winograd[2 * i].Run(h.data_ptr<float>(), batch, c.height, c.width, nullptr, y.data_ptr<float>());
+      const auto& [pool_weight, pool_bias] = m.pool[i];
+      if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
+      auto next = torch::empty({batch, c.channels, c.height, c.width}, layout);
+      m.winograd[2 * i + 1].Run(y.data_ptr<float>(), batch, c.height, c.width, h.data_ptr<float>(),
+                                next.data_ptr<float>());
+      h = std::move(next);
+    }
+    // The heads in the layout they were folded for.
+    h = h.contiguous(InferenceFormat(m.device, c.channels));
+  } else {
+    for (size_t i = 0; i < m.blocks.size(); ++i) {
+      const auto& [first, second] = m.blocks[i];
+      auto y = Apply(first, h).relu_();
+      const auto& [pool_weight, pool_bias] = m.pool[i];
+      if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
+      h = Apply(second, y).add_(h).relu_();
+    }
   }
   auto p = torch::linear(Apply(m.policy, h).relu_().flatten(1), net.policy_fc->weight, net.policy_fc->bias);
   auto value_in = Apply(m.value, h).relu_().flatten(1);

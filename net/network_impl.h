@@ -7,6 +7,7 @@
 
 #include "net/network.h"
 #include "net/resnet.h"
+#include "net/winograd.h"
 
 namespace descent::net {
 
@@ -31,6 +32,9 @@ struct Network::Impl {
   // Each block's global-pooling bias layer (undefined tensors where none).
   std::vector<std::pair<torch::Tensor, torch::Tensor>> pool;
   FoldedConv policy, value;
+  // The residual tower's convolutions for net/winograd.h, two per block, on
+  // a CPU that runs it and where the channels fit; else empty.
+  std::vector<Winograd3x3> winograd;
 };
 
 // Parameters and running statistics by name, as stored in weights files

@@ -18,6 +18,7 @@
 #include "net/inference_server.h"
 #include "net/net_evaluator.h"
 #include "net/network.h"
+#include "net/winograd.h"
 
 namespace descent::selfplay {
 namespace {
@@ -154,7 +155,16 @@ void RunBench(const BenchParams& o, std::FILE* out) {
   std::fprintf(out, "bench: %s, net %d blocks x %d channels, %d input planes, random weights (seed %llu)\n",
               g->Spec().c_str(), config.blocks, config.channels, config.input_planes,
               static_cast<unsigned long long>(o.seed));
-  std::fprintf(out, "net: %.2f MFLOP per evaluation\n", flops / 1e6);
+  std::fprintf(out, "net: %.2f MFLOP per evaluation (direct convolution)\n", flops / 1e6);
+  if (o.device == "cpu") {
+    const bool winograd = net::Winograd3x3::Enabled() && net::Winograd3x3::Supported() &&
+                          net::Winograd3x3::Fits(config.channels, config.channels);
+    std::fprintf(out, "tower convolutions: %s\n",
+                 winograd ? "Winograd F(3x3,3x3), AVX-512 (FLOP figures below count the direct convolution's)"
+                 : !net::Winograd3x3::Enabled() ? "LibTorch (--winograd false)"
+                 : !net::Winograd3x3::Supported() ? "LibTorch (this CPU has no AVX-512F for Winograd)"
+                                                   : "LibTorch (channels not a multiple of 16 for Winograd)");
+  }
   if (o.signature_only) {
     Signature(*g, network, o.seed, out);
     return;

@@ -1,4 +1,5 @@
 #include "net/network.h"
+#include "net/winograd.h"
 
 #include <gtest/gtest.h>
 
@@ -215,6 +216,27 @@ TEST(Network, TheInferencePathEqualsTheTrainingModule) {
     const auto net = Network::Random(c, 3);
     for (int batch : {1, 7, 300}) ExpectInferenceEqualsReference(*net, batch, batch);
   }
+}
+
+TEST(Network, TheWinogradTowerRunsWhereItFitsAndEqualsLibTorchsConvolutions) {
+  if (!Winograd3x3::Supported()) GTEST_SKIP() << "this CPU has no AVX-512F: LibTorch's convolutions only";
+  // The shipped 9x9 network (32 channels) runs its tower by Winograd; with
+  // the switch off, LibTorch's convolutions. Equal to float rounding, and
+  // not bit for bit (so the Winograd path did run).
+  const auto shipped = Network::Load(std::string(DESCENT_NETS) + "/go9.safetensors");
+  const int batch = 9;
+  const auto input = RandomInput(shipped->config(), batch, 5);
+  const Outputs fast = RunNet(*shipped, input, batch);
+  Winograd3x3::SetEnabled(false);
+  const Outputs direct = RunNet(*shipped, input, batch);
+  Winograd3x3::SetEnabled(true);
+  bool differs = false;
+  for (size_t k = 0; k < fast.policy.size(); ++k) {
+    ASSERT_NEAR(fast.policy[k], direct.policy[k], 1e-3f) << k;
+    differs = differs || fast.policy[k] != direct.policy[k];
+  }
+  for (int k = 0; k < batch; ++k) ASSERT_NEAR(fast.value[k], direct.value[k], 1e-4f) << k;
+  EXPECT_TRUE(differs);
 }
 
 TEST(Network, ADeepenedNetworkComputesWhatTheOriginalDoes) {
