@@ -10,7 +10,8 @@
 //                      answered after the batch is committed:
 //                      {"stored": N, "duplicates": D, "stale": S}.
 //                      A batch with any invalid game stores nothing (422).
-//   GET  /v1/selfplay  the self-play settings workers use (JSON).
+//   GET  /v1/selfplay  the self-play settings workers use (JSON), the search
+//                      options among them ("search", selfplay/search_recipe.h).
 //   GET  /v1/status    run, step, networks, games, workers, evaluation (JSON).
 //   GET  /             the same as a page for a browser (no token needed).
 

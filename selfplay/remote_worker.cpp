@@ -17,6 +17,7 @@
 #include "game/user_error.h"
 #include "net/network.h"
 #include "selfplay/protocol.h"
+#include "selfplay/search_recipe.h"
 #include "selfplay/spool.h"
 #include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
@@ -75,6 +76,9 @@ class RemoteWorker::Impl {
   std::unique_ptr<game::Game> game_;
   std::unique_ptr<SelfPlayWorker> worker_;
   SelfPlayParams self_play_;
+  // The search the games are played with: the trainer's options where it
+  // sends them (selfplay/search_recipe.h), else this worker's own.
+  mcts::SearchParams search_ = p_.search;
   int suggested_games_ = 64;
   float resign_threshold_ = -2.0f;
   std::shared_ptr<net::Network> first_network_;
@@ -157,6 +161,7 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("random_opening_moves")) {
       self_play_.random_opening_moves = static_cast<int>(net::BoundedInt(j.at("random_opening_moves"), 1, 1000));
     }
+    if (j.contains("search")) ApplySearchRecipe(j.at("search"), &search_);
     suggested_games_ = static_cast<int>(net::BoundedInt(j.at("games"), 1, 4096));
     resign_threshold_ = static_cast<float>(net::BoundedNumber(j.at("resign_threshold"), -2, 1));
   } catch (const nlohmann::json::exception& e) {
@@ -291,7 +296,18 @@ RemoteWorkerSummary RemoteWorker::Impl::Run(const std::atomic<bool>* stop) {
   params.games = p_.games > 0 ? p_.games : suggested_games_;
   params.inference.threads = p_.threads;
   params.self_play = self_play_;
-  params.search = p_.search;
+  params.search = search_;
+  {
+    // Say where the trainer's search options override this worker's own.
+    const nlohmann::json own = SearchRecipeJson(p_.search), used = SearchRecipeJson(search_);
+    std::string differ;
+    for (const auto& [name, value] : used.items()) {
+      if (own.contains(name) && own.at(name) != value) {
+        differ += (differ.empty() ? "" : ", ") + name + " " + value.dump() + " (this worker's: " + own.at(name).dump() + ")";
+      }
+    }
+    if (!differ.empty()) Message("searching with the trainer's options: " + differ);
+  }
   params.seed = p_.seed ? p_.seed : std::random_device{}();
   worker_ = std::make_unique<SelfPlayWorker>(*game_, first_network_, params, [this](GameRecord&& g) {
     if (!spool_.Add(g.uuid, ToJson(g))) dropped_ += 1;

@@ -23,6 +23,7 @@
 #include "net/encoder.h"
 #include "net/net_config.h"
 #include "net/network.h"
+#include "selfplay/search_recipe.h"
 #include "selfplay/trainer_client.h"
 #include "selfplay/worker.h"
 #include "trainer/evaluation.h"
@@ -318,6 +319,7 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"komi_spread", p_.self_play.komi_spread},
                         {"random_opening_fraction", p_.self_play.random_opening_fraction},
                         {"random_opening_moves", p_.self_play.random_opening_moves},
+                        {"search", selfplay::SearchRecipeJson(p_.search)},
                         {"resign_threshold", status_resign_threshold_.load()}}
       .dump();
 }

@@ -6,11 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "game/registry.h"
 #include "net/net_config.h"
@@ -196,6 +200,48 @@ TEST_F(RemoteWorkerTest, PlaysTheTrainersSearchRecipe) {
   std::lock_guard lock(run_->mutex_);
   ASSERT_GE(run_->records_.size(), 20u);
   for (const auto& r : run_->records_) EXPECT_EQ(r.targets.size(), r.moves.size()) << r.uuid;
+}
+
+TEST_F(RemoteWorkerTest, SearchesWithTheTrainersSearchOptionsAndSaysWhereTheyDifferFromItsOwn) {
+  {
+    std::lock_guard lock(run_->mutex_);
+    run_->settings_.insert(run_->settings_.size() - 1, R"(,"search":{"c-puct":2.5,"noise-fraction":0.25})");
+  }
+  auto server = Serve();
+  std::vector<std::string> messages;
+  RunUntil(Worker(server->port()), [&] { return run_->stored() >= 4; }, &messages);
+  bool said = false;
+  for (const auto& m : messages) {
+    // c-puct differs from the worker's default (1.5); noise-fraction does not.
+    said |= m.find("searching with the trainer's options: c-puct 2.5 (this worker's: 1.5)") != std::string::npos &&
+            m.find("noise-fraction") == std::string::npos;
+  }
+  EXPECT_TRUE(said);
+  // An out-of-range option: the settings are malformed and nothing is played.
+  {
+    std::lock_guard lock(run_->mutex_);
+    const size_t at = run_->settings_.find("2.5");
+    run_->settings_.replace(at, 3, "500");
+  }
+  std::atomic<bool> malformed{false}, stop{false};
+  selfplay::RemoteWorkerOutput out;
+  out.message = [&](const std::string& line) {
+    if (line.find("malformed") != std::string::npos && line.find("c-puct") != std::string::npos) malformed = true;
+  };
+  const size_t stored = run_->stored();
+  std::thread watcher([&] {
+    for (int i = 0; i < 1500 && !malformed; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stop = true;
+  });
+  try {
+    selfplay::RemoteWorker worker(Worker(server->port()), out);
+    worker.Run(&stop);
+  } catch (const std::exception&) {
+  }
+  stop = true;
+  watcher.join();
+  EXPECT_TRUE(malformed);
+  EXPECT_EQ(run_->stored(), stored);
 }
 
 TEST_F(RemoteWorkerTest, PlaysEachGameAtTheKomiTheTrainersSpreadDraws) {

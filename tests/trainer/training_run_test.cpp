@@ -8,6 +8,8 @@
 #include <mutex>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/network.h"
@@ -71,6 +73,17 @@ class TrainingRunTest : public ::testing::Test {
   std::mutex mutex_;
   std::vector<std::string> messages_;
 };
+
+TEST_F(TrainingRunTest, TellsWorkersItsSearchOptions) {
+  TrainRunParams p = Tiny(dir_);
+  p.search.c_puct = 2.25f;
+  p.search.prove_results = false;
+  TrainingRun run(p, "");
+  const auto settings = nlohmann::json::parse(run.SelfPlayJson());
+  EXPECT_EQ(settings.at("search").at("c-puct"), 2.25);
+  EXPECT_EQ(settings.at("search").at("prove"), false);
+  EXPECT_EQ(settings.at("search").at("noise-fraction"), mcts::SearchParams{}.noise_fraction);
+}
 
 TEST_F(TrainingRunTest, PublishesNetworksWithLineage) {
   const TrainRunSummary s = RunTo(Tiny(dir_), 20);
