@@ -177,8 +177,11 @@ DESCENT_AVX512 void RunAvx512(const float* x, int batch, int height, int width, 
             const size_t at = ((static_cast<size_t>(b) * height + y) * width + xx) * out_ch + ch;
             V16 value = _mm512_add_ps(o[c], bias_v);
             if (residual) value = _mm512_add_ps(value, Load(residual + at));
-            // (the masked form: GCC 12 warns about the plain one's undefined source)
-            Store(out + at, _mm512_mask_max_ps(zero, static_cast<__mmask16>(0xFFFF), value, zero));
+            // ReLU that keeps a NaN, as LibTorch's does (max_ps returns its
+            // second operand when either is NaN), so broken weights still
+            // show in the outputs. The masked form: GCC 12 warns about the
+            // plain one's undefined source.
+            Store(out + at, _mm512_mask_max_ps(zero, static_cast<__mmask16>(0xFFFF), zero, value));
           }
         }
       }

@@ -109,6 +109,23 @@ TEST(Winograd3x3, ABoardsResultDoesNotDependOnTheOthersInItsBatch) {
   }
 }
 
+TEST(Winograd3x3, ANaNInTheInputReachesTheOutputAsLibTorchsReLUKeepsIt) {
+  if (!Winograd3x3::Supported()) GTEST_SKIP() << "this CPU has no AVX-512F";
+  // Broken weights (a negative batch-norm variance) make NaNs; the load
+  // probe finds them only if the tower does not clamp them to 0.
+  std::mt19937 rng(3);
+  const int side = 9, ch = 16;
+  auto x = Random(static_cast<size_t>(side) * side * ch, rng, 1.f);
+  x[(4 * side + 4) * ch + 5] = std::nanf("");  // the centre point, channel 5
+  const auto weight = Random(static_cast<size_t>(ch) * ch * 9, rng, 0.1f);
+  const auto bias = Random(ch, rng, 0.1f);
+  const Winograd3x3 conv(weight.data(), bias.data(), ch, ch);
+  std::vector<float> y(x.size());
+  conv.Run(x.data(), 1, side, side, nullptr, y.data());
+  EXPECT_TRUE(std::isnan(y[(4 * side + 4) * ch + 0]));
+  EXPECT_TRUE(std::isnan(y[(3 * side + 5) * ch + 7]));  // a neighbour
+}
+
 TEST(Winograd3x3, ChannelCountsItCannotTakeAreRefused) {
   EXPECT_TRUE(Winograd3x3::Fits(32, 32));
   EXPECT_TRUE(Winograd3x3::Fits(16, 1024));
