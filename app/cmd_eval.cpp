@@ -23,7 +23,7 @@ using trainer::LadderRung;
 using trainer::EvaluateNetwork;
 
 struct EvalOptions {
-  std::string net, run, vs, gtp, referee, games_log;
+  std::string net, run, vs, gtp, referee, games_log, game;
   double move_seconds = 0;
   int games = 40;
   int visits = 100;
@@ -81,7 +81,14 @@ int Evaluate(const EvalOptions& o) {
   }
   if (path.empty()) throw game::UserError("give --net FILE or --run DIR");
   std::shared_ptr<const net::Network> network = net::Network::Load(path, o.device);
-  auto game = game::MakeGame(network->config().game_spec);
+  auto game = game::MakeGame(o.game.empty() ? network->config().game_spec : o.game);
+  if (!o.game.empty()) {
+    try {
+      network->CheckFits(*game);
+    } catch (const game::UserError& e) {
+      throw game::UserError("--game " + o.game + ": " + e.what());
+    }
+  }
   const net::NetworkInfo& info = network->info();
   const net::NetConfig& config = network->config();
   char lineage[160] = "self-play behind it not recorded (saved before lineage counts)";
@@ -89,10 +96,11 @@ int Evaluate(const EvalOptions& o) {
     std::snprintf(lineage, sizeof lineage, "%lld self-play games and %.3g net evaluations behind it",
                   static_cast<long long>(info.selfplay_games), static_cast<double>(info.selfplay_evals));
   }
-  std::printf("%s: %s, %d blocks x %d channels, %s%s%s%s%s, step %lld, %s, parent %s\n", path.c_str(),
+  std::printf("%s: %s, %d blocks x %d channels, %s%s%s%s%s%s, step %lld, %s, parent %s\n", path.c_str(),
               game->Spec().c_str(), config.blocks, config.channels, config.encoding.c_str(),
               config.aux_heads ? ", ownership and score heads" : "", config.global_pooling ? ", global pooling" : "",
               config.wdl_value ? ", win/draw/loss value" : "", config.opponent_policy ? ", opponent-reply head" : "",
+              config.board_mask ? ", board mask (plays smaller boards)" : "",
               static_cast<long long>(info.training_step), lineage, info.parent.empty() ? "none" : info.parent.c_str());
   // --games-log: one line per match game, flushed so a long evaluation can
   // be read while it runs.
@@ -164,6 +172,9 @@ RunFn DeclareEval(CLI::App* sub) {
   sub->add_option("--net", o->net, "weights file (default: the newest network of --run)");
   sub->add_option("--run", o->run, "run directory");
   sub->add_option("--vs", o->vs, "play this network instead of the referees");
+  sub->add_option("--game", o->game,
+                  "the game to play (default: the network's own); a network with a board mask also plays Go on a\n"
+                  "smaller board, e.g. go:7:komi=9");
   sub->add_option("--gtp", o->gtp,
                   "play this GTP engine instead (e.g. \"/usr/games/gnugo --mode gtp --level 1 --chinese-rules\"),\n"
                   "one process per game, --concurrency games at once; each pair of games opens with the same\n"

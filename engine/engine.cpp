@@ -197,8 +197,12 @@ std::optional<Engine::PositionEstimate> Engine::Estimate() const {
   std::vector<float> logits(static_cast<size_t>(c.policy_size));
   float value = 0;
   PositionEstimate estimate;
-  estimate.ownership.resize(static_cast<size_t>(c.height) * c.width);
-  network_->Forward(input.data(), 1, logits.data(), &value, estimate.ownership.data(), &estimate.score);
+  std::vector<float> frame_ownership(static_cast<size_t>(c.height) * c.width);
+  network_->Forward(input.data(), 1, logits.data(), &value, frame_ownership.data(), &estimate.score);
+  // A smaller board sits in the corner of a network's larger frame.
+  const int points = game_->BoardWidth() * game_->BoardHeight();
+  estimate.ownership.resize(points);
+  for (int p = 0; p < points; ++p) estimate.ownership[p] = frame_ownership[evaluator_->encoder().FrameMove(*state_, p)];
   return estimate;
 }
 

@@ -41,6 +41,14 @@ class Encoder {
   // Writes InputSize() floats for `state` seen through symmetry `sym`: the
   // piece on point p appears at TransformMove(p, sym). Thread-safe.
   virtual void Encode(const game::State& state, int sym, float* out) const = 0;
+  // Go with a board mask (NetConfig::board_mask): an encoder for a frame
+  // game (the network's board) also encodes states of smaller Go boards,
+  // placed in the frame's top-left corner; off-board points are zero in
+  // every plane, the on-board plane included. FrameMove maps such a state's
+  // move index to the frame's (the network's policy index); the identity
+  // for a state of the frame game itself. Encode throws game::UserError for
+  // a board larger than the frame.
+  virtual game::Move FrameMove(const game::State& /*state*/, game::Move move) const { return move; }
   // Key of everything Encode reads (for Go the last 8 boards, not just the
   // current one): equal keys give equal inputs.
   virtual uint64_t CacheKey(const game::State& state) const = 0;

@@ -38,10 +38,23 @@ struct NetConfig {
   // evaluate it. 0 in networks from before it (and the default until
   // measured, docs/techniques.md).
   int opponent_policy = 0;
+  // Mixed board sizes (Go): a network whose frame is height x width also
+  // plays smaller boards, placed in the frame's top-left corner (KataGo's
+  // layout). The last input plane marks the points on the board; every
+  // trunk activation is multiplied by it (off-board points stay zero, as the
+  // convolutions' padding is), global pooling averages over the board's
+  // points only, and the heads see zeros off the board. On a full-size board
+  // the mask is all ones and changes nothing. 0 in networks from before it.
+  int board_mask = 0;
 };
 
 // Residual block `index` takes a global-pooling bias (every third block,
 // starting with the third, as KataGo spaces its pooling blocks).
+// The board sizes a network plays: its own (game_spec), and with a board
+// mask any smaller square Go board. (Placed here so checks and encoders
+// agree.)
+inline bool PlaysSmallerBoards(const NetConfig& c) { return c.board_mask != 0; }
+
 inline bool HasPoolingBias(const NetConfig& c, int index) { return c.global_pooling && index % 3 == 2; }
 
 // Defaults per game (blocks x channels): tic-tac-toe 2x32, Connect Four 5x64,

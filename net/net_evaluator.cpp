@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "game/hash.h"
+#include "game/registry.h"
 
 namespace descent::net {
 namespace {
@@ -20,20 +21,37 @@ struct Scratch {
 
 }  // namespace
 
-void MaskedSoftmax(const game::Game& game, const float* logits, const game::Move* legal, int num_legal, int sym,
-                   float* priors) {
+void MaskedSoftmax(const Encoder& encoder, const game::State& state, const float* logits, const game::Move* legal,
+                   int num_legal, int sym, float* priors) {
+  const game::Game& game = state.game();
+  const auto logit = [&](game::Move m) { return logits[encoder.FrameMove(state, game.TransformMove(m, sym))]; };
   float top = -1e30f;
-  for (int i = 0; i < num_legal; ++i) top = std::max(top, logits[game.TransformMove(legal[i], sym)]);
+  for (int i = 0; i < num_legal; ++i) top = std::max(top, logit(legal[i]));
   float sum = 0;
-  for (int i = 0; i < num_legal; ++i) sum += priors[i] = std::exp(logits[game.TransformMove(legal[i], sym)] - top);
+  for (int i = 0; i < num_legal; ++i) sum += priors[i] = std::exp(logit(legal[i]) - top);
   for (int i = 0; i < num_legal; ++i) priors[i] /= sum;
 }
 
+namespace {
+
+// The network's own game where it is a larger board than `game` (a
+// network with a board mask playing a smaller board); else null.
+std::unique_ptr<game::Game> FrameGame(const game::Game& game, const InferenceServer& server) {
+  const auto network = server.network();
+  if (!network || network->config().height == game.BoardHeight()) return nullptr;
+  network->CheckFits(game);
+  return game::MakeGame(network->config().game_spec);
+}
+
+}  // namespace
+
 NetEvaluator::NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params)
     : game_(game),
+      frame_game_(FrameGame(game, server)),
       server_(server),
       params_(params),
-      encoder_(Encoder::ForGame(game, server.network() ? server.network()->config().encoding : "")),
+      encoder_(Encoder::ForGame(frame_game_ ? *frame_game_ : game,
+                                server.network() ? server.network()->config().encoding : "")),
       cache_(params.cache_entries, game.NumMoves()) {}
 
 int NetEvaluator::SymmetryFor(uint64_t key) const {
@@ -54,14 +72,14 @@ bool NetEvaluator::EvaluateAtOnce(const mcts::EvalRequest& request) { return Fro
 
 void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
   thread_local Scratch s;
-  const int policy_size = game_.NumMoves();
+  const int policy_size = (frame_game_ ? *frame_game_ : game_).NumMoves();
   const int input_size = encoder_->InputSize();
   const int views = params_.average_symmetries ? game_.NumSymmetries() : 1;
 
   // Step 1: answer from the cache where possible.
   s.misses.clear();
   s.keys.resize(batch.size());
-  s.dense.resize(policy_size);
+  s.dense.resize(game_.NumMoves());
   for (size_t i = 0; i < batch.size(); ++i) {
     s.keys[i] = KeyFor(*batch[i].state);
     if (batch[i].asked_at_once || !FromCache(s.keys[i], batch[i])) s.misses.push_back(static_cast<int>(i));
@@ -94,7 +112,8 @@ void NetEvaluator::Evaluate(std::span<const mcts::EvalRequest> batch) {
     float value = 0, score = 0;
     for (int v = 0; v < views; ++v) {
       const int sym = views > 1 ? v : SymmetryFor(s.keys[i]);
-      MaskedSoftmax(game_, &s.logits[(j * views + v) * policy_size], r.legal, r.num_legal, sym, s.priors.data());
+      MaskedSoftmax(*encoder_, *r.state, &s.logits[(j * views + v) * policy_size], r.legal, r.num_legal, sym,
+                    s.priors.data());
       for (int k = 0; k < r.num_legal; ++k) r.priors[k] += s.priors[k] / views;
       value += s.values[j * views + v] / views;
       if (params_.scores) score += s.scores[j * views + v] / views;

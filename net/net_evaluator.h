@@ -32,7 +32,9 @@ struct NetEvaluatorParams {
   uint64_t seed = 0;
 };
 
-// Thread-safe; `game` and `server` must outlive it.
+// Thread-safe; `game` and `server` must outlive it. `game` is the game
+// played; a network with a board mask may have a larger board (its frame):
+// positions are then encoded into the frame and its policy read back.
 class NetEvaluator final : public mcts::Evaluator {
  public:
   NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params);
@@ -53,6 +55,7 @@ class NetEvaluator final : public mcts::Evaluator {
   bool FromCache(uint64_t key, const mcts::EvalRequest& r) const;
 
   const game::Game& game_;
+  std::unique_ptr<game::Game> frame_game_;  // the network's board where larger than game_'s
   InferenceServer& server_;
   NetEvaluatorParams params_;
   std::unique_ptr<Encoder> encoder_;
@@ -61,8 +64,9 @@ class NetEvaluator final : public mcts::Evaluator {
 };
 
 // Softmax over the logits of the legal moves only, read through symmetry
-// `sym` (the net saw the board transformed): priors[i] for legal[i].
-void MaskedSoftmax(const game::Game& game, const float* logits, const game::Move* legal, int num_legal, int sym,
-                   float* priors);
+// `sym` (the net saw the board transformed) and the encoder's frame (a
+// smaller board in a larger network): priors[i] for legal[i] of `state`.
+void MaskedSoftmax(const Encoder& encoder, const game::State& state, const float* logits, const game::Move* legal,
+                   int num_legal, int sym, float* priors);
 
 }  // namespace descent::net

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "game/user_error.h"
+#include "game/go.h"
 #include "game/registry.h"
 #include "net/encoder.h"
 #include "net/network_impl.h"
@@ -101,7 +102,8 @@ std::string NetworkHash(const std::map<std::string, Tensor>& tensors, const NetC
                                 std::to_string(c.channels) + "|" + std::to_string(c.value_hidden) + "|" +
                                 std::to_string(c.aux_heads) + "|" + std::to_string(c.global_pooling) +
                                 // (only where set: older networks keep their hashes)
-                                (c.wdl_value ? "|wdl" : "") + (c.opponent_policy ? "|opp" : "");
+                                (c.wdl_value ? "|wdl" : "") + (c.opponent_policy ? "|opp" : "") +
+                                (c.board_mask ? "|mask" : "");
   // Hashed as a leading "\x01config" tensor of the text's bytes (it sorts
   // before every parameter name).
   std::pair<std::string, Tensor> label{"\x01config", {}};
@@ -189,8 +191,9 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
   c.global_pooling = file.metadata.count("global_pooling") ? MetaInt(file, "global_pooling", path) : 0;
   c.wdl_value = file.metadata.count("wdl_value") ? MetaInt(file, "wdl_value", path) : 0;
   c.opponent_policy = file.metadata.count("opponent_policy") ? MetaInt(file, "opponent_policy", path) : 0;
-  if (c.aux_heads > 1 || c.global_pooling > 1 || c.wdl_value > 1 || c.opponent_policy > 1) {
-    throw fail("metadata: aux_heads, global_pooling, wdl_value and opponent_policy are 0 or 1");
+  c.board_mask = file.metadata.count("board_mask") ? MetaInt(file, "board_mask", path) : 0;
+  if (c.aux_heads > 1 || c.global_pooling > 1 || c.wdl_value > 1 || c.opponent_policy > 1 || c.board_mask > 1) {
+    throw fail("metadata: aux_heads, global_pooling, wdl_value, opponent_policy and board_mask are 0 or 1");
   }
   if (c.input_planes < 1 || c.height < 1 || c.width < 1 || c.policy_size < 1 || c.channels < 1 || c.value_hidden < 1 ||
       c.blocks > 100 || c.channels > 4096) {
@@ -273,6 +276,17 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
 
 void Network::CheckFits(const game::Game& game) const {
   const NetConfig& c = config();
+  // A network with a board mask plays Go on smaller boards in its frame.
+  if (c.board_mask) {
+    const auto* go = dynamic_cast<const game::GoGame*>(&game);
+    if (go && go->Size() < std::min(c.height, c.width)) {
+      if (c.game_spec.rfind("go:", 0) != 0) {
+        throw UserError("the network is for " + c.game_spec + ", not " + game.Spec());
+      }
+      Encoder::ForGame(game, c.encoding);  // an encoding this build knows for Go
+      return;
+    }
+  }
   // Any encoding this build knows for the game (older networks keep theirs).
   const NetConfig expected = DefaultNetConfig(game, 0, 0, c.encoding);
   // Options the inputs do not show (komi, the move cap) may differ.
@@ -314,6 +328,25 @@ std::unique_ptr<Network> Network::Clone() const {
     for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
   }
   impl->info = impl_->info;
+  impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+std::unique_ptr<Network> Network::WithBoardMask() const {
+  if (config().board_mask) throw UserError("the network already plays smaller boards (it has a board mask)");
+  if (config().encoding.rfind("go-", 0) != 0) throw UserError("board masks are for Go networks, not " + config().game_spec);
+  NetConfig c = config();
+  c.board_mask = 1;
+  auto impl = std::make_unique<Impl>(c, impl_->device);
+  {
+    torch::NoGradGuard no_grad;
+    auto from = NamedTensors(impl_->model);
+    auto to = NamedTensors(impl->model);
+    for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
+  }
+  impl->info = impl_->info;
+  impl->info.parent = impl_->info.content_hash;
   impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
   impl->RefreshInference();
   return std::unique_ptr<Network>(new Network(std::move(impl)));
@@ -377,6 +410,7 @@ std::string Network::Save(const std::string& path) {
       {"global_pooling", std::to_string(c.global_pooling)},
       {"wdl_value", std::to_string(c.wdl_value)},
       {"opponent_policy", std::to_string(c.opponent_policy)},
+      {"board_mask", std::to_string(c.board_mask)},
       {"training_step", std::to_string(impl_->info.training_step)},
       {"selfplay_games", std::to_string(impl_->info.selfplay_games)},
       {"selfplay_evals", std::to_string(impl_->info.selfplay_evals)},
@@ -410,36 +444,44 @@ void Network::Forward(const float* input, int batch, float* policy_logits, float
   if (m.device != torch::kCPU) x = x.to(m.device);
   x = x.contiguous(InferenceFormat(m.device, c.channels));
   const ResNetImpl& net = *m.model;
-  auto h = Apply(m.input, x).relu_();
-  if (!m.winograd.empty() && Winograd3x3::Enabled()) {
-    // The tower in channels-last (NHWC) memory, as the Winograd kernel
-    // reads and writes it; the pooling bias runs on the same tensors.
-    const auto layout = torch::TensorOptions().dtype(torch::kFloat32).memory_format(at::MemoryFormat::ChannelsLast);
-    h = h.contiguous(at::MemoryFormat::ChannelsLast);
-    for (size_t i = 0; i < m.blocks.size(); ++i) {
-      auto y = torch::empty({batch, c.channels, c.height, c.width}, layout);
-      m.winograd[2 * i].Run(h.data_ptr<float>(), batch, c.height, c.width, nullptr, y.data_ptr<float>());
-      const auto& [pool_weight, pool_bias] = m.pool[i];
-      if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
-      auto next = torch::empty({batch, c.channels, c.height, c.width}, layout);
-      m.winograd[2 * i + 1].Run(y.data_ptr<float>(), batch, c.height, c.width, h.data_ptr<float>(),
-                                next.data_ptr<float>());
-      h = std::move(next);
-    }
-    // The heads in the layout they were folded for.
-    h = h.contiguous(InferenceFormat(m.device, c.channels));
-  } else {
-    for (size_t i = 0; i < m.blocks.size(); ++i) {
-      const auto& [first, second] = m.blocks[i];
-      auto y = Apply(first, h).relu_();
-      const auto& [pool_weight, pool_bias] = m.pool[i];
-      if (pool_weight.defined()) y.add_(torch::linear(GlobalPool(y), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3));
-      h = Apply(second, y).add_(h).relu_();
-    }
+  // Mixed board sizes: off-board points are zeroed after every layer, as
+  // the training module does. A batch of full boards skips it (the mask is
+  // all ones there).
+  torch::Tensor mask;
+  if (c.board_mask) {
+    mask = BoardMask(x).contiguous();
+    if (mask.min().item<float>() >= 1.0f) mask = torch::Tensor();
   }
-  auto p = torch::linear(Apply(m.policy, h).relu_().flatten(1), net.policy_fc->weight, net.policy_fc->bias);
-  auto value_in = Apply(m.value, h).relu_().flatten(1);
-  if (c.global_pooling) value_in = torch::cat({value_in, GlobalPool(h)}, 1);
+  const auto masked = [&](torch::Tensor t) { return mask.defined() ? t.mul_(mask) : t; };
+  auto h = masked(Apply(m.input, x).relu_());
+  const bool winograd = !m.winograd.empty() && Winograd3x3::Enabled();
+  // The tower; with Winograd in channels-last (NHWC) memory, as its kernel
+  // reads and writes it (the pooling bias runs on the same tensors).
+  const auto layout = torch::TensorOptions().dtype(torch::kFloat32).memory_format(at::MemoryFormat::ChannelsLast);
+  if (winograd) h = h.contiguous(at::MemoryFormat::ChannelsLast);
+  for (size_t i = 0; i < m.blocks.size(); ++i) {
+    const auto convolve = [&](int which, const torch::Tensor& in, const torch::Tensor* residual) {
+      if (!winograd) {
+        auto out = Apply(which == 0 ? m.blocks[i].first : m.blocks[i].second, in);
+        return residual ? out.add_(*residual).relu_() : out.relu_();
+      }
+      auto out = torch::empty({batch, c.channels, c.height, c.width}, layout);
+      m.winograd[2 * i + which].Run(in.data_ptr<float>(), batch, c.height, c.width,
+                                    residual ? residual->data_ptr<float>() : nullptr, out.data_ptr<float>());
+      return out;
+    };
+    auto y = masked(convolve(0, h, nullptr));
+    const auto& [pool_weight, pool_bias] = m.pool[i];
+    if (pool_weight.defined()) {
+      masked(y.add_(torch::linear(GlobalPool(y, mask), pool_weight, pool_bias).unsqueeze(2).unsqueeze(3)));
+    }
+    h = masked(convolve(1, y, &h));
+  }
+  // The heads in the layout they were folded for.
+  if (winograd) h = h.contiguous(InferenceFormat(m.device, c.channels));
+  auto p = torch::linear(masked(Apply(m.policy, h).relu_()).flatten(1), net.policy_fc->weight, net.policy_fc->bias);
+  auto value_in = masked(Apply(m.value, h).relu_()).flatten(1);
+  if (c.global_pooling) value_in = torch::cat({value_in, GlobalPool(h, mask)}, 1);
   // The value head's hidden layer also feeds the score head.
   const auto hidden = torch::linear(value_in, net.value_fc1->weight, net.value_fc1->bias).relu_();
   auto v = torch::linear(hidden, net.value_fc2->weight, net.value_fc2->bias);

@@ -38,7 +38,8 @@ class Network {
   static void CheckDevice(const std::string& device);
   // UserError unless this network was made for `game`: the same game and
   // board size and input encoding (komi and the move cap may differ), naming
-  // both sides of the mismatch.
+  // both sides of the mismatch. A network with a board mask also fits Go on
+  // any smaller board.
   void CheckFits(const game::Game& game) const;
 
   // An independent copy in memory (same device): weights, batch-norm
@@ -55,6 +56,12 @@ class Network {
   // there. Lineage (step, self-play totals) carries over; the parent is the
   // original. Refuses `blocks` not above the original's.
   std::unique_ptr<Network> Deepen(int blocks) const;
+
+  // The same network with a board mask (NetConfig::board_mask), so it also
+  // plays and trains on smaller boards in its frame. It computes exactly
+  // what the original does on full-size boards. Lineage carries over; the
+  // parent is the original. Refuses a network that has one.
+  std::unique_ptr<Network> WithBoardMask() const;
 
   // Writes a self-describing weights file (atomic replace); returns and
   // records its content hash.

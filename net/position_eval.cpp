@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "game/registry.h"
 #include "net/encoder.h"
 #include "net/net_evaluator.h"
 
@@ -11,10 +12,15 @@ namespace descent::net {
 std::vector<PositionEval> EvaluatePositions(const Network& network, const game::Game& game,
                                             const std::vector<const game::State*>& states, int batch) {
   network.CheckFits(game);
-  const auto encoder = Encoder::ForGame(game, network.config().encoding);
-  const int policy_size = game.NumMoves();
+  // A network with a board mask may have a larger board (its frame) than
+  // the game: positions go into its frame and its outputs come back.
+  const std::unique_ptr<game::Game> frame =
+      network.config().height != game.BoardHeight() ? game::MakeGame(network.config().game_spec) : nullptr;
+  const auto encoder = Encoder::ForGame(frame ? *frame : game, network.config().encoding);
+  const int policy_size = network.config().policy_size;
   const int input_size = encoder->InputSize();
   const int points = game.BoardWidth() * game.BoardHeight();
+  const int frame_points = network.config().height * network.config().width;
   const bool aux = network.config().aux_heads != 0;
   std::vector<PositionEval> out(states.size());
   std::vector<float> input, logits, values, ownership, scores, priors;
@@ -25,7 +31,7 @@ std::vector<PositionEval> EvaluatePositions(const Network& network, const game::
     for (int i = 0; i < n; ++i) encoder->Encode(*states[first + i], 0, &input[static_cast<size_t>(i) * input_size]);
     logits.resize(static_cast<size_t>(n) * policy_size);
     values.resize(n);
-    ownership.resize(aux ? static_cast<size_t>(n) * points : 0);
+    ownership.resize(aux ? static_cast<size_t>(n) * frame_points : 0);
     scores.resize(aux ? n : 0);
     network.Forward(input.data(), n, logits.data(), values.data(), aux ? ownership.data() : nullptr,
                     aux ? scores.data() : nullptr);
@@ -33,15 +39,17 @@ std::vector<PositionEval> EvaluatePositions(const Network& network, const game::
       PositionEval& e = out[first + i];
       states[first + i]->LegalMoves(&legal);
       priors.resize(legal.size());
-      MaskedSoftmax(game, &logits[static_cast<size_t>(i) * policy_size], legal.data(), static_cast<int>(legal.size()),
-                    0, priors.data());
-      e.priors.assign(policy_size, 0.0f);
+      MaskedSoftmax(*encoder, *states[first + i], &logits[static_cast<size_t>(i) * policy_size], legal.data(),
+                    static_cast<int>(legal.size()), 0, priors.data());
+      e.priors.assign(game.NumMoves(), 0.0f);
       for (size_t k = 0; k < legal.size(); ++k) e.priors[legal[k]] = priors[k];
       e.value = values[i];
       e.has_aux = aux;
       if (aux) {
-        e.ownership.assign(ownership.begin() + static_cast<ptrdiff_t>(i) * points,
-                           ownership.begin() + static_cast<ptrdiff_t>(i + 1) * points);
+        e.ownership.resize(points);
+        for (int p = 0; p < points; ++p) {
+          e.ownership[p] = ownership[static_cast<size_t>(i) * frame_points + encoder->FrameMove(*states[first + i], p)];
+        }
         e.score = scores[i];
       }
     }

@@ -5,9 +5,13 @@ namespace {
 torch::nn::Conv2dOptions Conv(int in, int out, int k) { return torch::nn::Conv2dOptions(in, out, k).padding(k / 2).bias(false); }
 }  // namespace
 
-torch::Tensor GlobalPool(const torch::Tensor& x) {
-  return torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
+torch::Tensor GlobalPool(const torch::Tensor& x, const torch::Tensor& mask) {
+  if (!mask.defined()) return torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
+  const auto points = mask.sum({2, 3}).clamp_min(1.0);  // [batch, 1]
+  return torch::cat({x.sum({2, 3}) / points, x.amax({2, 3})}, 1);
 }
+
+torch::Tensor BoardMask(const torch::Tensor& input) { return input.narrow(1, input.size(1) - 1, 1); }
 
 ResidualBlockImpl::ResidualBlockImpl(int c, bool pooling_bias)
     : conv1(register_module("conv1", torch::nn::Conv2d(Conv(c, c, 3)))),
@@ -17,11 +21,13 @@ ResidualBlockImpl::ResidualBlockImpl(int c, bool pooling_bias)
   if (pooling_bias) pool_fc = register_module("pool_fc", torch::nn::Linear(2 * c, c));
 }
 
-torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
+torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
   auto y = torch::relu(bn1(conv1(x)));
-  if (pool_fc) y = y + pool_fc(GlobalPool(y)).unsqueeze(2).unsqueeze(3);
-  y = bn2(conv2(y));
-  return torch::relu(y + x);
+  if (mask.defined()) y = y * mask;
+  if (pool_fc) y = y + pool_fc(GlobalPool(y, mask)).unsqueeze(2).unsqueeze(3);
+  if (mask.defined() && pool_fc) y = y * mask;
+  y = torch::relu(bn2(conv2(y)) + x);
+  return mask.defined() ? y * mask : y;
 }
 
 ResNetImpl::ResNetImpl(const NetConfig& c) : config(c) {
@@ -51,12 +57,15 @@ ResNetImpl::ResNetImpl(const NetConfig& c) : config(c) {
 }
 
 NetOutputs ResNetImpl::forward(const torch::Tensor& x) {
-  auto h = torch::relu(input_bn(input_conv(x)));
-  for (const auto& block : *blocks) h = block->as<ResidualBlock>()->forward(h);
+  // Off-board points (mixed board sizes) are zeroed after every layer.
+  const torch::Tensor mask = config.board_mask ? BoardMask(x) : torch::Tensor();
+  const auto masked = [&](const torch::Tensor& t) { return mask.defined() ? t * mask : t; };
+  auto h = masked(torch::relu(input_bn(input_conv(x))));
+  for (const auto& block : *blocks) h = block->as<ResidualBlock>()->forward(h, mask);
   NetOutputs out;
-  out.policy = policy_fc(torch::relu(policy_bn(policy_conv(h))).flatten(1));
-  auto v = torch::relu(value_bn(value_conv(h))).flatten(1);
-  if (config.global_pooling) v = torch::cat({v, GlobalPool(h)}, 1);
+  out.policy = policy_fc(masked(torch::relu(policy_bn(policy_conv(h)))).flatten(1));
+  auto v = masked(torch::relu(value_bn(value_conv(h)))).flatten(1);
+  if (config.global_pooling) v = torch::cat({v, GlobalPool(h, mask)}, 1);
   const auto hidden = torch::relu(value_fc1(v));
   if (config.wdl_value) {
     out.wdl = value_fc2(hidden);
@@ -69,7 +78,9 @@ NetOutputs ResNetImpl::forward(const torch::Tensor& x) {
     out.ownership = ownership_conv(h).flatten(1);
     out.score = score_fc(hidden).squeeze(1);
   }
-  if (config.opponent_policy) out.opponent_policy = opponent_fc(torch::relu(opponent_bn(opponent_conv(h))).flatten(1));
+  if (config.opponent_policy) {
+    out.opponent_policy = opponent_fc(masked(torch::relu(opponent_bn(opponent_conv(h)))).flatten(1));
+  }
   return out;
 }
 

@@ -9,13 +9,21 @@
 namespace descent::net {
 
 // Channel means and maxima over the board: [batch, c, h, w] -> [batch, 2c].
-torch::Tensor GlobalPool(const torch::Tensor& x);
+// With `mask` ([batch, 1, h, w], 1 on the board, 0 off it; undefined: the
+// whole frame), means are over the board's points; `x` must be >= 0 and
+// zero off the board (masked ReLU outputs), so the maxima need no mask.
+torch::Tensor GlobalPool(const torch::Tensor& x, const torch::Tensor& mask = {});
+
+// The board mask of a batch of inputs [batch, planes, h, w]: the last
+// plane (ones on the board in every encoding), [batch, 1, h, w].
+torch::Tensor BoardMask(const torch::Tensor& input);
 
 struct ResidualBlockImpl : torch::nn::Module {
   // With `pooling_bias`, the first convolution's output gets a per-channel
   // bias computed from its own global pool (KataGo's global pooling block).
   ResidualBlockImpl(int channels, bool pooling_bias);
-  torch::Tensor forward(const torch::Tensor& x);
+  // `mask`: the board mask, or undefined (no masking).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask = {});
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
   torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
   torch::nn::Linear pool_fc{nullptr};  // null without a pooling bias

@@ -161,6 +161,14 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("random_opening_moves")) {
       self_play_.random_opening_moves = static_cast<int>(net::BoundedInt(j.at("random_opening_moves"), 1, 1000));
     }
+    if (j.contains("mixed_board")) {
+      // Checked where self-play starts (a smaller Go board than the run's).
+      self_play_.mixed_board = j.at("mixed_board").get<std::string>();
+      if (self_play_.mixed_board.size() > 100) throw game::UserError("the trainer's mixed board is not a game spec");
+    }
+    if (j.contains("mixed_board_fraction")) {
+      self_play_.mixed_board_fraction = static_cast<float>(net::BoundedNumber(j.at("mixed_board_fraction"), 0, 1));
+    }
     if (j.contains("search")) ApplySearchRecipe(j.at("search"), &search_);
     suggested_games_ = static_cast<int>(net::BoundedInt(j.at("games"), 1, 4096));
     resign_threshold_ = static_cast<float>(net::BoundedNumber(j.at("resign_threshold"), -2, 1));

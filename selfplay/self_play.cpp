@@ -12,11 +12,12 @@ SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slo
                    std::function<std::string()> network)
     : game_(game),
       params_(params),
-      komi_variants_(game, MaxKomiOffset(params)),
+      variants_(game, MaxKomiOffset(params)),
       sink_(std::move(sink)),
       network_(std::move(network)),
       slots_(slots) {
   ResolveDefaults(game, &params_);
+  if (!params_.mixed_board.empty()) mixed_board_ = &variants_.AddBoard(params_.mixed_board);
   for (int i = 0; i < slots; ++i) slots_[i].rng.seed(seed * 1000003 + i);
 }
 
@@ -57,7 +58,11 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("random-opening-fraction", &P::random_opening_fraction,
              "share of games that start from a random opening (untrained random moves)", 0.0, 1.0)
         .Add("random-opening-moves", &P::random_opening_moves,
-             "a random opening is 1 to this many uniformly random moves", 1, 1000);
+             "a random opening is 1 to this many uniformly random moves", 1, 1000)
+        .Add("mixed-board", &P::mixed_board,
+             "Go: also play this smaller board in the run, with the same network (e.g. go:7:komi=9 in a go:9 run; "
+             "\"\": off)")
+        .Add("mixed-board-fraction", &P::mixed_board_fraction, "share of games played on --mixed-board", 0.0, 1.0);
     return t;
   }();
   return table;
@@ -69,11 +74,14 @@ std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
   s.record = GameRecord{};
   s.record.uuid = NewUuid();
   const game::Game* game = &game_;
+  if (mixed_board_ && std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.mixed_board_fraction) {
+    game = mixed_board_;
+  }
   if (params_.komi_spread > 0) {
     const float offset = std::round(2.0f * std::normal_distribution<float>(0, params_.komi_spread)(s.rng)) / 2.0f;
-    const float max_offset = komi_variants_.MaxOffset();
-    const float komi = static_cast<const game::GoGame&>(game_).Komi() + std::clamp(offset, -max_offset, max_offset);
-    game = &komi_variants_.WithKomi(komi);
+    const float max_offset = variants_.MaxOffset();
+    const float komi = static_cast<const game::GoGame&>(*game).Komi() + std::clamp(offset, -max_offset, max_offset);
+    game = &variants_.WithKomi(*game, komi);
   }
   s.record.game_spec = game->Spec();
   s.record.network = network_();
@@ -116,7 +124,7 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
   s.min_value[mover] = std::min(s.min_value[mover], value);
   const float threshold = resign_threshold_;
   if (s.record.resign_allowed && value < threshold &&
-      state.MoveNumber() >= params_.resign_min_progress * game_.MaxGameLength()) {
+      state.MoveNumber() >= params_.resign_min_progress * state.game().MaxGameLength()) {
     return game::kNoMove;  // resign
   }
   const bool gumbel = search.GumbelActive();

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "game/game.h"
-#include "game/komi_variants.h"
+#include "game/game_variants.h"
 #include "game/options.h"
 #include "mcts/multi_game_search.h"
 #include "selfplay/game_record.h"
@@ -62,6 +62,15 @@ struct SelfPlayParams {
   // fixed budget (docs/techniques.md).
   float random_opening_fraction = 0;
   int random_opening_moves = 4;
+  // Mixed board sizes (Go; the issue's "mixed board sizes in one run with
+  // one network"): this share of games is played on `mixed_board`, a
+  // smaller Go board with its own komi (e.g. "go:7:komi=9" in a go:9 run),
+  // by the same network, which then needs a board mask
+  // (net::NetConfig::board_mask; `descent train` adds it). The komi spread
+  // applies around that board's komi. "" (the default): the run's board
+  // only.
+  std::string mixed_board;
+  float mixed_board_fraction = 0.5f;
   // Resign when the mover's root value falls below the threshold (set and
   // recalibrated by the trainer). A share of games never resigns, so the
   // false-resign rate can be measured (AlphaGo Zero: 10%).
@@ -108,7 +117,8 @@ class SelfPlay final : public mcts::SelfPlayHooks {
 
   const game::Game& game_;
   SelfPlayParams params_;  // resolved: no "game's default" left
-  game::KomiVariants komi_variants_;  // the games' komi (komi_spread)
+  game::GameVariants variants_;      // the games' komi (komi_spread) and mixed board
+  const game::Game* mixed_board_ = nullptr;  // in variants_; null without one
   Sink sink_;
   std::function<std::string()> network_;
   std::vector<Slot> slots_;

@@ -12,11 +12,14 @@ ReplayBuffer::ReplayBuffer(const game::Game& game, int64_t window, const std::st
       window_(window),
       value_q_weight_(value_q_weight),
       encoder_(net::Encoder::ForGame(game, encoding)),
-      komi_variants_(game, game::KomiVariants::AnyKomi(game)) {}
+      variants_(game, game::GameVariants::AnyKomi(game)) {
+  // Stored games were checked against the run's boards when they arrived.
+  if (dynamic_cast<const game::GoGame*>(&game)) variants_.AcceptAnySmallerBoard();
+}
 
 void ReplayBuffer::Add(selfplay::GameRecord game) {
   if (game.targets.empty()) return;
-  const game::Game& variant = komi_variants_.ForSpec(game.game_spec);
+  const game::Game& variant = variants_.ForSpec(game.game_spec);
   auto& initial = initial_[&variant];
   if (!initial) initial = variant.NewInitialState();
   first_sample_.push_back(dropped_ + samples_);
@@ -45,7 +48,7 @@ ReplayBuffer::FinalPosition ReplayBuffer::Final(const game::Game& variant, const
   }
   if (!state->IsTerminal()) return final_position;
   const auto& go = static_cast<const game::GoState&>(*state);
-  final_position.ownership.resize(static_cast<size_t>(game_.BoardWidth()) * game_.BoardHeight());
+  final_position.ownership.resize(static_cast<size_t>(variant.BoardWidth()) * variant.BoardHeight());
   go.AreaOwnership(final_position.ownership.data());
   final_position.black_score = go.ScoreForBlack();  // with the game's komi
   return final_position;
@@ -71,7 +74,11 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
     encoder_->Encode(*state, sym, input + static_cast<size_t>(b) * input_size);
     float* p = policy + static_cast<size_t>(b) * moves;
     std::fill(p, p + moves, 0.0f);
-    for (const auto& [m, share] : target.visits) p[game_.TransformMove(m, sym)] = share;
+    // Moves through the sample's symmetry on its own board, then into the
+    // network's frame (a mixed run's smaller board sits in its corner).
+    const game::Game& board = state->game();
+    const auto to_frame = [&](game::Move m) { return encoder_->FrameMove(*state, board.TransformMove(m, sym)); };
+    for (const auto& [m, share] : target.visits) p[to_frame(m)] = share;
     value[b] = state->ToMove() == 0 ? game.result : -game.result;
     if (target.root_value) value[b] = (1 - value_q_weight_) * value[b] + value_q_weight_ * *target.root_value;
     if (aux && aux->opponent_policy) {
@@ -79,7 +86,7 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
       std::fill(reply, reply + moves, 0.0f);
       const size_t next = static_cast<size_t>(target.move_number) + 1;
       aux->opponent_weight[b] = next < game.moves.size() ? 1.0f : 0.0f;
-      if (next < game.moves.size()) reply[game_.TransformMove(game.moves[next], sym)] = 1.0f;
+      if (next < game.moves.size()) reply[to_frame(game.moves[next])] = 1.0f;
     }
     if (aux && aux->ownership) {
       const int area = game_.BoardWidth() * game_.BoardHeight();
@@ -90,7 +97,7 @@ void ReplayBuffer::SampleBatch(int count, std::mt19937_64& rng, float* input, fl
       aux->score[b] = sign * final_position.black_score / static_cast<float>(area);
       std::fill(own, own + area, 0.0f);
       for (int p = 0; p < static_cast<int>(final_position.ownership.size()); ++p) {
-        own[game_.TransformMove(p, sym)] = sign * final_position.ownership[p];
+        own[to_frame(p)] = sign * final_position.ownership[p];
       }
     }
   }

@@ -11,7 +11,7 @@
 #include <random>
 
 #include "game/game.h"
-#include "game/komi_variants.h"
+#include "game/game_variants.h"
 #include "net/encoder.h"
 #include "selfplay/game_record.h"
 
@@ -56,7 +56,7 @@ class ReplayBuffer {
   int64_t window_;
   float value_q_weight_;
   std::unique_ptr<net::Encoder> encoder_;
-  game::KomiVariants komi_variants_;  // Go: any komi, as stored
+  game::GameVariants variants_;  // Go: any komi and any smaller board, as stored
   // The start position of each game variant met (game_ and its komi
   // variants), so a sample's replay copies one instead of allocating.
   std::map<const game::Game*, std::unique_ptr<game::State>> initial_;

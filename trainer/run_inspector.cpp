@@ -1,5 +1,7 @@
 #include "trainer/run_inspector.h"
 
+#include "game/go.h"
+
 #include <algorithm>
 #include <deque>
 #include <filesystem>
@@ -31,7 +33,8 @@ RunInspector::Impl::Impl(const Store& store, std::string run_dir, InspectParams 
   const auto spec = store_.GetState("game");
   if (!spec) throw game::UserError("the store names no game: not a Descent run, or one that never started");
   game_ = game::MakeGame(*spec);
-  komi_variants_ = std::make_unique<game::KomiVariants>(*game_, game::KomiVariants::AnyKomi(*game_));
+  komi_variants_ = std::make_unique<game::GameVariants>(*game_, game::GameVariants::AnyKomi(*game_));
+  if (dynamic_cast<const game::GoGame*>(game_.get())) komi_variants_->AcceptAnySmallerBoard();  // mixed board sizes
 }
 
 InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
@@ -110,7 +113,8 @@ std::shared_ptr<const RunInspector::Impl::CachedEvals> RunInspector::Impl::GameE
   net::Network::SetThreadsForThisThread(1);
   auto cached = std::make_shared<CachedEvals>();
   cached->network = game.network;
-  cached->evals = net::EvaluatePositions(*network, *game_, positions);
+  // The record's own game (a mixed run's smaller board, another komi).
+  cached->evals = net::EvaluatePositions(*network, states.front()->game(), positions);
   std::lock_guard lock(mutex_);
   evals_[game.id] = cached;
   eval_order_.push_back(game.id);

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "game/game.h"
-#include "game/komi_variants.h"
+#include "game/game_variants.h"
 #include "net/network.h"
 #include "net/position_eval.h"
 #include "trainer/run_inspector.h"
@@ -116,7 +116,7 @@ class RunInspector::Impl {
   std::unique_ptr<game::Game> game_;
   // Stored Go games may each have their own komi (self-play's komi_spread):
   // they are replayed with it.
-  std::unique_ptr<game::KomiVariants> komi_variants_;
+  std::unique_ptr<game::GameVariants> komi_variants_;
 
   std::mutex mutex_;  // guards the caches below
   std::deque<std::pair<std::string, std::shared_ptr<const net::Network>>> networks_;

@@ -15,7 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include "game/komi_variants.h"
+#include "game/game_variants.h"
 #include "game/user_error.h"
 #include "selfplay/protocol.h"
 #include "net/bounded_json.h"
@@ -143,7 +143,7 @@ class TrainerServer::Impl {
   WorkerInfo& Note(const std::string& worker);
 
   const game::Game& game_;
-  game::KomiVariants komi_variants_;  // the komi a worker's game may have
+  game::GameVariants komi_variants_;  // the komi and board a worker's game may have
   ServerBackend* backend_;     // null: the run page only (descent inspect)
   RunPageSource* inspector_;   // null: no run page
   bool loopback_ = false;      // listening on a loopback address
@@ -299,6 +299,7 @@ TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPag
       game_(game),
       komi_variants_(game, params.max_komi_offset),
       backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
+  if (!params.mixed_board.empty()) komi_variants_.AddBoard(params.mixed_board);
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
   const std::string where = params.host + ":" + std::to_string(params.port);
   beast::error_code ec;

@@ -56,6 +56,9 @@ struct ServerParams {
   // Go: a game may have a komi this far from the run's (self-play's
   // komi_spread; selfplay::MaxKomiOffset); 0: the run's komi only.
   float max_komi_offset = 0;
+  // A smaller Go board the run also plays (SelfPlayParams::mixed_board):
+  // workers' games on it are accepted too. "": none.
+  std::string mixed_board;
 };
 
 // "HOST:PORT" (port 0..65535) as given to --listen; game::UserError names

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "game/game_variants.h"
 #include "game/go.h"
 #include "game/registry.h"
 #include "game/user_error.h"
@@ -143,6 +144,14 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   }
   if (p_.self_play.komi_spread > 0 && !dynamic_cast<const game::GoGame*>(game_.get())) {
     throw game::UserError("--komi-spread varies Go's komi; " + game_->Spec() + " has none");
+  }
+  if (!p_.self_play.mixed_board.empty()) {
+    // A malformed or impossible board fails now, with the option's name.
+    try {
+      game::GameVariants(*game_, 0).AddBoard(p_.self_play.mixed_board);
+    } catch (const game::UserError& e) {
+      throw game::UserError(std::string("--mixed-board: ") + e.what());
+    }
   }
   if (!p_.eval_gtp.empty()) GtpEngineName(p_.eval_gtp);  // a mistyped engine fails now, not at the first evaluation
   run_ = p_.run;
@@ -319,6 +328,8 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"komi_spread", p_.self_play.komi_spread},
                         {"random_opening_fraction", p_.self_play.random_opening_fraction},
                         {"random_opening_moves", p_.self_play.random_opening_moves},
+                        {"mixed_board", p_.self_play.mixed_board},
+                        {"mixed_board_fraction", p_.self_play.mixed_board_fraction},
                         {"search", selfplay::SearchRecipeJson(p_.search)},
                         {"resign_threshold", status_resign_threshold_.load()}}
       .dump();
@@ -348,6 +359,7 @@ void TrainingRun::Impl::StartServer() {
   std::tie(params.host, params.port) = ParseListenAddress(p_.listen);
   params.max_network_lag = p_.max_network_lag;
   params.max_komi_offset = selfplay::MaxKomiOffset(p_.self_play);
+  params.mixed_board = p_.self_play.mixed_board;
   params.token = p_.token;
   if (params.token.empty() && !p_.token_file.empty()) params.token = selfplay::ReadTokenFile(p_.token_file);
   if (params.token.empty()) {
@@ -545,6 +557,11 @@ std::shared_ptr<net::Network> TrainingRun::Impl::LoadInit() {
   }
   Message("continuing from " + p_.init + " (step " + std::to_string(init->info().training_step) + ", " +
           std::to_string(init->info().selfplay_games) + " self-play games behind it)");
+  if (!p_.self_play.mixed_board.empty() && !have.board_mask) {
+    // Exactly the same network on its own board; the optimizer state fits.
+    init = init->WithBoardMask();
+    Message("with a board mask added, to play " + p_.self_play.mixed_board + " too");
+  }
   if (p_.blocks > have.blocks) {
     init = init->Deepen(p_.blocks);
     init_deepened_ = true;
@@ -579,7 +596,13 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
     if (!p_.global_pooling) config.global_pooling = 0;
     config.wdl_value = p_.wdl_value ? 1 : 0;
     config.opponent_policy = p_.opponent_policy ? 1 : 0;
+    config.board_mask = p_.self_play.mixed_board.empty() ? 0 : 1;
     current = net::Network::Random(config, p_.seed, p_.device);
+  }
+  if (resumed && !p_.self_play.mixed_board.empty() && !current->config().board_mask) {
+    // A run continued with --mixed-board: the same network, with a mask.
+    current = current->WithBoardMask();
+    Message("with a board mask added to the run's network, to play " + p_.self_play.mixed_board + " too");
   }
   const int64_t step = current->info().training_step;
   published_step_ = step;  // a resumed run's next network comes publish_every steps on

@@ -144,6 +144,34 @@ TEST_F(GtpTest, BoardsizeSwitchesToTheNetworkOfThatSize) {
   EXPECT_EQ(Send("genmove b").substr(0, 2), "= ");
 }
 
+TEST_F(GtpTest, OneMaskedNetworkPlaysEveryBoardSizeUpToItsOwn) {
+  // A 9x9 network with a board mask (mixed board sizes) keeps playing when
+  // the client asks for 7x7 or 5x5; larger boards need another network.
+  const auto g9 = game::MakeGame("go:9:komi=7");
+  net::NetConfig c = net::DefaultNetConfig(*g9, 1, 16);
+  c.board_mask = 1;
+  std::shared_ptr<const net::Network> masked = net::Network::Random(c, 3);
+  engine_ = std::make_unique<Engine>(masked, EngineParams{});
+  server_ = std::make_unique<GtpServer>(*engine_, GtpParams{.visits = 16});
+  for (int size : {7, 5, 9}) {
+    EXPECT_EQ(Send("boardsize " + std::to_string(size)), "=\n\n");
+    EXPECT_EQ(engine_->game().BoardWidth(), size);
+    EXPECT_EQ(&engine_->network(), masked.get());
+    for (const char* colour : {"b", "w", "b"}) {
+      const std::string move = Send(std::string("genmove ") + colour);
+      ASSERT_EQ(move.substr(0, 2), "= ") << move;
+      const std::string vertex = move.substr(2, move.find('\n') - 2);
+      if (vertex != "resign") EXPECT_NO_THROW(engine_->game().ParseMove(vertex)) << vertex << " on " << size;
+    }
+    // The ownership estimate covers the board's own points.
+    const auto estimate = engine_->Estimate();
+    ASSERT_TRUE(estimate);
+    EXPECT_EQ(estimate->ownership.size(), static_cast<size_t>(size * size));
+  }
+  EXPECT_EQ(Send("boardsize 11").substr(0, 2), "? ");
+  EXPECT_EQ(engine_->game().BoardWidth(), 9);
+}
+
 TEST_F(GtpTest, HandicapStatusTimeAndSgf) {
   Start("go:9:komi=7");
   EXPECT_EQ(Send("fixed_handicap 4"), "= C3 G7 C7 G3\n\n");

@@ -123,3 +123,58 @@ TEST(Encoder, NetworksKeepTheEncodingTheyWereTrainedWith) {
 
 }  // namespace
 }  // namespace descent::net
+
+namespace descent::net {
+namespace {
+
+// Mixed board sizes: a 9x9 encoder places a 7x7 board in its top-left
+// corner, every plane as the 7x7 encoder writes it (through any symmetry,
+// applied on the small board) and zeros elsewhere, the on-board plane
+// included; moves map to the frame's points.
+TEST(Encoder, ASmallerGoBoardSitsInTheFramesTopLeftCorner) {
+  const game::GoGame g9({.size = 9, .komi = 7.0f});
+  const game::GoGame g7({.size = 7, .komi = 9.0f});
+  for (const char* encoding : {"go-v2", "go-v1"}) {
+    const auto frame = Encoder::ForGame(g9, encoding), small = Encoder::ForGame(g7, encoding);
+    auto s = g7.NewInitialState();
+    const game::Move moves[] = {8, 9, 16, 10, 2, 15, 24, 17, 49, 30};  // a few stones, a capture race, a pass
+    for (game::Move m : moves) {
+      if (s->IsLegal(m)) s->Play(m);
+    }
+    ASSERT_GE(s->MoveNumber(), 8);
+    std::vector<float> f(frame->InputSize()), x(small->InputSize());
+    for (int sym = 0; sym < 8; ++sym) {
+      frame->Encode(*s, sym, f.data());
+      small->Encode(*s, sym, x.data());
+      for (int plane = 0; plane < frame->NumPlanes(); ++plane) {
+        for (int y = 0; y < 9; ++y) {
+          for (int px = 0; px < 9; ++px) {
+            const float want = y < 7 && px < 7 ? x[plane * 49 + y * 7 + px] : 0.0f;
+            ASSERT_EQ(f[plane * 81 + y * 9 + px], want) << encoding << " sym " << sym << " plane " << plane;
+          }
+        }
+      }
+    }
+    // The on-board plane marks exactly the 7x7 corner.
+    const int last = frame->NumPlanes() - 1;
+    EXPECT_EQ(f[last * 81 + 6 * 9 + 6], 1.0f);
+    EXPECT_EQ(f[last * 81 + 6 * 9 + 7], 0.0f);
+    // Moves: (x, y) -> y * 9 + x, the pass to the frame's pass; the frame's
+    // own states map to themselves.
+    EXPECT_EQ(frame->FrameMove(*s, 0), 0);
+    EXPECT_EQ(frame->FrameMove(*s, 8), 10);    // B6: x 1, y 1
+    EXPECT_EQ(frame->FrameMove(*s, 48), 60);   // x 6, y 6
+    EXPECT_EQ(frame->FrameMove(*s, 49), 81);   // pass
+    auto own = g9.NewInitialState();
+    EXPECT_EQ(frame->FrameMove(*own, 48), 48);
+    EXPECT_EQ(frame->FrameMove(*own, 81), 81);
+    // Keys: the two boards' empty positions differ.
+    EXPECT_NE(frame->CacheKey(*g7.NewInitialState()), frame->CacheKey(*own));
+    // A board larger than the frame is refused.
+    const game::GoGame g11({.size = 11});
+    EXPECT_THROW(frame->Encode(*g11.NewInitialState(), 0, f.data()), game::UserError);
+  }
+}
+
+}  // namespace
+}  // namespace descent::net

@@ -71,7 +71,7 @@ TEST_P(NetEvaluatorTest, SymmetryMapsThePolicy) {
       // Policy through the symmetry, by hand.
       std::vector<float> logits(game_->NumMoves()), value(1), priors(base.legal.size());
       server_->Evaluate(a.data(), 1, logits.data(), value.data());
-      MaskedSoftmax(*game_, logits.data(), base.legal.data(), static_cast<int>(base.legal.size()), sym, priors.data());
+      MaskedSoftmax(enc, *s, logits.data(), base.legal.data(), static_cast<int>(base.legal.size()), sym, priors.data());
       for (size_t i = 0; i < base.legal.size(); ++i) {
         const game::Move mapped = game_->TransformMove(base.legal[i], sym);
         const size_t j = std::find(direct.legal.begin(), direct.legal.end(), mapped) - direct.legal.begin();

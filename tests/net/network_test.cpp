@@ -204,15 +204,19 @@ TEST(Network, TheInferencePathEqualsTheTrainingModule) {
     int blocks, channels;
     bool wdl = false;
     std::string encoding = "";
+    bool mask = false;  // random inputs: the last plane (the board mask) marks random points
   };
   for (const Shape& s : std::vector<Shape>{{"go:5:komi=7", 2, 16},
                                            {"go:9:komi=7", 3, 24},
                                            {"go:9:komi=7", 3, 96},  // channels-last on the CPU
                                            {"connect4", 2, 16, true},
-                                           {"go:7:komi=9", 2, 8, false, "go-v1"}}) {
+                                           {"go:7:komi=9", 2, 8, false, "go-v1"},
+                                           {"go:9:komi=7", 3, 32, false, "", true},   // masked, Winograd
+                                           {"go:9:komi=7", 3, 96, false, "", true}}) {
     const auto g = game::MakeGame(s.game);
     NetConfig c = DefaultNetConfig(*g, s.blocks, s.channels, s.encoding);
     c.wdl_value = s.wdl;
+    c.board_mask = s.mask;
     const auto net = Network::Random(c, 3);
     for (int batch : {1, 7, 300}) ExpectInferenceEqualsReference(*net, batch, batch);
   }

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "game/go.h"
-#include "game/komi_variants.h"
+#include "game/game_variants.h"
 #include "game/registry.h"
 #include "game/tictactoe.h"
 #include "game/user_error.h"
@@ -78,7 +78,7 @@ TEST(SelfPlay, KomiSpreadGivesEachGameAKomiOfItsOwn) {
   EXPECT_EQ(MaxKomiOffset(params), 6.0f);
   const std::vector<GameRecord> games = PlayGames(g, params, 7, 16);
   ASSERT_GE(games.size(), 16u);
-  game::KomiVariants variants(g, MaxKomiOffset(params));
+  game::GameVariants variants(g, MaxKomiOffset(params));
   std::set<float> komis;
   for (const GameRecord& r : games) {
     const auto& variant = static_cast<const game::GoGame&>(variants.ForSpec(r.game_spec));  // throws if out of range
@@ -94,6 +94,40 @@ TEST(SelfPlay, KomiSpreadGivesEachGameAKomiOfItsOwn) {
   fixed.komi_spread = 0;
   SelfPlay plain(g, fixed, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
   for (int i = 0; i < 5; ++i) EXPECT_EQ(&plain.StartGame(0)->game(), &g);
+}
+
+TEST(SelfPlay, AMixedBoardIsPlayedInItsShareOfGames) {
+  game::GoGame g({5, 0.5f, 0});
+  SelfPlayParams params;
+  params.gumbel_simulations = 4;
+  params.gumbel_considered = 4;
+  params.mixed_board = "go:4:komi=1.5";
+  params.mixed_board_fraction = 0.5f;
+  params.komi_spread = 1;  // around each board's own komi
+  const std::vector<GameRecord> games = PlayGames(g, params, 11, 24);
+  ASSERT_GE(games.size(), 24u);
+  game::GameVariants variants(g, MaxKomiOffset(params));
+  variants.AddBoard(params.mixed_board);
+  int small = 0;
+  for (const GameRecord& r : games) {
+    const auto& variant = static_cast<const game::GoGame&>(variants.ForSpec(r.game_spec));  // throws if not either
+    small += variant.Size() == 4;
+    EXPECT_LE(std::fabs(variant.Komi() - (variant.Size() == 4 ? 1.5f : 0.5f)), MaxKomiOffset(params)) << r.game_spec;
+    EXPECT_NO_THROW(ValidateGameRecord(variant, r)) << r.game_spec;
+  }
+  // 24 games at a half share: both boards, all but certainly (2 x 2^-24 otherwise).
+  EXPECT_GT(small, 0);
+  EXPECT_LT(small, static_cast<int>(games.size()));
+  // Every game on it at share 1; a board that is not smaller Go is refused.
+  params.mixed_board_fraction = 1;
+  params.komi_spread = 0;
+  SelfPlay all(g, params, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(all.StartGame(0)->game().Spec(), "go:4:komi=1.5");
+  for (const char* bad : {"go:5:komi=3", "go:9", "tictactoe", "go:4:komi=0.3"}) {
+    params.mixed_board = bad;
+    EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError)
+        << bad;
+  }
 }
 
 TEST(SelfPlay, KomiSpreadIsRefusedForGamesWithoutKomi) {

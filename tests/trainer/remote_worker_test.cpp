@@ -30,10 +30,13 @@ namespace fs = std::filesystem;
 // `fail` makes every upload fail (the server answers 500).
 class FakeRun final : public ServerBackend {
  public:
-  explicit FakeRun(const fs::path& dir, const std::string& spec = "tictactoe")
+  // `board_mask`: a network that also plays smaller Go boards.
+  explicit FakeRun(const fs::path& dir, const std::string& spec = "tictactoe", bool board_mask = false)
       : weights_(dir / ("net-" + spec.substr(0, 4) + ".safetensors")) {
     const auto g = game::MakeGame(spec);
-    hash_ = net::Network::Random(net::DefaultNetConfig(*g, 1, 8), 2)->Save(weights_.string());
+    net::NetConfig c = net::DefaultNetConfig(*g, 1, 8);
+    c.board_mask = board_mask ? 1 : 0;
+    hash_ = net::Network::Random(c, 2)->Save(weights_.string());
   }
   std::optional<NetworkOffer> NewestNetwork() override { return NetworkOffer{1, hash_, weights_.string()}; }
   std::optional<int64_t> NetworkGeneration(const std::string& hash) override {
@@ -111,6 +114,18 @@ class RemoteWorkerTest : public ::testing::Test {
     return p;
   }
   // Runs the worker until `done` (checked every 20 ms) or 120 s.
+  // A worker plays for `run` through a server with `params` until 12 games
+  // are stored; the specs of the stored games (each checked on arrival).
+  std::set<std::string> SpecsOfTwelveGames(const game::Game& game, FakeRun& run, const ServerParams& params) {
+    TrainerServer server(game, run, params);
+    RunUntil(Worker(server.port()), [&] { return run.stored() >= 12; });
+    std::lock_guard lock(run.mutex_);
+    EXPECT_GE(run.records_.size(), 12u);
+    std::set<std::string> specs;
+    for (const auto& r : run.records_) specs.insert(r.game_spec);
+    return specs;
+  }
+
   selfplay::RemoteWorkerSummary RunUntil(const selfplay::RemoteWorkerParams& p, const std::function<bool()>& done,
                                          std::vector<std::string>* messages = nullptr) {
     std::atomic<bool> stop{false};
@@ -253,13 +268,19 @@ TEST_F(RemoteWorkerTest, PlaysEachGameAtTheKomiTheTrainersSpreadDraws) {
   ServerParams p;
   p.token = "secret";
   p.max_komi_offset = 6;  // selfplay::MaxKomiOffset at spread 2
-  TrainerServer server(*go, run, p);
-  RunUntil(Worker(server.port()), [&] { return run.stored() >= 12; });
-  std::lock_guard lock(run.mutex_);
-  ASSERT_GE(run.records_.size(), 12u);
-  std::set<std::string> specs;
-  for (const auto& r : run.records_) specs.insert(r.game_spec);  // each checked by the server on arrival
-  EXPECT_GE(specs.size(), 3u);
+  EXPECT_GE(SpecsOfTwelveGames(*go, run, p).size(), 3u);
+}
+
+TEST_F(RemoteWorkerTest, PlaysTheTrainersMixedBoardAndTheServerTakesItsGames) {
+  const auto go = game::MakeGame("go:5:komi=0.5");
+  FakeRun run(dir_, go->Spec(), true);
+  run.settings_ = R"({"game":"go:5:komi=0.5","games":8,"full_visits":8,"fast_visits":4,"full_fraction":1,)"
+                  R"("temperature_moves":5,"gumbel_simulations":4,"gumbel_considered":4,)"
+                  R"("mixed_board":"go:4:komi=1.5","mixed_board_fraction":0.5,"resign_threshold":-2})";
+  ServerParams p;
+  p.token = "secret";
+  p.mixed_board = "go:4:komi=1.5";
+  EXPECT_EQ(SpecsOfTwelveGames(*go, run, p), (std::set<std::string>{"go:5:komi=0.5", "go:4:komi=1.5"}));
 }
 
 TEST_F(RemoteWorkerTest, SettingsOutOfRangeAreRefusedAndNothingIsPlayed) {

@@ -55,6 +55,11 @@ struct Batch {
     return {size, input.data(), policy.data(), value.data(), ownership.data(), score.data(), weight.data()};
   }
   AuxTargets Aux() { return {ownership.data(), score.data(), weight.data()}; }
+  // Fills the batch (aux targets included) from `buffer`.
+  void SampleFrom(const ReplayBuffer& buffer, std::mt19937_64& rng) {
+    AuxTargets aux = Aux();
+    buffer.SampleBatch(size, rng, input.data(), policy.data(), value.data(), &aux);
+  }
   int size, area;
   std::vector<float> input, policy, value, ownership, score, weight;
 };
@@ -69,8 +74,7 @@ TEST(AuxTargets, OwnershipAndScoreOfTheFinalBoardFromTheMoversView) {
   resigned.resigned = true;
   buffer.Add(resigned);
   Batch b(c, 256);
-  AuxTargets aux = b.Aux();
-  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  b.SampleFrom(buffer, rng);
   const int komi_plane = 2 * game::GoState::kKeptBoards + 4;
   int resigned_samples = 0;
   for (int k = 0; k < b.size; ++k) {
@@ -104,12 +108,11 @@ TEST(AuxTargets, GamesWithAKomiOfTheirOwnAreScoredAndEncodedWithIt) {
   ReplayBuffer buffer(*g, 100000);
   std::mt19937_64 rng(5);
   for (int i = 0; i < 30; ++i) buffer.Add(RandomGame(i % 3 == 0 ? *g : i % 3 == 1 ? *low : *high, rng, i));
-  // Another board size is not a komi variant.
+  // A larger board does not fit the run's network.
   const auto seven = game::MakeGame("go:7:komi=2.5");
   EXPECT_THROW(buffer.Add(RandomGame(*seven, rng, 99)), game::UserError);
   Batch b(c, 512);
-  AuxTargets aux = b.Aux();
-  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  b.SampleFrom(buffer, rng);
   const int komi_plane = 2 * game::GoState::kKeptBoards + 4;
   std::set<float> komis;
   for (int k = 0; k < b.size; ++k) {
@@ -121,6 +124,52 @@ TEST(AuxTargets, GamesWithAKomiOfTheirOwnAreScoredAndEncodedWithIt) {
     EXPECT_EQ(b.value[k] > 0, b.score[k] > 0) << "sample " << k;
   }
   EXPECT_EQ(komis, (std::set<float>{1.5f, 2.5f, 6.5f}));
+}
+
+TEST(ReplayBuffer, ASmallerBoardsSamplesSitInTheFramesCorner) {
+  // Mixed board sizes: a 7x7 run (the network's frame) with 5x5 games.
+  const auto g7 = game::MakeGame("go:7:komi=9");
+  const auto g5 = game::MakeGame("go:5:komi=2.5");
+  net::NetConfig c = net::DefaultNetConfig(*g7, 1, 8);
+  ReplayBuffer buffer(*g7, 100000);
+  std::mt19937_64 rng(6);
+  for (int i = 0; i < 20; ++i) buffer.Add(RandomGame(*g5, rng, i));
+  Batch b(c, 256);
+  b.SampleFrom(buffer, rng);
+  const int komi_plane = 2 * game::GoState::kKeptBoards + 4, board_plane = c.input_planes - 1;
+  const auto in_corner = [](int p) { return p % 7 < 5 && p / 7 < 5; };
+  int passes = 0;
+  for (int k = 0; k < b.size; ++k) {
+    const float* planes = &b.input[static_cast<size_t>(k) * c.input_planes * b.area];
+    for (int p = 0; p < b.area; ++p) {
+      ASSERT_EQ(planes[board_plane * b.area + p], in_corner(p) ? 1.0f : 0.0f) << "sample " << k << " point " << p;
+      for (int plane = 0; plane < c.input_planes; ++plane) {
+        if (!in_corner(p)) ASSERT_EQ(planes[plane * b.area + p], 0.0f) << "plane " << plane;
+      }
+    }
+    // The move played (one-hot): a corner point of the frame, or its pass.
+    float total = 0;
+    for (int m = 0; m < c.policy_size; ++m) {
+      const float t = b.policy[static_cast<size_t>(k) * c.policy_size + m];
+      if (t == 0) continue;
+      total += t;
+      EXPECT_TRUE(m == 49 || (m < 49 && in_corner(m))) << "target at " << m;
+      passes += m == 49;
+    }
+    EXPECT_FLOAT_EQ(total, 1.0f);
+    // Ownership in the corner; the score (scaled by the frame's points) is
+    // the mover's 5x5 area difference with the 5x5 game's komi.
+    float owned = 0;
+    for (int p = 0; p < b.area; ++p) {
+      const float o = b.ownership[k * b.area + p];
+      if (!in_corner(p)) ASSERT_EQ(o, 0.0f);
+      owned += o;
+    }
+    const float mover_komi = 15 * planes[komi_plane * b.area];
+    EXPECT_FLOAT_EQ(std::fabs(mover_komi), 2.5f);
+    EXPECT_NEAR(b.score[k] * b.area, owned + mover_komi, 1e-4) << "sample " << k;
+  }
+  EXPECT_GT(passes, 0);  // random games end with passes
 }
 
 TEST(ReplayBuffer, ValueTargetsMixTheResultWithTheSearchsRootValue) {
@@ -242,8 +291,7 @@ TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 8; ++i) buffer.Add(RandomGame(*g, rng, i));
   Batch b(c, 32);
-  AuxTargets aux = b.Aux();
-  buffer.SampleBatch(b.size, rng, b.input.data(), b.policy.data(), b.value.data(), &aux);
+  b.SampleFrom(buffer, rng);
   Trainer trainer(net::Network::Random(c, 2), {.batch_size = 32, .learning_rate = 0.05f, .warmup_steps = 1}, 0);
   const Losses first = trainer.Step(b.View());
   Losses last;

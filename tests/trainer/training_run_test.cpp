@@ -321,6 +321,53 @@ TEST_F(TrainingRunTest, AnInitNetworkCanBeDeepenedButNotOtherwiseReshaped) {
   fs::remove_all(fewer.run);
 }
 
+TEST_F(TrainingRunTest, MixedBoardSizesTrainOneMaskedNetworkOnBoth) {
+  // A tiny 5x5 run, then its network continued with 4x4 games mixed in.
+  TrainRunParams p = Tiny(dir_);
+  p.game = "go:5:komi=0.5";
+  p.self_play.gumbel_simulations = 4, p.self_play.gumbel_considered = 4;
+  RunTo(p, 5);
+  const fs::path init = dir_ / Store((dir_ / "store.sqlite").string()).Networks().back().path;
+  ASSERT_EQ(net::Network::Load(init.string())->config().board_mask, 0);
+
+  TrainRunParams mixed = p;
+  mixed.run = dir_.string() + "_mixed";
+  fs::remove_all(mixed.run);
+  mixed.init = init.string();
+  mixed.self_play.mixed_board = "go:4:komi=1.5";
+  {
+    TrainingRun run(mixed, "");
+    const auto settings = nlohmann::json::parse(run.SelfPlayJson());  // workers play it too
+    EXPECT_EQ(settings.at("mixed_board"), "go:4:komi=1.5");
+    EXPECT_EQ(settings.at("mixed_board_fraction"), 0.5);
+  }
+  RunTo(mixed, 15);
+  EXPECT_TRUE(Said("with a board mask added, to play go:4:komi=1.5 too"));
+  Store store((fs::path(mixed.run) / "store.sqlite").string());
+  const auto last = net::Network::Load((fs::path(mixed.run) / store.Networks().back().path).string());
+  EXPECT_EQ(last->config().board_mask, 1);
+  EXPECT_EQ(last->config().game_spec, "go:5:komi=0.5");
+  EXPECT_EQ(last->info().training_step, 15);
+  std::set<std::string> specs;
+  for (const auto& g : store.RecentGames(1000000)) specs.insert(g.game_spec);
+  EXPECT_EQ(specs, (std::set<std::string>{"go:5:komi=0.5", "go:4:komi=1.5"}));
+  fs::remove_all(mixed.run);
+
+  // A board that is not a smaller Go board is refused before the run starts.
+  for (const char* bad : {"go:7", "connect4", "go:5:komi=3", "go:4:komi=0.3"}) {
+    TrainRunParams q = p;
+    q.run = dir_.string() + "_bad";
+    q.self_play.mixed_board = bad;
+    try {
+      RunTo(q, 5);
+      ADD_FAILURE() << "--mixed-board " << bad << " accepted";
+    } catch (const game::UserError& e) {
+      EXPECT_NE(std::string(e.what()).find("--mixed-board"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(q.run)) << bad;
+  }
+}
+
 TEST_F(TrainingRunTest, EvaluatesEveryNthNetworkOnly) {
   TrainRunParams p = Tiny(dir_);
   p.eval_every = 2;
