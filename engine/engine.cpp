@@ -24,8 +24,8 @@ std::unique_ptr<Engine> Engine::FromFile(const std::string& path, const EnginePa
 void Engine::SwapNetwork(const std::string& path) {
   std::shared_ptr<const net::Network> network = net::Network::Load(path, params_.device);
   network->CheckFits(*game_);
+  server_->SwapNetwork(network);  // throws, changing nothing, for another board or input size
   network_ = std::move(network);
-  server_->SwapNetwork(network_);
   evaluator_->NetworkChanged();
   MakeSearch();
   search_->search().SetRoot(*state_);

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <string>
+
+#include "game/user_error.h"
 
 namespace descent::net {
 
@@ -53,6 +56,14 @@ void InferenceServer::Evaluate(const float* input, int n, float* policy_logits, 
 }
 
 void InferenceServer::SwapNetwork(std::shared_ptr<const Network> network) {
+  // Callers' buffers are sized for this server's inputs and outputs (a
+  // board-masked network may fit a game and still have a larger board).
+  const NetConfig& c = network->config();
+  if (c.input_planes * c.height * c.width != input_size_ || c.policy_size != policy_size_) {
+    throw game::UserError("the network's inputs or moves (" + std::to_string(c.input_planes) + " planes of " +
+                          std::to_string(c.height) + "x" + std::to_string(c.width) + ", " +
+                          std::to_string(c.policy_size) + " moves) differ from the one it would replace");
+  }
   std::lock_guard lock(mutex_);
   network_ = std::move(network);
 }

@@ -60,7 +60,8 @@ class InferenceServer {
   // networks and ForwardFn calls write 0 there.
   void Evaluate(const float* input, int n, float* policy_logits, float* values, float* scores = nullptr);
   // New batches use `network` (same game and encoding); running ones finish
-  // with the old one.
+  // with the old one. game::UserError, changing nothing, for a network of
+  // another input or policy size (a board-masked network of a larger board).
   void SwapNetwork(std::shared_ptr<const Network> network);
   std::shared_ptr<const Network> network() const;
   InferenceStats Stats() const;

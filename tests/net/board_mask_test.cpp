@@ -200,6 +200,36 @@ TEST(BoardMask, OnlyAMaskedGoNetworkFitsASmallerBoard) {
   }
 }
 
+// A masked 9x9 network fits a 7x7 game but not a server sized for a 7x7
+// network's inputs: the swap is refused and the old network keeps serving.
+TEST(BoardMask, AServerRefusesANetworkOfAnotherInputSize) {
+  const auto g7 = game::MakeGame("go:7:komi=9");
+  const auto g9 = game::MakeGame("go:9:komi=7");
+  std::shared_ptr<const Network> seven = Network::Random(DefaultNetConfig(*g7, 1, 16), 1);
+  NetConfig c = DefaultNetConfig(*g9, 1, 16);
+  c.board_mask = 1;
+  std::shared_ptr<const Network> masked = Network::Random(c, 2);
+  ASSERT_NO_THROW(masked->CheckFits(*g7));
+  InferenceServer server(seven, {.threads = 1});
+  EXPECT_THROW(server.SwapNetwork(masked), game::UserError);
+  EXPECT_EQ(server.network(), seven);
+  NetEvaluator evaluator(*g7, server, {.random_symmetry = false, .cache_entries = 0});
+  const auto state = g7->NewInitialState();
+  std::vector<game::Move> legal;
+  state->LegalMoves(&legal);
+  std::vector<float> priors(legal.size());
+  float value = 0;
+  mcts::EvalRequest request{.state = state.get(), .legal = legal.data(), .num_legal = static_cast<int>(legal.size()),
+                            .priors = priors.data(), .value = &value};
+  evaluator.Evaluate(std::span<const mcts::EvalRequest>(&request, 1));
+  double sum = 0;
+  for (float p : priors) sum += p;
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+  std::shared_ptr<const Network> another = Network::Random(DefaultNetConfig(*g7, 1, 16), 3);
+  EXPECT_NO_THROW(server.SwapNetwork(another));
+  EXPECT_EQ(server.network(), another);
+}
+
 // The evaluator reads a small board's policy from the frame's points: the
 // move at column x, row y of a 7x7 board is the network's y * 9 + x, the
 // pass its 81.
