@@ -71,8 +71,13 @@ Losses Trainer::Step(const TrainBatch& b) {
     const auto denominator = weight.sum().clamp_min(1.0);
     // tanh(z) = 2 sigmoid(2z) - 1: a cross-entropy on (1 + ownership) / 2.
     const auto own_target = (blob(b.ownership, {n, area}) + 1) * 0.5;
+    const auto own_points =
+        torch::binary_cross_entropy_with_logits(2 * out.ownership, own_target, {}, {}, at::Reduction::None);
+    // Mixed board sizes: the mean over the board's own points (off-board
+    // points have no owner, and the head's output there is only its bias).
+    const auto board = c.board_mask ? net::BoardMask(x).flatten(1) : torch::Tensor();
     const auto own_per_sample =
-        torch::binary_cross_entropy_with_logits(2 * out.ownership, own_target, {}, {}, at::Reduction::None).mean(1);
+        c.board_mask ? (own_points * board).sum(1) / board.sum(1).clamp_min(1.0) : own_points.mean(1);
     const auto ownership_loss = (own_per_sample * weight).sum() / denominator;
     const auto score_per_sample = torch::smooth_l1_loss(out.score, blob(b.score, {n}), at::Reduction::None);
     const auto score_loss = (score_per_sample * weight).sum() / denominator;

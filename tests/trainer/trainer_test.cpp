@@ -313,6 +313,34 @@ TEST(Trainer, ANetworkWithAuxHeadsAndGlobalPoolingLearnsItsTargets) {
   EXPECT_THROW(trainer.Step(bare), game::UserError);
 }
 
+TEST(Trainer, AMaskedNetworksOwnershipLossCountsOnlyTheBoardsPoints) {
+  // 5x5 games in a masked 7x7 network: off-board ownership targets do not
+  // enter the loss (whatever they hold), and on-board ones do.
+  const auto g7 = game::MakeGame("go:7:komi=9");
+  const auto g5 = game::MakeGame("go:5:komi=2.5");
+  net::NetConfig c = net::DefaultNetConfig(*g7, 2, 16);
+  c.board_mask = 1;
+  ReplayBuffer buffer(*g7, 100000);
+  std::mt19937_64 rng(8);
+  for (int i = 0; i < 10; ++i) buffer.Add(RandomGame(*g5, rng, i));
+  Batch b(c, 32);
+  b.SampleFrom(buffer, rng);
+  const auto first_loss = [&](const Batch& batch) {
+    Trainer trainer(net::Network::Random(c, 4), {.batch_size = 32, .learning_rate = 0.01f, .warmup_steps = 1}, 0);
+    return trainer.Step(batch.View()).ownership;  // measured before the step's update
+  };
+  const float loss = first_loss(b);
+  Batch off = b, on = b;
+  for (int k = 0; k < b.size; ++k) {
+    for (int p = 0; p < b.area; ++p) {
+      const bool board = p % 7 < 5 && p / 7 < 5;
+      (board ? on : off).ownership[k * b.area + p] = 1.0f;
+    }
+  }
+  EXPECT_FLOAT_EQ(first_loss(off), loss);
+  EXPECT_GT(std::fabs(first_loss(on) - loss), 1e-3f);
+}
+
 TEST(Trainer, AWinDrawLossValueHeadLearnsDraws) {
   // Connect Four positions labelled win, draw or loss by their index: the
   // head must learn all three, draws included (a tanh head trained on 0
