@@ -255,7 +255,7 @@ Json RunInspector::Impl::GameView(const Query& q) {
   if (row) out["network_id"] = row->id;
   out["evaluated"] = evals != nullptr;
   if (const auto own = FinalOwnership(g, *states.back())) out["final_ownership"] = *own;
-  out["layout"] = BoardLayout(*game_);
+  out["layout"] = BoardLayout(states.front()->game());  // the game's own board (mixed board sizes)
   out["positions"] = std::move(positions);
   return out;
 }
@@ -286,7 +286,7 @@ Json RunInspector::Impl::Compare(const Query& q) {
   const game::State& s = *states[static_cast<size_t>(move)];
   if (s.IsTerminal()) throw HttpError(400, "position " + std::to_string(move) + " is the end of the game");
   Json out = PositionJson(s, OutcomeFor(g.record.result, states.front()->ToMove(), s.ToMove()));
-  out["layout"] = BoardLayout(*game_);
+  out["layout"] = BoardLayout(s.game());
   for (const auto& t : g.record.targets) {
     if (t.move_number == move) out["target"] = TargetJson(t);
   }
@@ -294,7 +294,7 @@ Json RunInspector::Impl::Compare(const Query& q) {
   for (const char* side : {"a", "b"}) {
     const NetworkRow row = NetworkByIdOrError(IntParam(q, side, 0, 1, INT64_MAX));
     const auto network = LoadNetwork(row);
-    const auto e = net::EvaluatePositions(*network, *game_, {&s});
+    const auto e = net::EvaluatePositions(*network, s.game(), {&s});
     Json n = {{"id", row.id}, {"hash", row.hash}, {"step", row.step}};
     AddEval(&n, e[0]);
     out[side] = std::move(n);

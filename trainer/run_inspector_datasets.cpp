@@ -27,12 +27,18 @@ using Query = std::map<std::string, std::string>;
 // in milliseconds to seconds.
 constexpr int kConnect4SolverMinMoves = 12;
 
+// A move's name on `game`'s board; "" for none.
+std::string MoveName(const game::Game& game, game::Move move) {
+  return move >= 0 && move < game.NumMoves() ? game.MoveToText(move) : "";
+}
+
 }  // namespace
 
 std::optional<std::vector<int>> RunInspector::Impl::FinalOwnership(const StoredGame& g, const game::State& last) const {
   const auto* go = dynamic_cast<const game::GoState*>(&last);
   if (!go || g.resigned || !last.IsTerminal()) return std::nullopt;
-  std::vector<int8_t> own(static_cast<size_t>(game_->BoardWidth() * game_->BoardHeight()));
+  // The game's own board (a mixed run's smaller board has fewer points).
+  std::vector<int8_t> own(static_cast<size_t>(last.game().BoardWidth() * last.game().BoardHeight()));
   go->AreaOwnership(own.data());
   return std::vector<int>(own.begin(), own.end());
 }
@@ -48,7 +54,8 @@ std::vector<RunInspector::Impl::Sample> RunInspector::Impl::Samples(const std::v
     for (const auto& t : g.record.targets) {
       const auto& e = evals->evals[static_cast<size_t>(t.move_number)];
       const game::Player mover = states[static_cast<size_t>(t.move_number)]->ToMove();
-      samples.push_back({&g, t.move_number, &t, &e, mover, OutcomeFor(g.record.result, first, mover)});
+      samples.push_back(
+          {&g, t.move_number, &t, &e, mover, OutcomeFor(g.record.result, first, mover), &states.front()->game()});
     }
   }
   return samples;
@@ -71,9 +78,13 @@ Json RunInspector::Impl::Surprise(const Query& q) {
   Json top = Json::array();
   for (size_t i = 0; i < ranked.size() && static_cast<int64_t>(i) < limit; ++i) {
     const Sample& s = *ranked[i].second;
+    const game::Move target_best = TopMove(s.target->visits), prior_best = ArgMax(s.eval->priors);
+    // Names on the position's own board (a mixed run plays smaller ones too).
     top.push_back({{"game", s.game->id}, {"move_number", s.move_number}, {"surprise", ranked[i].first},
                    {"value", s.eval->value}, {"outcome", s.outcome},
-                   {"target_best", TopMove(s.target->visits)}, {"prior_best", ArgMax(s.eval->priors)}});
+                   {"target_best", target_best}, {"prior_best", prior_best},
+                   {"target_best_name", MoveName(*s.board, target_best)},
+                   {"prior_best_name", MoveName(*s.board, prior_best)}});
   }
   return {{"window", WindowJson(games)}, {"positions", list.size()},
           {"mean_surprise", list.empty() ? 0.0 : sum / static_cast<double>(list.size())}, {"top", top}};

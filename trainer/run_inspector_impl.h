@@ -90,6 +90,7 @@ class RunInspector::Impl {
     const net::PositionEval* eval;
     game::Player mover;
     float outcome;  // the mover's final result
+    const game::Game* board;  // the record's own game (a mixed run's smaller board)
   };
 
   // Every recorded target position of `games`, with its evaluation. Games

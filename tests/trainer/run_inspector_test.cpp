@@ -358,22 +358,30 @@ TEST_F(RunInspectorTest, EvaluationGamesAreStoredAndBrowsable) {
   Get("/api/ownership", 404);  // tic-tac-toe has no ownership
 }
 
-// A tiny 5x5 Go run with ownership heads: the final ownership and the
-// disagreement view against the final positions directly.
-TEST(RunInspectorGo, OwnershipDisagreementIsMeasuredAgainstTheFinalPosition) {
-  const fs::path dir = fs::temp_directory_path() / ("descent_inspect_go_" + std::to_string(::getpid()));
+// A tiny 5x5 Go run with ownership heads (10 steps), `mixed_board` games
+// beside the 5x5 ones where given; its parameters.
+TrainRunParams TinyGoRun(const fs::path& dir, const std::string& mixed_board = "") {
   fs::remove_all(dir);
   TrainRunParams p;
   p.game = "go:5:komi=3";
   p.run = dir.string();
   p.blocks = 1, p.channels = 8;
   p.games = 8, p.self_play.full_visits = 16, p.self_play.fast_visits = 8;
+  p.self_play.mixed_board = mixed_board;
   p.min_samples = 64, p.batch = 16, p.publish_every = 5, p.eval_every = 0;
   p.threads = 1;
   p.max_steps = 10;
   TrainRunOutput out;
   std::atomic<bool> stop{false};
   TrainingRun(p, "", out).Run(&stop);
+  return p;
+}
+
+// A tiny 5x5 Go run with ownership heads: the final ownership and the
+// disagreement view against the final positions directly.
+TEST(RunInspectorGo, OwnershipDisagreementIsMeasuredAgainstTheFinalPosition) {
+  const fs::path dir = fs::temp_directory_path() / ("descent_inspect_go_" + std::to_string(::getpid()));
+  const TrainRunParams p = TinyGoRun(dir);
   Store store((dir / "store.sqlite").string());
   InspectParams params;
   params.window = 400;
@@ -471,6 +479,52 @@ TEST_F(RunInspectorTest, OnLoopbackTheDataNeedsNoToken) {
   params.token = "unused";
   TrainerServer server(*game_, *inspector_, params);
   EXPECT_EQ(StatusOf(Raw(server.port(), "GET /api/networks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 200);
+}
+
+// A mixed run (5x5 with 4x4 games): a small board's game is shown, compared
+// and measured on its own board.
+TEST(RunInspectorGo, AMixedRunsSmallerBoardIsShownOnItsOwnBoard) {
+  const fs::path dir = fs::temp_directory_path() / ("descent_inspect_mixed_" + std::to_string(::getpid()));
+  const TrainRunParams p = TinyGoRun(dir, "go:4:komi=1.5");
+  Store store((dir / "store.sqlite").string());
+  InspectParams params;
+  params.window = 400;
+  RunInspector inspector(store, dir.string(), params);
+  int small = 0;
+  for (const StoredGame& g : store.GameSummaries(0, 1000)) {
+    const StoredGame full = *store.GameById(g.id);
+    if (full.record.game_spec != "go:4:komi=1.5" || full.resigned) continue;
+    const InspectReply reply = inspector.Get("/api/game", {{"id", std::to_string(g.id)}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const Json view = Json::parse(reply.body);
+    EXPECT_EQ(view["layout"]["width"], 4);
+    EXPECT_EQ(view["layout"]["cells"].size(), 17u);
+    if (view.contains("final_ownership")) EXPECT_EQ(view["final_ownership"].size(), 16u);
+    ASSERT_TRUE(view["evaluated"].get<bool>());
+    EXPECT_EQ(view["positions"][0]["ownership"].size(), 16u);
+    EXPECT_EQ(view["positions"][0]["prior"].size(), 17u);
+    const InspectReply compare =
+        inspector.Get("/api/compare", {{"game", std::to_string(g.id)}, {"move", "1"}, {"a", "1"}, {"b", "2"}});
+    ASSERT_EQ(compare.status, 200) << compare.body;
+    EXPECT_EQ(Json::parse(compare.body)["layout"]["width"], 4);
+    if (++small == 2) break;
+  }
+  EXPECT_EQ(small, 2);
+  const InspectReply ownership = inspector.Get("/api/ownership", {{"limit", "1000"}});
+  EXPECT_EQ(ownership.status, 200) << ownership.body;
+  // The surprise table names moves on each position's own board.
+  const Json surprise = Json::parse(inspector.Get("/api/surprise", {{"limit", "1000"}}).body);
+  std::set<std::string> small_names, names;  // target names on each board
+  const auto g4 = game::MakeGame("go:4:komi=1.5"), g5 = game::MakeGame(p.game);
+  for (const Json& row : surprise["top"]) {
+    const StoredGame g = *store.GameById(row["game"].get<int64_t>());
+    const game::Game& board = g.record.game_spec == "go:4:komi=1.5" ? *g4 : *g5;
+    EXPECT_EQ(row["target_best_name"], board.MoveToText(row["target_best"].get<int>()));
+    EXPECT_EQ(row["prior_best_name"], board.MoveToText(row["prior_best"].get<int>()));
+    (&board == g4.get() ? small_names : names).insert(row["target_best_name"].get<std::string>());
+  }
+  EXPECT_FALSE(small_names.empty());
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -416,7 +416,7 @@ $('surprise-load').onclick = async () => {
     body.innerHTML = '';
     s.top.forEach((p, i) => body.appendChild(row([i + 1, gameLink(p.game, p.move_number), p.move_number,
       fmt(p.surprise), fmt(p.value), p.outcome > 0 ? 'won' : p.outcome < 0 ? 'lost' : 'draw',
-      names[p.target_best], names[p.prior_best]])));
+      p.target_best_name ?? names[p.target_best], p.prior_best_name ?? names[p.prior_best]])));
   } catch (e) { $('surprise-summary').textContent = ''; showError(e); }
 };
 
