@@ -292,7 +292,10 @@ void Network::CheckFits(const game::Game& game) const {
   // Options the inputs do not show (komi, the move cap) may differ.
   const auto family = [](const std::string& spec) { return spec.substr(0, spec.find(":komi")); };
   if (family(c.game_spec) != family(expected.game_spec)) {
-    throw UserError("the network is for " + c.game_spec + ", not " + expected.game_spec);
+    const auto* go = dynamic_cast<const game::GoGame*>(&game);
+    const bool smaller_go = go && c.game_spec.rfind("go:", 0) == 0 && go->Size() < std::min(c.height, c.width);
+    throw UserError("the network is for " + c.game_spec + ", not " + expected.game_spec +
+                    (smaller_go ? " (a smaller board needs a network with a board mask: train with --mixed-board)" : ""));
   }
   if (c.encoding != expected.encoding || c.input_planes != expected.input_planes || c.height != expected.height ||
       c.width != expected.width || c.policy_size != expected.policy_size) {

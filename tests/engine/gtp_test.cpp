@@ -108,7 +108,9 @@ TEST_F(GtpTest, ScriptedSessionOn19x19) {
   EXPECT_EQ(Send("play w pass"), "=\n\n");
   EXPECT_EQ(Send("genmove b"), "= pass\n\n");  // the game is over
   EXPECT_EQ(Send("final_score"), "= W+7.5\n\n");  // B: 1 stone; W: 1 stone; the rest touches both
-  EXPECT_EQ(Send("boardsize 9"), "? unacceptable size (the network is for go:19:komi=7.5, not go:9:komi=7.5)\n\n");
+  EXPECT_EQ(Send("boardsize 9"),
+            "? unacceptable size (the network is for go:19:komi=7.5, not go:9:komi=7.5 (a smaller board needs a network "
+            "with a board mask: train with --mixed-board))\n\n");
 }
 
 // descent gtp without --net: boardsize and loadsgf switch to the network of

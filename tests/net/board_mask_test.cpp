@@ -191,7 +191,14 @@ TEST(BoardMask, OnlyAMaskedGoNetworkFitsASmallerBoard) {
   const auto plain = Network::Random(DefaultNetConfig(*g9, 1, 16), 1);
   const auto masked = plain->WithBoardMask();
   const auto g7 = game::MakeGame("go:7:komi=9");
-  EXPECT_THROW(plain->CheckFits(*g7), game::UserError);
+  try {
+    plain->CheckFits(*g7);
+    ADD_FAILURE() << "an unmasked 9x9 network fits 7x7";
+  } catch (const game::UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("not go:7:komi=9 (a smaller board needs a network with a board mask"),
+              std::string::npos)
+        << e.what();
+  }
   EXPECT_NO_THROW(masked->CheckFits(*g7));
   EXPECT_NO_THROW(masked->CheckFits(*game::MakeGame("go:2")));
   EXPECT_NO_THROW(masked->CheckFits(*g9));
