@@ -50,11 +50,6 @@ struct NetConfig {
 
 // Residual block `index` takes a global-pooling bias (every third block,
 // starting with the third, as KataGo spaces its pooling blocks).
-// The board sizes a network plays: its own (game_spec), and with a board
-// mask any smaller square Go board. (Placed here so checks and encoders
-// agree.)
-inline bool PlaysSmallerBoards(const NetConfig& c) { return c.board_mask != 0; }
-
 inline bool HasPoolingBias(const NetConfig& c, int index) { return c.global_pooling && index % 3 == 2; }
 
 // Defaults per game (blocks x channels): tic-tac-toe 2x32, Connect Four 5x64,

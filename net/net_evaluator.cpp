@@ -32,27 +32,20 @@ void MaskedSoftmax(const Encoder& encoder, const game::State& state, const float
   for (int i = 0; i < num_legal; ++i) priors[i] /= sum;
 }
 
-namespace {
-
-// The network's own game where it is a larger board than `game` (a
-// network with a board mask playing a smaller board); else null.
-std::unique_ptr<game::Game> FrameGame(const game::Game& game, const InferenceServer& server) {
-  const auto network = server.network();
-  if (!network || network->config().height == game.BoardHeight()) return nullptr;
-  network->CheckFits(game);
-  return game::MakeGame(network->config().game_spec);
+std::unique_ptr<game::Game> FrameGame(const NetConfig& network, const game::Game& game) {
+  return network.height == game.BoardHeight() ? nullptr : game::MakeGame(network.game_spec);
 }
-
-}  // namespace
 
 NetEvaluator::NetEvaluator(const game::Game& game, InferenceServer& server, const NetEvaluatorParams& params)
     : game_(game),
-      frame_game_(FrameGame(game, server)),
+      frame_game_(server.network() ? FrameGame(server.network()->config(), game) : nullptr),
       server_(server),
       params_(params),
       encoder_(Encoder::ForGame(frame_game_ ? *frame_game_ : game,
                                 server.network() ? server.network()->config().encoding : "")),
-      cache_(params.cache_entries, game.NumMoves()) {}
+      cache_(params.cache_entries, game.NumMoves()) {
+  if (frame_game_) server.network()->CheckFits(game);  // a smaller board needs a board mask
+}
 
 int NetEvaluator::SymmetryFor(uint64_t key) const {
   if (!params_.random_symmetry) return 0;

@@ -63,6 +63,11 @@ class NetEvaluator final : public mcts::Evaluator {
   std::atomic<uint64_t> generation_{0};
 };
 
+// The network's own game where its board (its frame) is larger than
+// `game`'s (a network with a board mask playing a smaller board): encoders
+// for the network are made for it. Null where the boards are the same.
+std::unique_ptr<game::Game> FrameGame(const NetConfig& network, const game::Game& game);
+
 // Softmax over the logits of the legal moves only, read through symmetry
 // `sym` (the net saw the board transformed) and the encoder's frame (a
 // smaller board in a larger network): priors[i] for legal[i] of `state`.

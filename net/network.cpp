@@ -276,24 +276,19 @@ std::unique_ptr<Network> Network::Load(const std::string& path, const std::strin
 
 void Network::CheckFits(const game::Game& game) const {
   const NetConfig& c = config();
-  // A network with a board mask plays Go on smaller boards in its frame.
-  if (c.board_mask) {
-    const auto* go = dynamic_cast<const game::GoGame*>(&game);
-    if (go && go->Size() < std::min(c.height, c.width)) {
-      if (c.game_spec.rfind("go:", 0) != 0) {
-        throw UserError("the network is for " + c.game_spec + ", not " + game.Spec());
-      }
-      Encoder::ForGame(game, c.encoding);  // an encoding this build knows for Go
-      return;
-    }
+  // Go on a smaller board than the network's: played in its frame where the
+  // network has a board mask.
+  const auto* go = dynamic_cast<const game::GoGame*>(&game);
+  const bool smaller_go = go && c.game_spec.rfind("go:", 0) == 0 && go->Size() < std::min(c.height, c.width);
+  if (smaller_go && c.board_mask) {
+    Encoder::ForGame(game, c.encoding);  // an encoding this build knows for Go
+    return;
   }
   // Any encoding this build knows for the game (older networks keep theirs).
   const NetConfig expected = DefaultNetConfig(game, 0, 0, c.encoding);
   // Options the inputs do not show (komi, the move cap) may differ.
   const auto family = [](const std::string& spec) { return spec.substr(0, spec.find(":komi")); };
   if (family(c.game_spec) != family(expected.game_spec)) {
-    const auto* go = dynamic_cast<const game::GoGame*>(&game);
-    const bool smaller_go = go && c.game_spec.rfind("go:", 0) == 0 && go->Size() < std::min(c.height, c.width);
     throw UserError("the network is for " + c.game_spec + ", not " + expected.game_spec +
                     (smaller_go ? " (a smaller board needs a network with a board mask: train with --mixed-board)" : ""));
   }
@@ -339,20 +334,13 @@ std::unique_ptr<Network> Network::Clone() const {
 std::unique_ptr<Network> Network::WithBoardMask() const {
   if (config().board_mask) throw UserError("the network already plays smaller boards (it has a board mask)");
   if (config().encoding.rfind("go-", 0) != 0) throw UserError("board masks are for Go networks, not " + config().game_spec);
-  NetConfig c = config();
-  c.board_mask = 1;
-  auto impl = std::make_unique<Impl>(c, impl_->device);
-  {
-    torch::NoGradGuard no_grad;
-    auto from = NamedTensors(impl_->model);
-    auto to = NamedTensors(impl->model);
-    for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
-  }
-  impl->info = impl_->info;
-  impl->info.parent = impl_->info.content_hash;
-  impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
-  impl->RefreshInference();
-  return std::unique_ptr<Network>(new Network(std::move(impl)));
+  // The mask changes no tensor: a copy with the flag set (named in the hash).
+  std::unique_ptr<Network> copy = Clone();
+  Impl& m = *copy->impl_;
+  m.model->config.board_mask = 1;
+  m.info.parent = impl_->info.content_hash;
+  m.info.content_hash = NetworkHash(PlainTensors(m.model), m.model->config);
+  return copy;
 }
 
 std::unique_ptr<Network> Network::Deepen(int blocks) const {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "game/registry.h"
 #include "net/encoder.h"
 #include "net/net_evaluator.h"
 
@@ -14,8 +13,7 @@ std::vector<PositionEval> EvaluatePositions(const Network& network, const game::
   network.CheckFits(game);
   // A network with a board mask may have a larger board (its frame) than
   // the game: positions go into its frame and its outputs come back.
-  const std::unique_ptr<game::Game> frame =
-      network.config().height != game.BoardHeight() ? game::MakeGame(network.config().game_spec) : nullptr;
+  const std::unique_ptr<game::Game> frame = FrameGame(network.config(), game);
   const auto encoder = Encoder::ForGame(frame ? *frame : game, network.config().encoding);
   const int policy_size = network.config().policy_size;
   const int input_size = encoder->InputSize();

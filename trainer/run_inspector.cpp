@@ -1,7 +1,5 @@
 #include "trainer/run_inspector.h"
 
-#include "game/go.h"
-
 #include <algorithm>
 #include <deque>
 #include <filesystem>
@@ -10,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "game/go.h"
 #include "game/registry.h"
 #include "game/user_error.h"
 #include "net/network.h"
@@ -33,8 +32,8 @@ RunInspector::Impl::Impl(const Store& store, std::string run_dir, InspectParams 
   const auto spec = store_.GetState("game");
   if (!spec) throw game::UserError("the store names no game: not a Descent run, or one that never started");
   game_ = game::MakeGame(*spec);
-  komi_variants_ = std::make_unique<game::GameVariants>(*game_, game::GameVariants::AnyKomi(*game_));
-  if (dynamic_cast<const game::GoGame*>(game_.get())) komi_variants_->AcceptAnySmallerBoard();  // mixed board sizes
+  variants_ = std::make_unique<game::GameVariants>(*game_, game::GameVariants::AnyKomi(*game_));
+  if (dynamic_cast<const game::GoGame*>(game_.get())) variants_->AcceptAnySmallerBoard();  // mixed board sizes
 }
 
 InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
@@ -65,7 +64,7 @@ InspectReply RunInspector::Impl::Get(const std::string& path, const Query& q) {
 std::vector<std::unique_ptr<game::State>> RunInspector::Impl::Replay(const selfplay::GameRecord& record) const {
   std::vector<std::unique_ptr<game::State>> states;
   // Evaluation games name no spec: they are at the run's komi.
-  const game::Game& game = record.game_spec.empty() ? *game_ : komi_variants_->ForSpec(record.game_spec);
+  const game::Game& game = record.game_spec.empty() ? *game_ : variants_->ForSpec(record.game_spec);
   states.push_back(game.NewInitialState());
   for (Move m : record.moves) {
     auto next = states.back()->Clone();

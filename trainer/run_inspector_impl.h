@@ -117,7 +117,7 @@ class RunInspector::Impl {
   std::unique_ptr<game::Game> game_;
   // Stored Go games may each have their own komi (self-play's komi_spread):
   // they are replayed with it.
-  std::unique_ptr<game::GameVariants> komi_variants_;
+  std::unique_ptr<game::GameVariants> variants_;
 
   std::mutex mutex_;  // guards the caches below
   std::deque<std::pair<std::string, std::shared_ptr<const net::Network>>> networks_;

@@ -143,7 +143,7 @@ class TrainerServer::Impl {
   WorkerInfo& Note(const std::string& worker);
 
   const game::Game& game_;
-  game::GameVariants komi_variants_;  // the komi and board a worker's game may have
+  game::GameVariants variants_;  // the komi and board a worker's game may have
   ServerBackend* backend_;     // null: the run page only (descent inspect)
   RunPageSource* inspector_;   // null: no run page
   bool loopback_ = false;      // listening on a loopback address
@@ -297,9 +297,9 @@ TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPag
                           const ServerParams& params)
     : params_(params),
       game_(game),
-      komi_variants_(game, params.max_komi_offset),
+      variants_(game, params.max_komi_offset),
       backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
-  if (!params.mixed_board.empty()) komi_variants_.AddBoard(params.mixed_board);
+  if (!params.mixed_board.empty()) variants_.AddBoard(params.mixed_board);
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
   const std::string where = params.host + ":" + std::to_string(params.port);
   beast::error_code ec;
@@ -484,7 +484,7 @@ Response TrainerServer::Impl::Games(const Request& req, const std::string& worke
       record = selfplay::ParseGameRecord(item.dump());
       const game::Game* variant = nullptr;
       try {
-        variant = &komi_variants_.ForSpec(record.game_spec);
+        variant = &variants_.ForSpec(record.game_spec);
       } catch (const UserError& e) {
         throw UserError("game " + record.uuid + ": " + e.what());
       }
