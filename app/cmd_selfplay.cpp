@@ -75,9 +75,10 @@ RunFn DeclareSelfPlay(CLI::App* sub) {
     out.warning = [](const std::string& line) { std::fprintf(stderr, "descent selfplay: %s\n", line.c_str()); };
     selfplay::RemoteWorker worker(p, out);
     const selfplay::RemoteWorkerSummary s = worker.Run(&StopOnInterrupt());
-    std::printf("finished %llu games; stored by the trainer %lld, duplicates %lld, stale %lld, refused %lld; "
-                "waiting in the spool %lld\n",
-                static_cast<unsigned long long>(s.games), static_cast<long long>(s.uploaded),
+    std::printf("finished %llu games (%llu net evaluations); stored by the trainer %lld, duplicates %lld, stale %lld, "
+                "refused %lld; waiting in the spool %lld\n",
+                static_cast<unsigned long long>(s.games), static_cast<unsigned long long>(s.evals),
+                static_cast<long long>(s.uploaded),
                 static_cast<long long>(s.duplicates), static_cast<long long>(s.stale),
                 static_cast<long long>(s.rejected), static_cast<long long>(s.spooled));
     if (s.dropped > 0) std::printf("%lld games dropped: the spool was full\n", static_cast<long long>(s.dropped));

@@ -1,6 +1,7 @@
 // descent status: what a run directory holds.
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -20,6 +21,14 @@ RunFn DeclareStatus(CLI::App* sub) {
     const auto networks = store.Networks();
     std::printf("game %s\ngames %lld\nsamples %lld\nnetworks %zu\n", store.GetState("game").value_or("?").c_str(),
                 static_cast<long long>(store.GameCount()), static_cast<long long>(store.SampleCount()), networks.size());
+    // Self-play net evaluations of this run (as of its newest network),
+    // local and by remote workers' games.
+    const auto count = [&](const char* key) {
+      const auto v = store.GetState(key);
+      return v ? std::atoll(v->c_str()) : 0LL;
+    };
+    const long long remote = count("selfplay.remote_evals");
+    std::printf("evals %lld (%lld by remote workers)\n", count("selfplay.evals") + remote, remote);
     if (!networks.empty()) {
       std::printf("newest network %s (step %lld, %s)\n", networks.back().hash.c_str(),
                   static_cast<long long>(networks.back().step), networks.back().path.c_str());

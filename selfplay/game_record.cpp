@@ -32,7 +32,8 @@ std::string ToJson(const GameRecord& r) {
               {"result", r.result},
               {"resigned", r.resigned},
               {"resign_allowed", r.resign_allowed},
-              {"non_loser_min_value", r.non_loser_min_value}}
+              {"non_loser_min_value", r.non_loser_min_value},
+              {"evals", r.evals}}
       .dump();
 }
 
@@ -81,6 +82,10 @@ GameRecord ParseGameRecord(const std::string& text) {
     r.resigned = j.at("resigned").get<bool>();
     r.resign_allowed = j.at("resign_allowed").get<bool>();
     r.non_loser_min_value = FloatOf(j.at("non_loser_min_value"), "non_loser_min_value");
+    if (j.contains("evals")) {
+      r.evals = IntegerOf(j.at("evals"), "evals");
+      if (r.evals < 0) throw game::UserError("malformed game record: evals is negative");
+    }
     return r;
   } catch (const Json::exception& e) {
     throw game::UserError(std::string("malformed game record: ") + e.what());

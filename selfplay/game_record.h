@@ -35,6 +35,12 @@ struct GameRecord {
   // winner, or both players of a draw. In a played-out game, a threshold
   // above it would have made a wrong resignation.
   float non_loser_min_value = 1;
+  // Net evaluations its producer made since the game before it finished (0:
+  // not counted, as in records from before this was kept). Summed over a
+  // worker's games it is that worker's self-play compute, less the games
+  // still unfinished: the trainer adds remote workers' games to its
+  // networks' lineage totals by it.
+  int64_t evals = 0;
 };
 
 // JSON text, for the store and for the wire. ParseGameRecord throws

@@ -358,7 +358,8 @@ RemoteWorkerSummary RemoteWorker::Impl::Run(const std::atomic<bool>* stop) {
   }
   ReportProgress(true);
   RemoteWorkerSummary summary;
-  summary.games = worker_->Stats().games;
+  const WorkerStats stats = worker_->Stats();
+  summary.games = stats.games, summary.evals = stats.positions;
   summary.uploaded = uploaded_, summary.duplicates = duplicates_, summary.stale = stale_, summary.rejected = rejected_;
   summary.dropped = dropped_;
   summary.spooled = spool_.Count();

@@ -59,6 +59,7 @@ struct RemoteWorkerOutput {
 
 struct RemoteWorkerSummary {
   uint64_t games = 0;  // finished here
+  uint64_t evals = 0;  // net evaluations made here
   int64_t uploaded = 0, duplicates = 0, stale = 0, rejected = 0;
   int64_t dropped = 0;  // finished while the spool was full
   int64_t spooled = 0;  // still waiting in the spool

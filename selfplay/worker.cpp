@@ -15,6 +15,9 @@ SelfPlayWorker::SelfPlayWorker(const game::Game& game, std::shared_ptr<const net
       self_play_(game, params.self_play, params.games, params.seed,
                  [this](GameRecord&& record) {
                    games_.fetch_add(1);
+                   const uint64_t now = server_.Stats().positions;
+                   const uint64_t before = evals_at_last_game_.exchange(now);
+                   record.evals = now > before ? static_cast<int64_t>(now - before) : 0;
                    sink_(std::move(record));
                  },
                  [this] { return CurrentNetwork(); }) {}

@@ -1,7 +1,8 @@
 #pragma once
 // A self-play worker: an inference server, the self-play driver and the
 // SelfPlay hooks, playing until stopped and handing each finished game to a
-// sink. The network can be swapped while it runs.
+// sink, with the net evaluations made since the game before it. The network
+// can be swapped while it runs.
 
 #include <atomic>
 #include <memory>
@@ -58,6 +59,9 @@ class SelfPlayWorker {
   net::InferenceServer server_;
   net::NetEvaluator evaluator_;
   std::atomic<uint64_t> games_{0};
+  // The server's net evaluations when the last game finished: each record
+  // carries the evaluations since (GameRecord::evals).
+  std::atomic<uint64_t> evals_at_last_game_{0};
   mutable std::mutex driver_mutex_;  // guards the two below
   const mcts::MultiGameSearch* driver_ = nullptr;  // the running one
   uint64_t visits_before_ = 0;                     // of drivers that have finished

@@ -122,6 +122,9 @@ class TrainingRun::Impl {
   // run started from (train --init), and the evaluations this run made
   // before the current process (RUN state, written at each publish).
   int64_t lineage_games_ = 0, lineage_evals_ = 0, evals_before_ = 0;
+  // Net evaluations of the remote workers' games this run stored (each
+  // record says its own; RUN state, written at each publish).
+  int64_t remote_evals_ = 0;
   int64_t lineage_steps_ = 0;  // the --init network's training step (the reuse bound counts from it)
   int64_t games_stored_ = 0;  // in the store (kept here: COUNT(*) is a scan)
   int64_t samples_stored_ = 0;
@@ -199,8 +202,9 @@ void TrainingRun::Impl::Publish() {
   const std::string parent = latest_hash_;
   std::unique_ptr<net::Network> snapshot = trainer_->Snapshot(parent);
   const int64_t evals = evals_before_ + static_cast<int64_t>(worker_->Stats().positions);
-  snapshot->SetSelfPlayTotals(lineage_games_ + games_stored_, lineage_evals_ + evals);
+  snapshot->SetSelfPlayTotals(lineage_games_ + games_stored_, lineage_evals_ + evals + remote_evals_);
   store_->SetState("selfplay.evals", std::to_string(evals));
+  store_->SetState("selfplay.remote_evals", std::to_string(remote_evals_));
   // Local self-play's net evaluations per second since the last network (the
   // run page's speed chart; remote workers' evaluations are not counted).
   const auto now = Clock::now();
@@ -276,6 +280,7 @@ void TrainingRun::Impl::StoreFinishedGames() {
     games.swap(finished_);
     remote.swap(remote_stored_);
   }
+  for (const auto& g : remote) remote_evals_ += g.evals;  // (local self-play is counted by its worker)
   if (!games.empty()) {
     std::vector<bool> is_new;
     store_->AddGames(games, &is_new);  // acknowledged once this returns
@@ -588,6 +593,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   if (const auto v = store_->GetState("lineage.evals")) lineage_evals_ = std::stoll(*v);
   if (const auto v = store_->GetState("lineage.steps")) lineage_steps_ = std::stoll(*v);
   if (const auto v = store_->GetState("selfplay.evals")) evals_before_ = std::stoll(*v);
+  if (const auto v = store_->GetState("selfplay.remote_evals")) remote_evals_ = std::stoll(*v);
   const bool from_init = current && store_->Networks().empty();
   if (!current) {
     if (!store_->Networks().empty()) throw game::UserError("no network of run '" + p_.run + "' loads; see above");

@@ -99,4 +99,11 @@ grep -h "^finished" "$dir"/w*.log
 # The store refuses a UUID twice, so equal counts mean: no acknowledged game
 # lost, and nothing stored that no worker saw acknowledged.
 [ "$games" -eq "$unique" ] || fail "store holds $games games, workers saw $unique acknowledged"
+# The workers' self-play compute is counted in the run (and the networks'
+# lineage) by what each stored game says it cost: all of it is remote here.
+# (Not compared with what the workers print: w2 was killed before printing,
+# and the trainer counts up to its newest network.)
+read -r total remote < <("$descent" status --run "$run" | awk '$1 == "evals" { gsub(/\(/, "", $3); print $2, $3 }')
+echo "self-play evaluations counted by the trainer: $total ($remote by remote workers)"
+[ "${remote:-0}" -gt 0 ] && [ "$remote" -eq "$total" ] || fail "remote self-play evaluations not counted: $total ($remote remote)"
 echo "PASS"

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "game/move_list.h"
 #include "game/registry.h"
 #include "game/user_error.h"
@@ -48,6 +50,22 @@ TEST(GameRecord, NumbersOutOfRangeAreRefused) {
   std::string big_result = head + "[4]}";
   big_result.replace(big_result.find("\"result\":0"), 10, "\"result\":1e300");
   EXPECT_THROW(ParseGameRecord(big_result), game::UserError);
+}
+
+// The net evaluations a game cost travel with it; a record from before
+// they were kept reads as 0 (not counted); a negative or absurd count is
+// refused.
+TEST(GameRecord, TheEvaluationsAGameCostTravelWithItAndMustBeACount) {
+  GameRecord r = TicTacToeWin();
+  r.evals = 1234;
+  EXPECT_EQ(ParseGameRecord(ToJson(r)).evals, 1234);
+  nlohmann::json j = nlohmann::json::parse(ToJson(r));
+  j.erase("evals");
+  EXPECT_EQ(ParseGameRecord(j.dump()).evals, 0);
+  for (const char* bad : {"-1", "1e12", "2.5", "\"many\""}) {
+    j["evals"] = nlohmann::json::parse(bad);
+    EXPECT_THROW(ParseGameRecord(j.dump()), game::UserError) << bad;
+  }
 }
 
 TEST(GameRecord, TheSearchsRootValueTravelsWithItsTargetAndStaysInRange) {

@@ -160,6 +160,20 @@ TEST_F(RemoteWorkerTest, DeliversEveryFinishedGameExactlyOnce) {
   EXPECT_EQ(static_cast<int64_t>(run_->stored()), s.uploaded);
   EXPECT_EQ(s.duplicates, 0);
   EXPECT_EQ(s.games, static_cast<uint64_t>(s.uploaded + s.dropped));
+  // Each game says the net evaluations made since the one before it: summed,
+  // the worker's self-play less its unfinished games (a few of 8 running,
+  // against 40 finished), which the trainer adds to its networks' lineage.
+  int64_t evals = 0;
+  {
+    std::lock_guard lock(run_->mutex_);
+    for (const auto& r : run_->records_) {
+      EXPECT_GE(r.evals, 0);
+      evals += r.evals;
+    }
+  }
+  EXPECT_GT(evals, 0);
+  EXPECT_LE(evals, static_cast<int64_t>(s.evals));
+  EXPECT_GE(evals, static_cast<int64_t>(s.evals) / 2);
 }
 
 TEST_F(RemoteWorkerTest, BacksOffWhileUploadsFail) {
