@@ -166,10 +166,7 @@ TEST_F(RemoteWorkerTest, DeliversEveryFinishedGameExactlyOnce) {
   int64_t evals = 0;
   {
     std::lock_guard lock(run_->mutex_);
-    for (const auto& r : run_->records_) {
-      EXPECT_GE(r.evals, 0);
-      evals += r.evals;
-    }
+    for (const auto& r : run_->records_) evals += r.evals;
   }
   EXPECT_GT(evals, 0);
   EXPECT_LE(evals, static_cast<int64_t>(s.evals));
