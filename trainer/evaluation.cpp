@@ -30,15 +30,24 @@ std::string MatchText(const std::string& what, const selfplay::MatchResult& r) {
   return buf;
 }
 
-// Share of Pons positions where `player` keeps the game-theoretic value.
-double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std::string& file, int limit,
-                       const std::atomic<bool>* cancel) {
+// Pons positions where `player` threw away the game-theoretic value, split
+// by that value: in a lost position every move loses, so mistakes happen
+// only in won positions (a move that draws or loses) and drawn ones (a move
+// that loses). The split says whether a network misses long wins or walks
+// into losses from a draw.
+struct PonsMistakes {
+  int positions = 0, won = 0, won_mistakes = 0, drawn = 0, drawn_mistakes = 0;
+  double Rate() const { return positions ? static_cast<double>(won_mistakes + drawn_mistakes) / positions : 0; }
+};
+
+PonsMistakes CountPonsMistakes(const game::Game& g, selfplay::Player& player, const std::string& file, int limit,
+                               const std::atomic<bool>* cancel) {
   const auto positions = game::ReadPonsFile(file);
   game::Connect4Solver solver;
   std::mt19937_64 rng(1);
-  int mistakes = 0, n = 0;
+  PonsMistakes r;
   for (const auto& p : positions) {
-    if (n == limit || (cancel && cancel->load())) break;
+    if (r.positions == limit || (cancel && cancel->load())) break;
     game::Connect4State s(static_cast<const game::Connect4Game&>(g));
     game::PlayPonsMoves(p.moves, &s);
     const game::Move m = player.Choose(s, rng);
@@ -46,10 +55,13 @@ double PonsMistakeRate(const game::Game& g, selfplay::Player& player, const std:
     // move took up to 25 s on a single middle-game position (a training
     // run's evaluation sat there for over 15 minutes).
     const int chosen = solver.ScoreMoveWeak(s.Bits(), m);
-    if (chosen < (p.score > 0) - (p.score < 0)) ++mistakes;
-    ++n;
+    const int value = (p.score > 0) - (p.score < 0);
+    if (value > 0) ++r.won;
+    if (value == 0) ++r.drawn;
+    if (chosen < value) ++(value > 0 ? r.won_mistakes : r.drawn_mistakes);
+    ++r.positions;
   }
-  return n ? static_cast<double>(mistakes) / n : 0;
+  return r;
 }
 
 // Connect Four: from each Pons position `player` plays the side to move
@@ -190,13 +202,22 @@ std::vector<EvalLine> EvaluateNetwork(const game::Game& game, std::shared_ptr<co
     // Middle game easy and medium (Test_L2_R2: 14..28 moves left with perfect
     // play, the set #17 holds the network to), and the opening.
     for (const char* file : {"Test_L2_R1", "Test_L2_R2", "Test_L1_R1"}) {
-      const double with_search = PonsMistakeRate(game, *net, dir + "/" + file, params.pons_positions, params.cancel);
-      const double no_search = PonsMistakeRate(game, *alone, dir + "/" + file, params.pons_positions, params.cancel);
-      char text[160];
-      std::snprintf(text, sizeof text, "%s mistakes: %.1f%% with search, %.1f%% net alone (%d positions)", file,
-                    100 * with_search, 100 * no_search, params.pons_positions);
-      add({std::string("eval.mistakes.") + file, with_search, "{}", text});
-      add({std::string("eval.mistakes_net.") + file, no_search, "{}", ""});
+      const PonsMistakes with_search =
+          CountPonsMistakes(game, *net, dir + "/" + file, params.pons_positions, params.cancel);
+      const PonsMistakes no_search =
+          CountPonsMistakes(game, *alone, dir + "/" + file, params.pons_positions, params.cancel);
+      const auto text_of = [](const PonsMistakes& m, const char* how) {
+        const auto share = [](int part, int whole) { return whole ? 100.0 * part / whole : 0.0; };
+        char text[120];
+        std::snprintf(text, sizeof text, "%.1f%% %s (won %.1f%% of %d, drawn %.1f%% of %d)", 100 * m.Rate(), how,
+                      share(m.won_mistakes, m.won), m.won, share(m.drawn_mistakes, m.drawn), m.drawn);
+        return std::string(text);
+      };
+      const std::string text = std::string(file) + " mistakes: " + text_of(with_search, "with search") + ", " +
+                               text_of(no_search, "net alone") + "; " + std::to_string(with_search.positions) +
+                               " positions";
+      add({std::string("eval.mistakes.") + file, with_search.Rate(), "{}", text});
+      add({std::string("eval.mistakes_net.") + file, no_search.Rate(), "{}", ""});
     }
     // Whole games against the solver, from middle-game positions (the solver
     // answers there in milliseconds; from the opening it would take minutes).

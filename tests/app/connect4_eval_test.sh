@@ -29,6 +29,19 @@ awk "BEGIN { exit !($trained_mistakes <= 10) }" || fail "shipped net with search
 awk "BEGIN { exit !($trained_kept >= 90) }" || fail "shipped net with search keeps $trained_kept% (< 90%)"
 awk "BEGIN { exit !($untrained_mistakes >= 20) }" || fail "untrained net alone: only $untrained_mistakes% mistakes"
 awk "BEGIN { exit !($untrained_kept <= 75) }" || fail "untrained net alone keeps $untrained_kept% (> 75%)"
+# The mistakes split by the position's game-theoretic value: the counts of
+# won and drawn positions are the data file's, and the two parts add up to
+# the whole (lost positions admit no mistake).
+read -r won drawn < <(head -40 "$root/tests/data/connect4/Test_L2_R1" |
+  awk '{ w += $2 > 0; d += $2 == 0 } END { print w, d }')
+line=$(grep "^Test_L2_R1 mistakes:" "$dir/untrained.log")
+[[ "$line" =~ ([0-9.]+)%\ with\ search\ \(won\ ([0-9.]+)%\ of\ ([0-9]+),\ drawn\ ([0-9.]+)%\ of\ ([0-9]+)\) ]] ||
+  fail "no split in: $line"
+[ "${BASH_REMATCH[3]}" = "$won" ] && [ "${BASH_REMATCH[5]}" = "$drawn" ] ||
+  fail "split counts ${BASH_REMATCH[3]}/${BASH_REMATCH[5]}, the file has $won won and $drawn drawn: $line"
+awk -v all="${BASH_REMATCH[1]}" -v w="${BASH_REMATCH[2]}" -v nw="$won" -v d="${BASH_REMATCH[4]}" -v nd="$drawn" \
+  'BEGIN { parts = (w * nw + d * nd) / 40; exit !(parts - all < 0.2 && all - parts < 0.2 && all > 0) }' ||
+  fail "the split does not add up to the whole: $line"
 # --games-log: one line per match game (2 vs random, 2 vs MCTS), colours
 # alternating, each a finished game that the net won against random.
 [ "$(grep -c '^eval\.' "$dir/games.tsv")" = 4 ] || fail "games log: $(cat "$dir/games.tsv")"
