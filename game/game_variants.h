@@ -37,6 +37,10 @@ class GameVariants {
   // own. Throws UserError for a spec that is not such a game. Returns the
   // board's game, kept here.
   const Game& AddBoard(const std::string& board);
+  // Every board of a comma-separated list ("go:7:komi=9,go:5:komi=4"), each
+  // as AddBoard, in the list's order; "" adds none. Throws UserError for an
+  // empty entry or any board AddBoard refuses.
+  std::vector<const Game*> AddBoards(const std::string& list);
   // Accepts Go on every smaller board with any komi (replaying stored games
   // of a mixed run; they were checked when stored). Needs a Go base.
   void AcceptAnySmallerBoard();

@@ -164,7 +164,9 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("mixed_board")) {
       // Checked where self-play starts (a smaller Go board than the run's).
       self_play_.mixed_board = j.at("mixed_board").get<std::string>();
-      if (self_play_.mixed_board.size() > 100) throw game::UserError("the trainer's mixed board is not a game spec");
+      if (self_play_.mixed_board.size() > 1000) {
+        throw game::UserError("the trainer's mixed boards are not a list of game specs");
+      }
     }
     if (j.contains("mixed_board_fraction")) {
       self_play_.mixed_board_fraction = static_cast<float>(net::BoundedNumber(j.at("mixed_board_fraction"), 0, 1));

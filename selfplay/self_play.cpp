@@ -17,7 +17,7 @@ SelfPlay::SelfPlay(const game::Game& game, const SelfPlayParams& params, int slo
       network_(std::move(network)),
       slots_(slots) {
   ResolveDefaults(game, &params_);
-  if (!params_.mixed_board.empty()) mixed_board_ = &variants_.AddBoard(params_.mixed_board);
+  mixed_boards_ = variants_.AddBoards(params_.mixed_board);
   for (int i = 0; i < slots; ++i) slots_[i].rng.seed(seed * 1000003 + i);
 }
 
@@ -60,9 +60,10 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
         .Add("random-opening-moves", &P::random_opening_moves,
              "a random opening is 1 to this many uniformly random moves", 1, 1000)
         .Add("mixed-board", &P::mixed_board,
-             "Go: also play this smaller board in the run, with the same network (e.g. go:7:komi=9 in a go:9 run; "
-             "\"\": off)")
-        .Add("mixed-board-fraction", &P::mixed_board_fraction, "share of games played on --mixed-board", 0.0, 1.0);
+             "Go: also play these smaller boards in the run, with the same network, comma-separated (e.g. "
+             "go:7:komi=9, or go:7:komi=9,go:5:komi=4, in a go:9 run; \"\": off)")
+        .Add("mixed-board-fraction", &P::mixed_board_fraction,
+             "share of games played on the --mixed-board boards, split evenly among them", 0.0, 1.0);
     return t;
   }();
   return table;
@@ -74,8 +75,8 @@ std::unique_ptr<game::State> SelfPlay::StartGame(int slot) {
   s.record = GameRecord{};
   s.record.uuid = NewUuid();
   const game::Game* game = &game_;
-  if (mixed_board_ && std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.mixed_board_fraction) {
-    game = mixed_board_;
+  if (!mixed_boards_.empty() && std::uniform_real_distribution<float>(0, 1)(s.rng) < params_.mixed_board_fraction) {
+    game = mixed_boards_[std::uniform_int_distribution<size_t>(0, mixed_boards_.size() - 1)(s.rng)];
   }
   if (params_.komi_spread > 0) {
     const float offset = std::round(2.0f * std::normal_distribution<float>(0, params_.komi_spread)(s.rng)) / 2.0f;

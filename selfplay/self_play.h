@@ -63,12 +63,13 @@ struct SelfPlayParams {
   float random_opening_fraction = 0;
   int random_opening_moves = 4;
   // Mixed board sizes (Go; the issue's "mixed board sizes in one run with
-  // one network"): this share of games is played on `mixed_board`, a
-  // smaller Go board with its own komi (e.g. "go:7:komi=9" in a go:9 run),
-  // by the same network, which then needs a board mask
-  // (net::NetConfig::board_mask; `descent train` adds it). The komi spread
-  // applies around that board's komi. "" (the default): the run's board
-  // only.
+  // one network"): this share of games is played on `mixed_board`,
+  // smaller Go boards with their own komi, comma-separated (e.g.
+  // "go:7:komi=9" or "go:7:komi=9,go:5:komi=4" in a go:9 run; the share is
+  // split evenly among them), by the same network, which then needs a board
+  // mask (net::NetConfig::board_mask; `descent train` adds it). The komi
+  // spread applies around each board's komi. "" (the default): the run's
+  // board only.
   std::string mixed_board;
   float mixed_board_fraction = 0.5f;
   // Resign when the mover's root value falls below the threshold (set and
@@ -118,7 +119,7 @@ class SelfPlay final : public mcts::SelfPlayHooks {
   const game::Game& game_;
   SelfPlayParams params_;  // resolved: no "game's default" left
   game::GameVariants variants_;      // the games' komi (komi_spread) and mixed board
-  const game::Game* mixed_board_ = nullptr;  // in variants_; null without one
+  std::vector<const game::Game*> mixed_boards_;  // in variants_; empty without any
   Sink sink_;
   std::function<std::string()> network_;
   std::vector<Slot> slots_;

@@ -299,7 +299,7 @@ TrainerServer::Impl::Impl(const game::Game& game, ServerBackend* backend, RunPag
       game_(game),
       variants_(game, params.max_komi_offset),
       backend_(backend), inspector_(inspector), ioc_(std::max(1, params.threads)), acceptor_(ioc_) {
-  if (!params.mixed_board.empty()) variants_.AddBoard(params.mixed_board);
+  variants_.AddBoards(params.mixed_board);
   if (params.token.empty()) throw UserError("the server needs a token (--token or --token-file)");
   const std::string where = params.host + ":" + std::to_string(params.port);
   beast::error_code ec;

@@ -56,8 +56,9 @@ struct ServerParams {
   // Go: a game may have a komi this far from the run's (self-play's
   // komi_spread; selfplay::MaxKomiOffset); 0: the run's komi only.
   float max_komi_offset = 0;
-  // A smaller Go board the run also plays (SelfPlayParams::mixed_board):
-  // workers' games on it are accepted too. "": none.
+  // Smaller Go boards the run also plays, comma-separated
+  // (SelfPlayParams::mixed_board): workers' games on them are accepted too.
+  // "": none.
   std::string mixed_board;
 };
 

@@ -151,7 +151,7 @@ TrainingRun::Impl::Impl(TrainingRun& owner, const TrainRunParams& params, const 
   if (!p_.self_play.mixed_board.empty()) {
     // A malformed or impossible board fails now, with the option's name.
     try {
-      game::GameVariants(*game_, 0).AddBoard(p_.self_play.mixed_board);
+      game::GameVariants(*game_, 0).AddBoards(p_.self_play.mixed_board);
     } catch (const game::UserError& e) {
       throw game::UserError(std::string("--mixed-board: ") + e.what());
     }

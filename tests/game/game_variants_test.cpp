@@ -86,6 +86,31 @@ TEST(GameVariants, AMixedBoardIsAcceptedWithItsOwnKomiRange) {
   EXPECT_THROW(no_go.AcceptAnySmallerBoard(), UserError);
 }
 
+TEST(GameVariants, ABoardListAddsEachBoardInOrder) {
+  GoGame base({9, 7.0f, 0});
+  GameVariants variants(base, 0);
+  EXPECT_TRUE(variants.AddBoards("").empty());
+  const std::vector<const Game*> added = variants.AddBoards("go:7:komi=9, go:5:komi=4");
+  ASSERT_EQ(added.size(), 2u);
+  EXPECT_EQ(added[0]->Spec(), "go:7:komi=9");
+  EXPECT_EQ(added[1]->Spec(), "go:5:komi=4");
+  EXPECT_EQ(&variants.ForSpec("go:5:komi=4"), added[1]);
+  EXPECT_EQ(&variants.ForSpec("go:7:komi=9"), added[0]);
+  EXPECT_THROW(variants.ForSpec("go:6:komi=4"), UserError);
+  // Empty entries, a size twice, and any board AddBoard refuses.
+  for (const char* bad : {",", "go:7:komi=9,", ",go:7:komi=9", "go:7:komi=9,,go:5", " ", "go:7,go:7:komi=5",
+                          "go:7,go:9", "go:7,tictactoe"}) {
+    GameVariants fresh(base, 0);
+    EXPECT_THROW(fresh.AddBoards(bad), UserError) << bad;
+  }
+  try {
+    GameVariants(base, 0).AddBoards("go:7:komi=9,,go:5");
+    ADD_FAILURE() << "an empty entry accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("empty board"), std::string::npos) << e.what();
+  }
+}
+
 TEST(GameVariants, ReplayingAcceptsEverySmallerBoard) {
   GoGame base({9, 7.0f, 0});
   GameVariants variants(base, GameVariants::AnyKomi(base));

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -124,6 +125,27 @@ TEST(SelfPlay, AMixedBoardIsPlayedInItsShareOfGames) {
   SelfPlay all(g, params, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
   for (int i = 0; i < 5; ++i) EXPECT_EQ(all.StartGame(0)->game().Spec(), "go:4:komi=1.5");
   for (const char* bad : {"go:5:komi=3", "go:9", "tictactoe", "go:4:komi=0.3"}) {
+    params.mixed_board = bad;
+    EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError)
+        << bad;
+  }
+}
+
+TEST(SelfPlay, SeveralMixedBoardsShareTheirFractionEvenly) {
+  game::GoGame g({6, 0.5f, 0});
+  SelfPlayParams params;
+  params.mixed_board = "go:5:komi=2.5,go:4:komi=1.5";
+  params.mixed_board_fraction = 1;  // every game on one of the two
+  std::map<std::string, int> boards;
+  SelfPlay all(g, params, 1, 7, [](GameRecord&&) {}, [] { return std::string("net"); });
+  for (int i = 0; i < 40; ++i) ++boards[all.StartGame(0)->game().Spec()];
+  // Both, none on the run's own board (40 fair draws: one board throughout
+  // has probability 2 x 2^-40).
+  ASSERT_EQ(boards.size(), 2u);
+  EXPECT_GT(boards["go:5:komi=2.5"], 0);
+  EXPECT_GT(boards["go:4:komi=1.5"], 0);
+  // A list with an empty entry or a board that is not smaller Go is refused.
+  for (const char* bad : {"go:5:komi=2.5,", "go:5:komi=2.5,go:6", "go:4,go:4:komi=2"}) {
     params.mixed_board = bad;
     EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError)
         << bad;
