@@ -118,7 +118,7 @@ class SelfPlay final : public mcts::SelfPlayHooks {
 
   const game::Game& game_;
   SelfPlayParams params_;  // resolved: no "game's default" left
-  game::GameVariants variants_;      // the games' komi (komi_spread) and mixed board
+  game::GameVariants variants_;      // the games' komi (komi_spread) and mixed boards
   std::vector<const game::Game*> mixed_boards_;  // in variants_; empty without any
   Sink sink_;
   std::function<std::string()> network_;
