@@ -1,6 +1,5 @@
 #include "game/game_variants.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -60,17 +59,12 @@ const Game& GameVariants::AddBoard(const std::string& board) {
 std::vector<const Game*> GameVariants::AddBoards(const std::string& list) {
   std::vector<const Game*> added;
   if (list.empty()) return added;
-  size_t begin = 0;
-  while (true) {
-    const size_t end = std::min(list.find(',', begin), list.size());
-    const size_t first = list.find_first_not_of(' ', begin);
-    const size_t last = list.find_last_not_of(' ', end == 0 ? 0 : end - 1);
-    if (first >= end || last == std::string::npos || last < first) {
+  for (const std::string& board : Split(list, ',')) {
+    const size_t first = board.find_first_not_of(' ');
+    if (first == std::string::npos) {
       throw UserError("an empty board in the list '" + list + "' (boards are separated by single commas)");
     }
-    added.push_back(&AddBoard(list.substr(first, last - first + 1)));
-    if (end == list.size()) break;
-    begin = end + 1;
+    added.push_back(&AddBoard(board.substr(first, board.find_last_not_of(' ') - first + 1)));
   }
   return added;
 }

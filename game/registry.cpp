@@ -10,17 +10,6 @@
 namespace descent::game {
 namespace {
 
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = s.find(sep, start);
-    parts.emplace_back(s.substr(start, end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
 double ParseNumber(const std::string& text, std::string_view spec, const std::string& key) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
@@ -64,6 +53,17 @@ std::unique_ptr<Game> MakeGo(const std::vector<std::string>& parts, std::string_
 }
 
 }  // namespace
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = s.find(sep, start);
+    parts.emplace_back(s.substr(start, end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
 
 std::unique_ptr<Game> MakeGame(std::string_view spec) {
   const std::vector<std::string> parts = Split(spec, ':');

@@ -15,6 +15,9 @@ namespace descent::game {
 // is wrong with it (unknown game, unknown option, bad value).
 std::unique_ptr<Game> MakeGame(std::string_view spec);
 
+// `s` cut at every `sep`, empty parts kept ("a,,b" -> "a", "", "b"; "" -> "").
+std::vector<std::string> Split(std::string_view s, char sep);
+
 struct GameHelp {
   std::string name;
   std::string options;
