@@ -154,6 +154,10 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("komi_spread")) {
       self_play_.komi_spread = static_cast<float>(net::BoundedNumber(j.at("komi_spread"), 0, 50));
     }
+    if (j.contains("resign_playout_fraction")) {
+      self_play_.resign_playout_fraction =
+          static_cast<float>(net::BoundedNumber(j.at("resign_playout_fraction"), 0, 1));
+    }
     if (j.contains("random_opening_fraction")) {
       self_play_.random_opening_fraction =
           static_cast<float>(net::BoundedNumber(j.at("random_opening_fraction"), 0, 1));

@@ -55,6 +55,9 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
              "Go: each game's komi varies around the game's by a normal offset of this standard deviation in "
              "points, rounded to a half point (0: off)",
              0.0, 50.0)
+        .Add("resign-playout-fraction", &P::resign_playout_fraction,
+             "share of self-play games that never resign, played out to calibrate the threshold (1: none resigns)",
+             0.0, 1.0)
         .Add("random-opening-fraction", &P::random_opening_fraction,
              "share of games that start from a random opening (untrained random moves)", 0.0, 1.0)
         .Add("random-opening-moves", &P::random_opening_moves,

@@ -331,6 +331,7 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"gumbel_simulations", p_.self_play.gumbel_simulations},
                         {"gumbel_considered", p_.self_play.gumbel_considered},
                         {"komi_spread", p_.self_play.komi_spread},
+                        {"resign_playout_fraction", p_.self_play.resign_playout_fraction},
                         {"random_opening_fraction", p_.self_play.random_opening_fraction},
                         {"random_opening_moves", p_.self_play.random_opening_moves},
                         {"mixed_board", p_.self_play.mixed_board},

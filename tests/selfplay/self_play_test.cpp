@@ -22,8 +22,9 @@ namespace descent::selfplay {
 namespace {
 
 // Self-play with rollouts instead of a network until `count` games are
-// recorded (4 games at once, one thread).
-std::vector<GameRecord> PlayGames(const game::Game& g, const SelfPlayParams& params, uint64_t seed, size_t count) {
+// recorded (4 games at once, one thread), resigning below `resign_threshold`.
+std::vector<GameRecord> PlayGames(const game::Game& g, const SelfPlayParams& params, uint64_t seed, size_t count,
+                                  float resign_threshold = -2) {
   std::mutex mutex;
   std::atomic<bool> stop{false};
   std::vector<GameRecord> games;
@@ -32,6 +33,7 @@ std::vector<GameRecord> PlayGames(const game::Game& g, const SelfPlayParams& par
     games.push_back(std::move(r));
     if (games.size() >= count) stop = true;
   }, [] { return std::string("net"); });
+  hooks.SetResignThreshold(resign_threshold);
   mcts::RolloutEvaluator rollouts(1, 4);
   mcts::MultiGameSearch driver(g, rollouts, {}, 4, 1, 9);
   driver.Run(hooks, &stop);
@@ -149,6 +151,23 @@ TEST(SelfPlay, SeveralMixedBoardsShareTheirFractionEvenly) {
     params.mixed_board = bad;
     EXPECT_THROW(SelfPlay(g, params, 1, 1, [](GameRecord&&) {}, [] { return std::string("net"); }), game::UserError)
         << bad;
+  }
+}
+
+TEST(SelfPlay, TheResignPlayoutFractionDecidesWhichGamesMayResign) {
+  game::TicTacToeGame g;
+  SelfPlayParams params;
+  params.full_visits = 8, params.fast_visits = 4;
+  // A threshold above every value: a game allowed to resign resigns at its
+  // first move past the minimum progress.
+  for (const float fraction : {0.0f, 1.0f}) {
+    params.resign_playout_fraction = fraction;
+    const std::vector<GameRecord> games = PlayGames(g, params, 5, 16, 2.0f);
+    ASSERT_GE(games.size(), 16u);
+    for (const GameRecord& r : games) {
+      EXPECT_EQ(r.resign_allowed, fraction == 0) << fraction;
+      EXPECT_EQ(r.resigned, fraction == 0) << fraction;
+    }
   }
 }
 
