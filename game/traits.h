@@ -35,6 +35,10 @@ struct GameTraits {
   // playout-cap randomisation (selfplay/self_play.h). Measured on Go only
   // (docs/techniques.md), so the other games keep PUCT.
   int gumbel_simulations = 0;
+  // PUCT self-play's policy targets follow the search's proofs
+  // (mcts::Search::VisitDistribution's by_proofs). Measured on tic-tac-toe
+  // only (docs/techniques.md), so the other games keep plain visit shares.
+  bool proved_targets = false;
 
   // --- Training ------------------------------------------------------------
   int window = 250000;       // replay window in samples

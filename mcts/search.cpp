@@ -345,15 +345,33 @@ std::vector<MoveStats> Search::RootStats() const {
   return stats;
 }
 
-std::vector<float> Search::VisitDistribution() const {
+std::vector<float> Search::VisitDistribution(bool by_proofs) const {
   std::vector<float> dist(game_.NumMoves(), 0.0f);
   const Node& root = tree_.root();
+  by_proofs = by_proofs && params_.prove_results;
+  bool some_win = false, all_lose = true;
+  for (uint32_t c = 0; by_proofs && c < root.num_edges; ++c) {
+    const Node& child = tree_.child(tree_.edge(root, c));
+    some_win = some_win || (child.Proven() && child.proven > 0);
+    all_lose = all_lose && child.Proven() && child.proven < 0;
+  }
+  const auto kept = [&](const Node& n) {
+    if (!by_proofs) return true;
+    if (some_win) return n.Proven() && n.proven > 0;
+    return all_lose || !n.Proven() || n.proven >= 0;
+  };
   float total = 0;
-  for (uint32_t c = 0; c < root.num_edges; ++c) total += static_cast<float>(tree_.child(tree_.edge(root, c)).visits);
-  if (total == 0) return dist;
+  for (uint32_t c = 0; c < root.num_edges; ++c) {
+    const Node& child = tree_.child(tree_.edge(root, c));
+    if (kept(child)) total += static_cast<float>(child.visits);
+  }
+  // Kept moves unvisited (a proof needs a visit, so only without proofs'
+  // help): the plain visit shares.
+  if (total == 0) return by_proofs ? VisitDistribution(false) : dist;
   for (uint32_t c = 0; c < root.num_edges; ++c) {
     const Edge& edge = tree_.edge(root, c);
-    dist[edge.move] = static_cast<float>(tree_.child(edge).visits) / total;
+    const Node& child = tree_.child(edge);
+    if (kept(child)) dist[edge.move] = static_cast<float>(child.visits) / total;
   }
   return dist;
 }

@@ -122,8 +122,13 @@ class Search {
 
   // Root children, in move order.
   std::vector<MoveStats> RootStats() const;
-  // Visit shares over all NumMoves() moves (the training target).
-  std::vector<float> VisitDistribution() const;
+  // Visit shares over all NumMoves() moves (the training target). With
+  // `by_proofs` (and prove_results) the proved results decide first: where
+  // a move is a proved win only the proved wins share the target, otherwise
+  // proved losses get none (unless every move is one). A search stops at a
+  // proved root, so its visits were spread before the proof came, losing
+  // moves' included.
+  std::vector<float> VisitDistribution(bool by_proofs = false) const;
   // The most visited move (ties: higher prior) when temperature <= 0, else a
   // move drawn with probability proportional to visits^(1/temperature). With
   // prove_results the most visited move gives way to a proved win, and a

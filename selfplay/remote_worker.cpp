@@ -151,6 +151,9 @@ void RemoteWorker::Impl::ApplySettings(const std::string& json) {
     if (j.contains("gumbel_considered")) {
       self_play_.gumbel_considered = static_cast<int>(net::BoundedInt(j.at("gumbel_considered"), 2, 1000));
     }
+    if (j.contains("proved_targets")) {
+      self_play_.proved_targets = static_cast<int>(net::BoundedInt(j.at("proved_targets"), -1, 1));
+    }
     if (j.contains("komi_spread")) {
       self_play_.komi_spread = static_cast<float>(net::BoundedNumber(j.at("komi_spread"), 0, 50));
     }

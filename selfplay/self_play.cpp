@@ -28,6 +28,7 @@ void ResolveDefaults(const game::Game& game, SelfPlayParams* p) {
   if (p->full_fraction <= 0) p->full_fraction = t.full_fraction;
   if (p->temperature_moves < 0) p->temperature_moves = t.temperature_moves;
   if (p->gumbel_simulations < 0) p->gumbel_simulations = t.gumbel_simulations;
+  if (p->proved_targets < 0) p->proved_targets = t.proved_targets ? 1 : 0;
 }
 
 float MaxKomiOffset(const SelfPlayParams& params) {
@@ -51,6 +52,10 @@ const game::OptionTable<SelfPlayParams>& SelfPlayOptions() {
              "game's default)",
              -1, 100000)
         .Add("gumbel-considered", &P::gumbel_considered, "Gumbel: root candidates (sequential halving)", 2, 1000)
+        .Add("proved-targets", &P::proved_targets,
+             "PUCT policy targets follow the search's proofs: proved wins only, no proved losses (1 on, 0 off, -1: "
+             "the game's default)",
+             -1, 1)
         .Add("komi-spread", &P::komi_spread,
              "Go: each game's komi varies around the game's by a normal offset of this standard deviation in "
              "points, rounded to a half point (0: off)",
@@ -136,7 +141,7 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
     PolicyTarget target;
     target.move_number = state.MoveNumber();
     target.root_value = std::clamp(value, -1.0f, 1.0f);
-    const std::vector<float> dist = gumbel ? search.ImprovedPolicy() : search.VisitDistribution();
+    const std::vector<float> dist = gumbel ? search.ImprovedPolicy() : search.VisitDistribution(params_.proved_targets > 0);
     // The improved policy gives every legal move some mass: shares below
     // kMinTargetShare are dropped (and the rest renormalised) so a stored
     // 9x9 target stays a few entries, not 82.

@@ -44,6 +44,14 @@ struct SelfPlayParams {
   // others 0).
   int gumbel_simulations = -1;
   int gumbel_considered = 16;
+  // PUCT full searches' policy targets follow the search's proofs: only the
+  // proved wins where there is one, never a proved loss where another move
+  // holds (mcts::Search::VisitDistribution). A search stops once its root
+  // is proved, so the plain visit shares keep the visits made before the
+  // proof, losing moves' included. 1 on, 0 off; -1: the game's default
+  // (GameTraits::proved_targets: tic-tac-toe on, where plain shares cost
+  // net-alone accuracy, the others off until measured).
+  int proved_targets = -1;
   // Go: each game's komi is the game's komi plus a normal offset with this
   // standard deviation in points, rounded to a half point (so about half
   // the games can be drawn) and kept within 3 standard deviations

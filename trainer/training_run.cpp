@@ -330,6 +330,7 @@ std::string TrainingRun::Impl::SelfPlayJson() {
                         {"fresh_full_search", p_.self_play.fresh_full_search},
                         {"gumbel_simulations", p_.self_play.gumbel_simulations},
                         {"gumbel_considered", p_.self_play.gumbel_considered},
+                        {"proved_targets", p_.self_play.proved_targets},
                         {"komi_spread", p_.self_play.komi_spread},
                         {"resign_playout_fraction", p_.self_play.resign_playout_fraction},
                         {"random_opening_fraction", p_.self_play.random_opening_fraction},

@@ -535,6 +535,47 @@ TEST(GameSearch, AProvedRootStopsTheSearchAtOnce) {
   EXPECT_LT(info.root_visits, 1000);
   std::mt19937_64 rng(1);
   EXPECT_EQ(g.MoveToText(gs.search().PickMove(0, rng)), "c1");
+  // The visits before the proof went to other moves too; the target by
+  // proofs gives the proved win every share.
+  const Move win = g.ParseMove("c1");
+  const std::vector<float> plain = gs.search().VisitDistribution(), proved = gs.search().VisitDistribution(true);
+  EXPECT_LT(plain[win], 0.99f);
+  EXPECT_FLOAT_EQ(proved[win], 1.0f);
+  EXPECT_FLOAT_EQ(std::accumulate(proved.begin(), proved.end(), 0.0f), 1.0f);
+  // Without prove_results there are no proofs to follow.
+  GameSearch unproved(g, rollouts, {.prove_results = false});
+  unproved.search().SetRoot(*s);
+  unproved.Run({.visits = 300});
+  EXPECT_EQ(unproved.search().VisitDistribution(true), unproved.search().VisitDistribution());
+}
+
+TEST(Search, ProvedTargetsGiveAProvedLossNoShare) {
+  // X to move must block at c2 (O holds a2 and b2); every other move loses to
+  // O's c2, which the search proves, while c2 itself draws. By proofs the
+  // losing moves' earlier visits leave the target: c2 takes it all.
+  game::TicTacToeGame g;
+  auto s = g.NewInitialState();
+  for (const char* m : {"a1", "a2", "c3", "b2"}) s->Play(g.ParseMove(m));
+  const Move block = g.ParseMove("c2");
+  RolloutEvaluator rollouts(5, 1);
+  GameSearch gs(g, rollouts, {.prune_losing_moves = false});
+  gs.search().SetRoot(*s);
+  const auto all_others_proved = [&] {
+    const Tree& t = gs.search().tree();
+    if (t.root().num_edges != 5) return false;  // not expanded yet
+    for (uint32_t c = 0; c < t.root().num_edges; ++c) {
+      const Edge& e = t.edge(t.root(), c);
+      if (e.move != block && t.child(e).proven != -1) return false;
+    }
+    return true;
+  };
+  int visits = 0;
+  while (!all_others_proved() && visits < 20000) gs.Run({.visits = visits += 200});
+  ASSERT_TRUE(all_others_proved());
+  const std::vector<float> plain = gs.search().VisitDistribution(), proved = gs.search().VisitDistribution(true);
+  EXPECT_LT(plain[block], 1.0f);  // the losing moves had visits before their proofs
+  EXPECT_FLOAT_EQ(proved[block], 1.0f);
+  EXPECT_FLOAT_EQ(std::accumulate(proved.begin(), proved.end(), 0.0f), 1.0f);
 }
 
 // Scores are backed up beside values with the same sign flips: an evaluator

@@ -301,13 +301,13 @@ TEST_F(RemoteWorkerTest, SettingsOutOfRangeAreRefusedAndNothingIsPlayed) {
     std::lock_guard lock(run_->mutex_);
     run_->settings_.insert(run_->settings_.size() - 1,
                            R"(,"gumbel_simulations":0,"komi_spread":0,"resign_playout_fraction":0.1,)"
-                           R"("random_opening_fraction":0,)"
+                           R"("random_opening_fraction":0,"proved_targets":0,)"
                            R"("random_opening_moves":4)");
   }
   for (const char* bad : {R"("full_visits":1e300)", R"("full_visits":-3)", R"("full_fraction":1e300)",
                           R"("games":"8")", R"("resign_threshold":null)", R"("gumbel_simulations":-7)",
                           R"("komi_spread":1e9)", R"("resign_playout_fraction":-1)",
-                          R"("random_opening_fraction":2)",
+                          R"("random_opening_fraction":2)", R"("proved_targets":2)",
                           R"("random_opening_moves":0)"}) {
     std::string settings = run_->settings_;
     const std::string key = std::string(bad).substr(0, std::string(bad).find(':') + 1);

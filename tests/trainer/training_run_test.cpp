@@ -402,13 +402,16 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
     EXPECT_EQ(p.blocks, t.net_blocks) << spec;
     EXPECT_EQ(p.eval_every, t.eval_every) << spec;
     EXPECT_EQ(p.self_play.gumbel_simulations, t.gumbel_simulations) << spec;
+    EXPECT_EQ(p.self_play.proved_targets, t.proved_targets ? 1 : 0) << spec;
     // Given values win.
     TrainRunParams q;
     q.self_play.temperature_moves = 0;  // 0 is a value here: never by visits
     q.self_play.full_visits = 7;
+    q.self_play.proved_targets = 0;
     ResolveDefaults(*g, &q);
     EXPECT_EQ(q.self_play.temperature_moves, 0);
     EXPECT_EQ(q.self_play.full_visits, 7);
+    EXPECT_EQ(q.self_play.proved_targets, 0);
   }
   // Go self-plays with Gumbel search, the others with PUCT (as measured).
   TrainRunParams go, c4;
@@ -416,6 +419,12 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
   ResolveDefaults(*game::MakeGame("connect4"), &c4);
   EXPECT_EQ(go.self_play.gumbel_simulations, 32);
   EXPECT_EQ(c4.self_play.gumbel_simulations, 0);
+  // Policy targets by proofs: measured on tic-tac-toe only.
+  TrainRunParams ttt;
+  ResolveDefaults(*game::MakeGame("tictactoe"), &ttt);
+  EXPECT_EQ(ttt.self_play.proved_targets, 1);
+  EXPECT_EQ(c4.self_play.proved_targets, 0);
+  EXPECT_EQ(go.self_play.proved_targets, 0);
   // Every search option is a train option under the same name.
   for (const char* name : {"c-puct", "fpu-reduction", "prune", "leaves"}) {
     EXPECT_NE(TrainRunOptions().Find(name), nullptr) << name;
