@@ -126,7 +126,7 @@ GameTraits TicTacToeGame::Traits() const {
   t.temperature_moves = 9;
   // Most positions are proved within a 100-visit search, which then stops:
   // targets by proofs, not by the visits spread before them (net alone,
-  // optimal moves after 2 minutes: see docs/techniques.md).
+  // optimal moves after 5 minutes 99.65% against 98.34%: docs/techniques.md).
   t.proved_targets = true;
   t.window = 20000, t.batch = 64, t.lr_drop_steps = 10000;
   // Games are cheap and few: each sample may be trained on 8 times.

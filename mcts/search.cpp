@@ -365,8 +365,9 @@ std::vector<float> Search::VisitDistribution(bool by_proofs) const {
     const Node& child = tree_.child(tree_.edge(root, c));
     if (kept(child)) total += static_cast<float>(child.visits);
   }
-  // Kept moves unvisited (a proof needs a visit, so only without proofs'
-  // help): the plain visit shares.
+  // Every kept move unvisited (a proved move always has a visit, so only
+  // unproved ones, when the search ended before reaching them): the plain
+  // visit shares.
   if (total == 0) return by_proofs ? VisitDistribution(false) : dist;
   for (uint32_t c = 0; c < root.num_edges; ++c) {
     const Edge& edge = tree_.edge(root, c);

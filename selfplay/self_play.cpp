@@ -141,7 +141,8 @@ game::Move SelfPlay::ChooseMove(int slot, const mcts::Search& search, std::mt199
     PolicyTarget target;
     target.move_number = state.MoveNumber();
     target.root_value = std::clamp(value, -1.0f, 1.0f);
-    const std::vector<float> dist = gumbel ? search.ImprovedPolicy() : search.VisitDistribution(params_.proved_targets > 0);
+    const std::vector<float> dist =
+        gumbel ? search.ImprovedPolicy() : search.VisitDistribution(params_.proved_targets > 0);
     // The improved policy gives every legal move some mass: shares below
     // kMinTargetShare are dropped (and the rest renormalised) so a stored
     // 9x9 target stays a few entries, not 82.
