@@ -542,11 +542,6 @@ TEST(GameSearch, AProvedRootStopsTheSearchAtOnce) {
   EXPECT_LT(plain[win], 0.99f);
   EXPECT_FLOAT_EQ(proved[win], 1.0f);
   EXPECT_FLOAT_EQ(std::accumulate(proved.begin(), proved.end(), 0.0f), 1.0f);
-  // Without prove_results there are no proofs to follow.
-  GameSearch unproved(g, rollouts, {.prove_results = false});
-  unproved.search().SetRoot(*s);
-  unproved.Run({.visits = 300});
-  EXPECT_EQ(unproved.search().VisitDistribution(true), unproved.search().VisitDistribution());
 }
 
 TEST(Search, ProvedTargetsGiveAProvedLossNoShare) {
