@@ -36,8 +36,9 @@ struct GameTraits {
   // (docs/techniques.md), so the other games keep PUCT.
   int gumbel_simulations = 0;
   // PUCT self-play's policy targets follow the search's proofs
-  // (mcts::Search::VisitDistribution's by_proofs). Measured on tic-tac-toe
-  // only (docs/techniques.md), so the other games keep plain visit shares.
+  // (mcts::Search::VisitDistribution's by_proofs). On where it paid
+  // (tic-tac-toe); Connect Four measured even, Go not measured, so they
+  // keep plain visit shares (docs/techniques.md).
   bool proved_targets = false;
 
   // --- Training ------------------------------------------------------------

@@ -50,7 +50,7 @@ struct SelfPlayParams {
   // is proved, so the plain visit shares keep the visits made before the
   // proof, losing moves' included. 1 on, 0 off; -1: the game's default
   // (GameTraits::proved_targets: tic-tac-toe on, where plain shares cost
-  // net-alone accuracy, the others off until measured).
+  // net-alone accuracy; Connect Four off, measured even; Go off, unmeasured).
   int proved_targets = -1;
   // Go: each game's komi is the game's komi plus a normal offset with this
   // standard deviation in points, rounded to a half point (so about half
