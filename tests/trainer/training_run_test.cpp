@@ -343,13 +343,27 @@ TEST_F(TrainingRunTest, MixedBoardSizesTrainOneMaskedNetworkOnBoth) {
   }
   RunTo(mixed, 15);
   EXPECT_TRUE(Said("with a board mask added, to play go:4:komi=1.5 too"));
-  Store store((fs::path(mixed.run) / "store.sqlite").string());
-  const auto last = net::Network::Load((fs::path(mixed.run) / store.Networks().back().path).string());
-  EXPECT_EQ(last->config().board_mask, 1);
-  EXPECT_EQ(last->config().game_spec, "go:5:komi=0.5");
-  EXPECT_EQ(last->info().training_step, 15);
-  std::set<std::string> specs;
-  for (const auto& g : store.RecentGames(1000000)) specs.insert(g.game_spec);
+  {
+    Store store((fs::path(mixed.run) / "store.sqlite").string());
+    const auto last = net::Network::Load((fs::path(mixed.run) / store.Networks().back().path).string());
+    EXPECT_EQ(last->config().board_mask, 1);
+    EXPECT_EQ(last->config().game_spec, "go:5:komi=0.5");
+    EXPECT_EQ(last->info().training_step, 15);
+  }
+  // Both boards are played and stored. The 4x4 games are shorter and end
+  // first, so a slow build (TSan) can reach step 15 before any 5x5 game has
+  // ended: the run is resumed, a few steps at a time, until both are stored.
+  const auto stored_specs = [&] {
+    std::set<std::string> specs;
+    Store now((fs::path(mixed.run) / "store.sqlite").string());
+    for (const auto& g : now.RecentGames(1000000)) specs.insert(g.game_spec);
+    return specs;
+  };
+  std::set<std::string> specs = stored_specs();
+  for (int to = 25; specs.size() < 2 && to <= 95; to += 10) {
+    RunTo(mixed, to);
+    specs = stored_specs();
+  }
   EXPECT_EQ(specs, (std::set<std::string>{"go:5:komi=0.5", "go:4:komi=1.5"}));
   fs::remove_all(mixed.run);
 
