@@ -433,7 +433,8 @@ TEST(TrainRunOptions, ResolveDefaultsComesFromTheGamesTraits) {
   ResolveDefaults(*game::MakeGame("connect4"), &c4);
   EXPECT_EQ(go.self_play.gumbel_simulations, 32);
   EXPECT_EQ(c4.self_play.gumbel_simulations, 0);
-  // Policy targets by proofs: measured on tic-tac-toe only.
+  // Policy targets by proofs: on for tic-tac-toe, where they paid; Connect
+  // Four measured even and Go unmeasured keep plain visit shares.
   TrainRunParams ttt;
   ResolveDefaults(*game::MakeGame("tictactoe"), &ttt);
   EXPECT_EQ(ttt.self_play.proved_targets, 1);
