@@ -704,7 +704,10 @@ TEST(Search, ScoreUtilityTurnsTheCentreEachPly) {
   // the far end of the atan.
   game::TicTacToeGame g;
   MoveScoreEvaluator e([](const std::vector<Move>& h) { return 40.0f - (h.size() > 1 ? h[1] : 0); });
-  GameSearch gs(g, e, {.prove_results = false, .score_utility_weight = 0.5f});
+  SearchParams on = Sequential();  // the same visits every run
+  on.prove_results = false;
+  on.score_utility_weight = 0.5f;
+  GameSearch gs(g, e, on);
   gs.search().SetRoot(*g.NewInitialState());
   gs.Run({.visits = 400});
   const Tree& tree = gs.search().tree();
