@@ -343,6 +343,32 @@ std::unique_ptr<Network> Network::WithBoardMask() const {
   return copy;
 }
 
+namespace {
+
+// Copies every tensor of `from_model` into the same-named tensor of `to` (same
+// shape), except those whose names start with a prefix in `skip`; fails if
+// `to` lacks one.
+void CopyTensors(ResNet& from_model, ResNet& to, const std::vector<std::string>& skip, const char* what) {
+  torch::NoGradGuard no_grad;
+  std::map<std::string, torch::Tensor> from;
+  for (auto& [name, tensor] : NamedTensors(from_model)) {
+    const bool skipped =
+        std::any_of(skip.begin(), skip.end(), [&](const std::string& prefix) { return name.rfind(prefix, 0) == 0; });
+    if (!skipped) from.emplace(name, tensor);
+  }
+  size_t copied = 0;
+  for (auto& [name, tensor] : NamedTensors(to)) {
+    const auto it = from.find(name);
+    if (it != from.end()) {
+      tensor.copy_(it->second);
+      ++copied;
+    }
+  }
+  if (copied != from.size()) throw std::logic_error(std::string(what) + ": the new network lacks tensors of the original");
+}
+
+}  // namespace
+
 std::unique_ptr<Network> Network::Deepen(int blocks) const {
   NetConfig c = config();
   if (blocks <= c.blocks) {
@@ -354,24 +380,42 @@ std::unique_ptr<Network> Network::Deepen(int blocks) const {
   c.blocks = blocks;
   torch::manual_seed(static_cast<uint64_t>(blocks) * 7919u);  // the new blocks' first convolutions
   auto impl = std::make_unique<Impl>(c, impl_->device);
+  CopyTensors(impl_->model, impl->model, {}, "Deepen");
   {
     torch::NoGradGuard no_grad;
-    std::map<std::string, torch::Tensor> from;
-    for (auto& [name, tensor] : NamedTensors(impl_->model)) from.emplace(name, tensor);
-    size_t copied = 0;
-    for (auto& [name, tensor] : NamedTensors(impl->model)) {
-      const auto it = from.find(name);
-      if (it != from.end()) {
-        tensor.copy_(it->second);
-        ++copied;
-      }
-    }
-    if (copied != from.size()) throw std::logic_error("Deepen: the deeper network lacks tensors of the original");
     for (int i = old_blocks; i < blocks; ++i) {
       auto* block = (*impl->model->blocks)[i]->as<ResidualBlock>();
       block->bn2->weight.zero_();
       block->bn2->bias.zero_();
     }
+  }
+  impl->info = impl_->info;
+  impl->info.parent = impl_->info.content_hash;
+  impl->info.content_hash = NetworkHash(PlainTensors(impl->model), impl->model->config);
+  impl->RefreshInference();
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+std::unique_ptr<Network> Network::WithWdlValue(float draw_logit) const {
+  NetConfig c = config();
+  if (c.wdl_value) throw UserError("the network's value head already predicts win, draw and loss");
+  c.wdl_value = 1;
+  auto impl = std::make_unique<Impl>(c, impl_->device);
+  CopyTensors(impl_->model, impl->model, {"value_fc2."}, "WithWdlValue");
+  {
+    // The scalar head's logit x (value tanh(x)) becomes the win logit x and
+    // the loss logit -x: softmax gives P(win) - P(loss) = tanh(x) but for the
+    // draw's share, whose logit is the constant `draw_logit`.
+    torch::NoGradGuard no_grad;
+    const auto& w = impl_->model->value_fc2->weight;  // [1, hidden]
+    const auto& b = impl_->model->value_fc2->bias;    // [1]
+    auto& fc = impl->model->value_fc2;
+    fc->weight.select(0, 0).copy_(w.select(0, 0));
+    fc->weight.select(0, 1).zero_();
+    fc->weight.select(0, 2).copy_(-w.select(0, 0));
+    fc->bias.select(0, 0).copy_(b.select(0, 0));
+    fc->bias.select(0, 1).fill_(draw_logit);
+    fc->bias.select(0, 2).copy_(-b.select(0, 0));
   }
   impl->info = impl_->info;
   impl->info.parent = impl_->info.content_hash;

@@ -57,6 +57,16 @@ class Network {
   // original. Refuses `blocks` not above the original's.
   std::unique_ptr<Network> Deepen(int blocks) const;
 
+  // The same network with a win/draw/loss value head (NetConfig::wdl_value)
+  // in place of its scalar one: the win logit is the scalar head's logit x,
+  // the loss logit -x, the draw logit the constant `draw_logit`, so the value
+  // P(win) - P(loss) is tanh(x) less what the draw's share takes (none as
+  // `draw_logit` goes to minus infinity; at x = 0 the draw gets
+  // 1 / (1 + 2 exp(-draw_logit))). Everything else is copied. Lineage
+  // carries over; the parent is the original. Refuses a network whose head
+  // is win/draw/loss already.
+  std::unique_ptr<Network> WithWdlValue(float draw_logit) const;
+
   // The same network with a board mask (NetConfig::board_mask), so it also
   // plays and trains on smaller boards in its frame. It computes exactly
   // what the original does on full-size boards. Lineage carries over; the

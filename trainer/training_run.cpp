@@ -80,7 +80,7 @@ class TrainingRun::Impl {
   // A new run's --init network, loaded and checked before the run directory
   // is made (a refused one leaves nothing behind).
   std::shared_ptr<net::Network> init_;
-  bool init_deepened_ = false;
+  bool init_reshaped_ = false;  // deepened or given a new value head: its optimizer state does not fit
   std::unique_ptr<Store> store_;
   std::unique_ptr<Trainer> trainer_;
   std::unique_ptr<ReplayBuffer> replay_;
@@ -541,8 +541,17 @@ void TrainingRun::Impl::ReportProgress(bool final) {
   }
 }
 
-// The --init network, checked against the game and the asked shape, and
-// deepened when --blocks asks for more blocks than it has.
+// A scalar value head turned into a win/draw/loss one (--wdl-value with an
+// --init network that has none) gives the draw this constant logit: 6% of
+// the mass where the scalar head said 0, about the share of draws in the
+// Connect Four continuations' self-play (7-8%), so the converted network's
+// values are the original's shrunk by at most 6% and the draw logit starts
+// near where training would take it.
+constexpr float kWdlInitDrawLogit = -2.0f;
+
+// The --init network, checked against the game and the asked shape,
+// deepened when --blocks asks for more blocks than it has, given a
+// win/draw/loss value head when --wdl-value asks for one.
 std::shared_ptr<net::Network> TrainingRun::Impl::LoadInit() {
   std::shared_ptr<net::Network> init;
   try {
@@ -569,9 +578,18 @@ std::shared_ptr<net::Network> TrainingRun::Impl::LoadInit() {
     init = init->WithBoardMask();
     Message("with a board mask added, to play " + p_.self_play.mixed_board + " too");
   }
+  if (p_.wdl_value && !have.wdl_value) {
+    init = init->WithWdlValue(kWdlInitDrawLogit);
+    init_reshaped_ = true;
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "its scalar value head turned into a win/draw/loss head (draw logit %.1f): the optimizer starts afresh",
+                  kWdlInitDrawLogit);
+    Message(text);
+  }
   if (p_.blocks > have.blocks) {
     init = init->Deepen(p_.blocks);
-    init_deepened_ = true;
+    init_reshaped_ = true;
     Message("deepened from " + std::to_string(have.blocks) + " to " + std::to_string(p_.blocks) +
             " blocks: the new blocks start as identities, the optimizer starts afresh");
   }
@@ -631,7 +649,7 @@ TrainRunSummary TrainingRun::Impl::Run(const std::atomic<bool>* stop) {
   for (const auto& row : rows) {
     if (resumed && row.hash == latest_hash_) trainer_->LoadOptimizer((run_ / row.path).string());
   }
-  if (from_init && !init_deepened_ && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
+  if (from_init && !init_reshaped_ && trainer_->LoadOptimizer(p_.init)) Message("with the optimizer state saved beside it");
   replay_ = std::make_unique<ReplayBuffer>(*game_, p_.window, current->config().encoding, p_.value_q_weight);
   for (auto& g : store_->RecentGames(p_.window)) replay_->Add(std::move(g));
   games_at_start_ = games_stored_ = store_->GameCount();

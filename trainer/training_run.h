@@ -51,7 +51,9 @@ struct TrainRunParams {
   // measuring what they bring. A resumed run keeps its network's.
   bool aux_heads = true;
   bool global_pooling = true;
-  // A new network's value head predicts win/draw/loss (net/net_config.h).
+  // A new network's value head predicts win/draw/loss (net/net_config.h);
+  // an --init network with a scalar head gets one made from it
+  // (net::Network::WithWdlValue).
   bool wdl_value = false;
   // A new network gets the opponent-reply head (net/net_config.h).
   bool opponent_policy = false;

@@ -18,7 +18,8 @@ const game::OptionTable<TrainRunParams>& TrainRunOptions() {
         .Add("encoding", &P::encoding, "input encoding of a new network (go-v2, go-v1; empty: the newest)")
         .Add("aux-heads", &P::aux_heads, "Go: a new network predicts final ownership and score too")
         .Add("global-pooling", &P::global_pooling, "Go: a new network pools the board globally in its trunk and heads")
-        .Add("wdl-value", &P::wdl_value, "a new network's value head predicts win, draw and loss (3 logits)")
+        .Add("wdl-value", &P::wdl_value, "a new network's value head predicts win, draw and loss (3 logits); "
+             "with --init, a scalar head is turned into one")
         .Add("ownership-weight", &P::ownership_weight, "weight of the ownership loss", 0.0, 100.0)
         .Add("score-weight", &P::score_weight, "weight of the score loss", 0.0, 100.0)
         .Add("opponent-policy", &P::opponent_policy,

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -267,6 +269,44 @@ TEST(Network, ADeepenedNetworkComputesWhatTheOriginalDoes) {
   // Only deeper.
   EXPECT_THROW(original->Deepen(6), game::UserError);
   EXPECT_THROW(original->Deepen(3), game::UserError);
+}
+
+TEST(Network, AScalarValueHeadTurnsIntoAWinDrawLossHead) {
+  const auto original = Network::Load(std::string(DESCENT_NETS) + "/connect4.safetensors");
+  ASSERT_EQ(original->config().wdl_value, 0);
+  const int batch = 8;
+  const auto input = RandomInput(original->config(), batch, 5);
+  const Outputs a = RunNet(*original, input, batch);
+  // The scalar head's value is tanh(x); the new head's P(win) - P(loss) is
+  // (e^x - e^-x) / (e^x + e^-x + e^d): with e^x + e^-x = 2 / sqrt(1 - v^2),
+  // the original's value shrunk by 1 / (1 + e^d sqrt(1 - v^2) / 2).
+  for (const float d : {-30.0f, -2.0f, 0.0f}) {
+    const auto wdl = original->WithWdlValue(d);
+    EXPECT_EQ(wdl->config().wdl_value, 1);
+    EXPECT_EQ(wdl->info().training_step, original->info().training_step);
+    EXPECT_EQ(wdl->info().parent, original->info().content_hash);
+    const Outputs b = RunNet(*wdl, input, batch);
+    for (size_t k = 0; k < a.policy.size(); ++k) ASSERT_NEAR(a.policy[k], b.policy[k], 1e-5f) << k;
+    for (int k = 0; k < batch; ++k) {
+      const double v = a.value[k];
+      const double expected = v / (1 + std::exp(d) * std::sqrt(1 - v * v) / 2);
+      EXPECT_NEAR(b.value[k], expected, 1e-4) << "draw logit " << d << ", position " << k << ", scalar " << v;
+    }
+  }
+  // The values differ: the inputs are not all at the far end of the tanh.
+  EXPECT_GT(*std::max_element(a.value.begin(), a.value.end()) - *std::min_element(a.value.begin(), a.value.end()),
+            0.1f);
+  // It saves and loads as a win/draw/loss network, and is not converted twice.
+  const auto wdl = original->WithWdlValue(-2.0f);
+  const std::string path = TempPath("wdl.safetensors");
+  wdl->Save(path);
+  const auto loaded = Network::Load(path);
+  EXPECT_EQ(loaded->config().wdl_value, 1);
+  const Outputs c = RunNet(*loaded, input, batch);
+  const Outputs b = RunNet(*wdl, input, batch);
+  for (int k = 0; k < batch; ++k) EXPECT_NEAR(c.value[k], b.value[k], 1e-6f) << k;
+  std::filesystem::remove(path);
+  EXPECT_THROW(wdl->WithWdlValue(-2.0f), game::UserError);
 }
 
 TEST_F(NetworkTest, ForeignGameAndSizeAreRefusedByName) {

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -267,22 +269,40 @@ TEST_F(TrainingRunTest, AnInitNetworkCanBeDeepenedButNotOtherwiseReshaped) {
   RunTo(Tiny(dir_), 10);
   const fs::path init = dir_ / Store((dir_ / "store.sqlite").string()).Networks().back().path;
 
+  // Continues `init` in a new run to `steps` as `change` asks; returns the
+  // run's newest network.
+  const auto continue_init = [&](const std::string& suffix, const std::function<void(TrainRunParams&)>& change,
+                                 int steps) {
+    const fs::path run = dir_.string() + suffix;
+    fs::remove_all(run);
+    TrainRunParams p = Tiny(run);
+    p.init = init.string();
+    change(p);
+    RunTo(p, steps);
+    const auto rows = Store((run / "store.sqlite").string()).Networks();
+    EXPECT_GE(rows.size(), 2u);
+    if (rows.empty()) throw std::runtime_error("run " + run.string() + " published no network");
+    std::shared_ptr<net::Network> last = net::Network::Load((run / rows.back().path).string());
+    fs::remove_all(run);
+    return last;
+  };
+
   // --blocks above the file's: the run continues a deeper copy, new
   // blocks starting as identities, and a fresh optimizer.
-  const fs::path deeper_dir = dir_.string() + "_deeper";
-  fs::remove_all(deeper_dir);
-  TrainRunParams p = Tiny(deeper_dir);
-  p.init = init.string();
-  p.blocks = 3, p.channels = 0;
-  RunTo(p, 20);
+  const auto deeper = continue_init("_deeper", [](TrainRunParams& p) { p.blocks = 3, p.channels = 0; }, 20);
   EXPECT_TRUE(Said("deepened from 1 to 3 blocks: the new blocks start as identities"));
   EXPECT_FALSE(Said("with the optimizer state saved beside it"));
-  const auto rows = Store((deeper_dir / "store.sqlite").string()).Networks();
-  ASSERT_GE(rows.size(), 2u);
-  const auto last = net::Network::Load((deeper_dir / rows.back().path).string());
-  EXPECT_EQ(last->config().blocks, 3);
-  EXPECT_EQ(last->info().training_step, 20);
-  fs::remove_all(deeper_dir);
+  EXPECT_EQ(deeper->config().blocks, 3);
+  EXPECT_EQ(deeper->info().training_step, 20);
+
+  // --wdl-value with a scalar-head file: the run continues a copy with a
+  // win/draw/loss head made from it, and a fresh optimizer.
+  ASSERT_EQ(net::Network::Load(init.string())->config().wdl_value, 0);
+  const auto wdl = continue_init("_wdl", [](TrainRunParams& p) { p.wdl_value = true; }, 15);
+  EXPECT_TRUE(Said("its scalar value head turned into a win/draw/loss head"));
+  EXPECT_FALSE(Said("with the optimizer state saved beside it"));
+  EXPECT_EQ(wdl->config().wdl_value, 1);
+  EXPECT_EQ(wdl->info().training_step, 15);
 
   // Fewer blocks or other channels: refused by name before anything runs.
   const auto expect_refused = [&](int blocks, int channels, const std::string& message) {
