@@ -287,6 +287,11 @@ TEST(Network, AScalarValueHeadTurnsIntoAWinDrawLossHead) {
     EXPECT_EQ(wdl->info().parent, original->info().content_hash);
     const Outputs b = RunNet(*wdl, input, batch);
     for (size_t k = 0; k < a.policy.size(); ++k) ASSERT_NEAR(a.policy[k], b.policy[k], 1e-5f) << k;
+    // The fast path's value (computed outside LibTorch) is the training
+    // module's softmax.
+    Outputs r{std::vector<float>(a.policy.size()), std::vector<float>(batch)};
+    wdl->ForwardReference(input.data(), batch, r.policy.data(), r.value.data());
+    for (int k = 0; k < batch; ++k) EXPECT_NEAR(b.value[k], r.value[k], 1e-4f) << k;
     for (int k = 0; k < batch; ++k) {
       const double v = a.value[k];
       const double expected = v / (1 + std::exp(d) * std::sqrt(1 - v * v) / 2);
